@@ -1,0 +1,202 @@
+"""The dataset card (``data/README.md``): YAML metadata for ``datasets`` and the Hub, then prose.
+
+Everything that depends on the data is generated from the build's statistics: split sizes,
+label counts, the content digest. ``datasets`` keys its cache on the card's text alone, so the
+digest and split sizes in ``dataset_info`` make any change to the data change the card, and a
+fresh ``load_dataset`` never returns stale rows.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from datasets import ClassLabel, Features, List, Value
+
+from . import labels
+from .features import COLUMN_DOCS, CONFIGS, DEFAULT_CONFIG, FEATURES
+from .splits import RULE as SPLIT_RULE
+from .splits import SPLITS
+
+if TYPE_CHECKING:
+    from .build import Stats
+
+
+def _size_category(n: int) -> str:
+    for bound, name in ((1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M")):
+        if n < bound:
+            return name
+    return "1M<n<10M"
+
+
+def _split_order(split: str) -> int:
+    return SPLITS.index(split) if split in SPLITS else len(SPLITS)
+
+
+def metadata(stats: "Stats", content_digest: str) -> dict[str, Any]:
+    ds = stats.dataset
+    configs, infos = [], []
+    for config in CONFIGS:
+        splits = sorted(stats.split_rows[config], key=_split_order)
+        entry: dict[str, Any] = {"config_name": config}
+        if config == DEFAULT_CONFIG:
+            entry["default"] = True
+        entry["data_files"] = [{"split": s, "path": f"{config}/{s}-*.parquet"} for s in splits]
+        configs.append(entry)
+        infos.append(
+            {
+                "config_name": config,
+                "description": f"{ds['pretty_name']} {stats.version}, {config}; content sha256 {content_digest}",
+                "features": FEATURES[config]._to_yaml_list(),
+                "splits": [
+                    {"name": s, "num_bytes": stats.split_bytes[config][s], "num_examples": stats.split_rows[config][s]}
+                    for s in splits
+                ],
+                "dataset_size": sum(stats.split_bytes[config].values()),
+            }
+        )
+    return {
+        "pretty_name": ds["pretty_name"],
+        "language": sorted(stats.languages),
+        "license": ds["license"],
+        "license_name": ds["license_name"],
+        "license_link": "README",
+        "annotations_creators": ["machine-generated"],
+        "language_creators": ["found"],
+        "multilinguality": ["monolingual"] if len(stats.languages) == 1 else ["multilingual"],
+        "size_categories": [_size_category(stats.total("documents"))],
+        "source_datasets": ["original"],
+        "task_categories": ["token-classification", "text-classification"],
+        "task_ids": ["named-entity-recognition", "fact-checking"],
+        "tags": ["news", "quote-attribution", "claim-detection", "entity-linking", "standoff-annotation"],
+        "configs": configs,
+        "dataset_info": infos,
+    }
+
+
+def type_name(feature: Any) -> str:
+    """A short, readable rendering of a feature type for the field tables."""
+    if isinstance(feature, ClassLabel):
+        if feature.num_classes > 6:
+            return f"ClassLabel ({feature.num_classes} names, see below)"
+        return "ClassLabel (" + ", ".join(f"{i}={n}" for i, n in enumerate(feature.names)) + ")"
+    if isinstance(feature, Value):
+        return f"{feature.dtype}"
+    if isinstance(feature, List):
+        return f"list of {type_name(feature.feature)}"
+    if isinstance(feature, dict):
+        return "struct {" + ", ".join(feature) + "}"
+    return type(feature).__name__
+
+
+def _nullable(config: str, column: str) -> str:
+    nullable = {"title", "published", "entity_id", "speaker", "cue", "speaker_entity_id", "group_id", "cluster_id", "wikidata"}
+    if config == "registry" and column == "entity_id":
+        return ""
+    return " (nullable)" if column in nullable else ""
+
+
+def _fields_table(config: str, features: Features) -> str:
+    rows = ["| column | type | meaning |", "|---|---|---|"]
+    for column, feature in features.items():
+        rows.append(f"| `{column}` | {type_name(feature)}{_nullable(config, column)} | {COLUMN_DOCS[column]} |")
+    return "\n".join(rows)
+
+
+def _count_table(title: str, inventory: tuple[str, ...], counts: Any) -> str:
+    rows = [f"| {title} | id | count | meaning |", "|---|---|---|---|"]
+    for i, name in enumerate(inventory):
+        rows.append(f"| {name} | {i} | {counts.get(name, 0)} | {labels.DESCRIPTIONS[name]} |")
+    rows.append(f"| **total** | | **{sum(counts.values())}** | |")
+    return "\n".join(rows)
+
+
+def _splits_table(stats: "Stats") -> str:
+    header = "| config | " + " | ".join(SPLITS) + " | total |"
+    rows = [header, "|---" * (len(SPLITS) + 2) + "|"]
+    for config in CONFIGS:
+        per = stats.split_rows[config]
+        cells = [str(per.get(s, 0)) for s in SPLITS]
+        rows.append(f"| `{config}` | " + " | ".join(cells) + f" | {stats.total(config)} |")
+    return "\n".join(rows)
+
+
+def render_card(stats: "Stats", content_digest: str) -> str:
+    ds = stats.dataset
+    meta = yaml.safe_dump(metadata(stats, content_digest), sort_keys=False, allow_unicode=True, width=1000)
+    name = ds["pretty_name"]
+    registry_counts = stats.labels["registry"]
+    sections = [
+        f"---\n{meta}---",
+        f"# Dataset Card for {name}",
+        f"Version **{stats.version}**. Content SHA-256 `{content_digest}` "
+        f"(over the Parquet files; `manifest.json` lists the SHA-256 of every file and the digest of the sources).",
+        "## Dataset Summary",
+        f"{name} is a corpus of English news articles annotated with labeled character spans in three "
+        "layers: **entity mentions** (the 18 OntoNotes 5.0 types, linked to an entity registry), "
+        "**quotes** (content, speaker and cue) and **claims** (check-worthy or unimportant factual "
+        "statements, ClaimBuster's scheme). Every span stores its text beside its offsets, and the "
+        "build refuses a corpus in which `text[start:end]` differs from the stored text.",
+        f"This release holds {stats.total('documents')} documents, {stats.total('entities')} entity mentions, "
+        f"{stats.total('quotes')} quotes, {stats.total('claims')} claims and {stats.total('registry')} registry entities.",
+        "## Loading",
+        "The folder loads with `datasets` alone: no loading script, no network.\n\n"
+        "```python\nimport os\nfrom datasets import load_dataset\n\n"
+        'docs = load_dataset(os.path.abspath("data"))              # the default config, documents\n'
+        'mentions = load_dataset(os.path.abspath("data"), "entities")\n'
+        'label = mentions["train"].features["label"]               # ClassLabel\n'
+        'print(label.int2str(mentions["train"][0]["label"]))\n'
+        "```\n\n"
+        "Pass an absolute path (`datasets` names the dataset after the folder, and `\".\"` has no name). "
+        "`streaming=True` works too. Offsets are Python code points (end exclusive): "
+        "`doc[\"text\"][m[\"start\"]:m[\"end\"]] == m[\"text\"]` holds for every span.",
+        "## Dataset Structure",
+        "### Configs and splits",
+        f"`{DEFAULT_CONFIG}` is the default config. Rows per config and split (a split with no rows is "
+        "left out of the config, since `datasets` cannot load an empty split):",
+        _splits_table(stats),
+        "### Data Fields",
+    ]
+    for config in CONFIGS:
+        sections.append(f"#### `{config}`")
+        sections.append(_fields_table(config, FEATURES[config]))
+    sections += [
+        "### Labels and statistics",
+        "Counts are generated from the data at build time. The `id` column is the `ClassLabel` integer.",
+        "#### Entity mentions per label (OntoNotes 5.0)",
+        _count_table("label", labels.ENTITY_LABELS, stats.labels["entities"]),
+        "#### Quotes per type",
+        _count_table("type", labels.QUOTE_TYPES, stats.labels["quotes"]),
+        "#### Claims per label",
+        _count_table("label", labels.CLAIM_LABELS, stats.labels["claims"]),
+        "#### Registry entities per type",
+        "\n".join(["| type | count |", "|---|---|"] + [f"| {t} | {registry_counts[t]} |" for t in labels.ENTITY_LABELS if registry_counts.get(t)]),
+        "### Data Splits",
+        "Splits are assigned per story, never per document, so that articles reporting the same event "
+        "never straddle train and test, and a story's split never changes between versions: "
+        f"`{SPLIT_RULE}`. The registry has a single split, `train`, that holds every entity "
+        "(the `datasets` convention for a single table); it is not a training subset.",
+        "## Dataset Creation",
+        "### Source Data",
+        ds["source_note"],
+        "### Annotations",
+        "#### Annotation process",
+        ds["annotation_note"],
+        "#### Who are the annotators?",
+        ds["annotators_note"],
+        "## Considerations and Limitations",
+        ds["limitations_note"],
+        "## Licensing Information",
+        f"`license: {ds['license']}` (`license_name: {ds['license_name']}`). {ds['license_note']}",
+        "## Citation Information",
+        "```bibtex\n@misc{newsspans,\n"
+        f"  title   = {{{{{name}}}: labeled spans of entities, quotes and claims in news}},\n"
+        f"  version = {{{stats.version}}},\n"
+        "  note    = {Dataset; see manifest.json for the exact files}\n}\n```",
+        "## Versioning",
+        "Versions follow semantic versioning: a label-set or schema change is major; documents or "
+        "annotations added are minor; corrections are patches. `manifest.json` records the version, "
+        "the SHA-256 and size of every file, the counts, and the digest of the corpus sources it was "
+        "built from; the project's `CHANGELOG.md` records every version.",
+    ]
+    return "\n\n".join(sections) + "\n"

@@ -1,0 +1,251 @@
+"""The corpus on disk: its layout, and reading its files into model objects or problems.
+
+Layout of a corpus folder::
+
+    dataset.json                 version (the one place), name, licence
+    registry.json                the entity registry
+    texts/<id>.txt               the document texts, byte for byte as received
+    documents/<id>.json          per-document metadata
+    annotations/<id>.json        standoff annotations: entities, quotes, claims
+
+Reading never raises for bad input: every reader returns what it could read plus the problems
+it found, and gives up on a unit (a file, a document) whose structure is broken so that no
+dependent check runs on garbage.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+import jsonschema
+
+from . import checks
+from .jsonloc import json_path, line_of
+from .model import Annotations, Document, DocumentMeta, RegistryEntry
+from .problems import Problem
+from .schemas import SCHEMAS
+
+TEXTS = "texts"
+DOCUMENTS = "documents"
+ANNOTATIONS = "annotations"
+REGISTRY = "registry.json"
+DATASET = "dataset.json"
+
+_VALIDATORS = {
+    kind: jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    for kind, schema in SCHEMAS.items()
+}
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _decode(path: Path, data: bytes, *, json_file: bool) -> tuple[Optional[str], list[Problem]]:
+    shown = display_path(path)
+    if json_file and data.startswith(b"\xef\xbb\xbf"):
+        return None, [Problem("E-FILE-BOM", "the file starts with a UTF-8 byte-order mark", file=shown, line=1)]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start : exc.start + 4]
+        return None, [
+            Problem("E-FILE-UTF8", f"byte {exc.start} ({bad!r}) is not UTF-8: {exc.reason}", file=shown, line=line)
+        ]
+
+
+def read_json(path: Path, kind: str) -> tuple[Any, Optional[str], list[Problem]]:
+    """Read a JSON file and validate it against the schema of ``kind``.
+
+    Returns ``(value, raw_text, problems)``; ``value`` is None unless the file decoded, parsed and
+    matched its schema.
+    """
+    shown = display_path(path)
+    data = path.read_bytes()
+    raw, problems = _decode(path, data, json_file=True)
+    if raw is None:
+        return None, None, problems
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        return None, raw, [Problem("E-FILE-JSON", exc.msg, file=shown, line=exc.lineno, column=exc.colno)]
+    for error in _VALIDATORS[kind].iter_errors(value):
+        problems.append(schema_problem(error, raw, shown))
+    problems.sort(key=lambda p: (p.line or 0, p.item or ""))
+    return (None if problems else value), raw, problems
+
+
+def schema_problem(error: jsonschema.ValidationError, raw: str, shown: str) -> Problem:
+    path = list(error.absolute_path)
+    # A failed "oneOf" (a nullable value) says only "is not valid under any of the given
+    # schemas"; the sub-error that got furthest says what is wrong.
+    best = jsonschema.exceptions.best_match(error.context) if error.context else error
+    message = best.message
+    if len(message) > 300:
+        message = message[:297] + "..."
+    return Problem("E-SCHEMA", message, file=shown, line=line_of(raw, path), item=json_path(path) or "$")
+
+
+@dataclass
+class Corpus:
+    """A corpus folder. ``digests`` collects the SHA-256 of every file read, by relative path."""
+
+    root: Path
+    digests: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.root = Path(self.root)
+
+    def path(self, *parts: str) -> Path:
+        return self.root.joinpath(*parts)
+
+    def _rel(self, path: Path) -> str:
+        return path.relative_to(self.root).as_posix()
+
+    def _read_bytes(self, path: Path) -> bytes:
+        data = path.read_bytes()
+        self.digests[self._rel(path)] = sha256_hex(data)
+        return data
+
+    def _read_json(self, path: Path, kind: str) -> tuple[Any, Optional[str], list[Problem]]:
+        value, raw, problems = read_json(path, kind)
+        if raw is not None:
+            self.digests[self._rel(path)] = sha256_hex(raw.encode("utf-8"))
+        return value, raw, problems
+
+    def layout_problems(self) -> list[Problem]:
+        """Missing top-level files and folders; a corpus with any of these is not read further."""
+        problems = []
+        if not self.root.is_dir():
+            return [Problem("E-FILE-MISSING", "no such corpus folder", file=display_path(self.root))]
+        for name in (DATASET, REGISTRY):
+            if not self.path(name).is_file():
+                problems.append(Problem("E-FILE-MISSING", "required file is missing", file=display_path(self.path(name))))
+        for name in (TEXTS, DOCUMENTS, ANNOTATIONS):
+            if not self.path(name).is_dir():
+                problems.append(Problem("E-FILE-MISSING", "required folder is missing", file=display_path(self.path(name))))
+        return problems
+
+    def document_ids(self) -> list[str]:
+        """Every document id that has a text, metadata or annotation file, sorted."""
+        ids: set[str] = set()
+        for folder, suffix in ((TEXTS, ".txt"), (DOCUMENTS, ".json"), (ANNOTATIONS, ".json")):
+            with os.scandir(self.path(folder)) as it:
+                ids.update(e.name[: -len(suffix)] for e in it if e.name.endswith(suffix) and e.is_file())
+        return sorted(ids)
+
+    def read_dataset(self) -> tuple[Optional[dict[str, Any]], list[Problem]]:
+        value, _, problems = self._read_json(self.path(DATASET), "dataset")
+        return value, problems
+
+    def read_registry(self) -> tuple[Optional[dict[str, RegistryEntry]], list[Problem]]:
+        path = self.path(REGISTRY)
+        value, raw, problems = self._read_json(path, "registry")
+        if value is None:
+            return None, problems
+        entries = [RegistryEntry.from_dict(e) for e in value["entities"]]
+        problems = checks.check_registry(entries, raw, display_path(path))
+        return {e.entity_id: e for e in entries}, problems
+
+    def read_document(self, doc_id: str, registry: Optional[dict[str, RegistryEntry]]) -> tuple[Optional[Document], list[Problem]]:
+        """Read one document's three files and check them against each other and the registry.
+
+        With ``registry`` None (the registry itself is broken) the reference checks are skipped.
+        """
+        text_path = self.path(TEXTS, doc_id + ".txt")
+        meta_path = self.path(DOCUMENTS, doc_id + ".json")
+        ann_path = self.path(ANNOTATIONS, doc_id + ".json")
+        problems: list[Problem] = []
+        missing = [
+            ("E-DOC-NO-TEXT", text_path, "no text file for this document"),
+            ("E-DOC-NO-META", meta_path, "no metadata file for this document"),
+            ("E-DOC-NO-ANNOTATION", ann_path, "no annotation file for this document"),
+        ]
+        for code, path, message in missing:
+            if not path.is_file():
+                problems.append(Problem(code, message, file=display_path(path), document_id=doc_id))
+        if problems:
+            return None, problems
+
+        data = self._read_bytes(text_path)
+        text, problems = _decode(text_path, data, json_file=False)
+        meta_value, meta_raw, meta_problems = self._read_json(meta_path, "document")
+        ann_value, ann_raw, ann_problems = self._read_json(ann_path, "annotation")
+        problems += meta_problems + ann_problems
+        if text is None or meta_value is None or ann_value is None:
+            return None, problems
+
+        meta = DocumentMeta.from_dict(meta_value)
+        annotations = Annotations.from_dict(ann_value)
+        doc = Document(meta, text, annotations)
+        problems += checks.check_document(
+            doc,
+            doc_id=doc_id,
+            text_sha256=self.digests[self._rel(text_path)],
+            registry=registry,
+            meta_file=display_path(meta_path),
+            meta_raw=meta_raw,
+            ann_file=display_path(ann_path),
+            ann_raw=ann_raw,
+        )
+        return doc, problems
+
+    def iter_documents(self, registry: Optional[dict[str, RegistryEntry]]) -> Iterator[tuple[str, Optional[Document], list[Problem]]]:
+        for doc_id in self.document_ids():
+            doc, problems = self.read_document(doc_id, registry)
+            yield doc_id, doc, problems
+
+    def source_digest(self) -> str:
+        """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far."""
+        lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(self.digests.items()))
+        return sha256_hex(lines.encode("utf-8"))
+
+
+def dumps_canonical(value: dict[str, Any]) -> str:
+    """The canonical text of a corpus JSON file: diff-friendly, one list item per line.
+
+    A top-level object with one key per line; a list value is written one item per line (each
+    item compact on its line), so that a diff shows one changed annotation as one changed line
+    and a problem's line number points at its item.
+    """
+    def compact(v: Any) -> str:
+        return json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
+
+    lines = []
+    for key, v in value.items():
+        if isinstance(v, list) and v:
+            items = ",\n".join("    " + compact(x) for x in v)
+            lines.append(f"  {compact(key)}: [\n{items}\n  ]")
+        else:
+            lines.append(f"  {compact(key)}: {compact(v)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def iter_problems(root: Path) -> Iterator[Problem]:
+    """Every problem of the corpus at ``root``, file by file, document by document."""
+    corpus = Corpus(Path(root))
+    layout = corpus.layout_problems()
+    if layout:
+        yield from layout
+        return
+    _, problems = corpus.read_dataset()
+    yield from problems
+    registry, problems = corpus.read_registry()
+    yield from problems
+    for _, _, problems in corpus.iter_documents(registry):
+        yield from problems

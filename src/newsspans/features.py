@@ -1,0 +1,114 @@
+"""The released configs and their ``datasets`` features: declared here once.
+
+The Parquet schemas (with the features embedded under the ``huggingface`` metadata key), the
+card's ``dataset_info`` and the card's field tables are all derived from ``FEATURES``.
+Spans in lists are lists of structs (``List({...})``), never ``Sequence({...})``, which
+``datasets`` would turn into a struct of lists.
+"""
+
+from __future__ import annotations
+
+from datasets import ClassLabel, Features, List, Value
+
+from .labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
+
+CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "claims", "registry")
+DEFAULT_CONFIG = "documents"
+
+ENTITY_LABEL = ClassLabel(names=list(ENTITY_LABELS))
+QUOTE_TYPE = ClassLabel(names=list(QUOTE_TYPES))
+CLAIM_LABEL = ClassLabel(names=list(CLAIM_LABELS))
+
+
+def _string() -> Value:
+    return Value("string")
+
+
+def _span() -> dict:
+    return {"start": Value("int32"), "end": Value("int32"), "text": _string()}
+
+
+def _entity(with_document: bool) -> dict:
+    head = {"id": _string(), "document_id": _string()} if with_document else {"id": _string()}
+    return {**head, **_span(), "label": ENTITY_LABEL, "entity_id": _string()}
+
+
+def _quote(with_document: bool) -> dict:
+    head = {"id": _string(), "document_id": _string()} if with_document else {"id": _string()}
+    return {
+        **head,
+        "type": QUOTE_TYPE,
+        "content": _span(),
+        "speaker": _span(),
+        "cue": _span(),
+        "speaker_entity_id": _string(),
+        "group_id": _string(),
+        "cluster_id": _string(),
+    }
+
+
+def _claim(with_document: bool) -> dict:
+    head = {"id": _string(), "document_id": _string()} if with_document else {"id": _string()}
+    return {**head, **_span(), "label": CLAIM_LABEL, "claimant": _string(), "cluster_id": _string()}
+
+
+FEATURES: dict[str, Features] = {
+    "documents": Features(
+        {
+            "id": _string(),
+            "text": _string(),
+            "title": _string(),
+            "published": _string(),
+            "source": _string(),
+            "language": _string(),
+            "story_id": _string(),
+            "sha256": _string(),
+            "entities": List(_entity(False)),
+            "quotes": List(_quote(False)),
+            "claims": List(_claim(False)),
+        }
+    ),
+    "entities": Features(_entity(True)),
+    "quotes": Features(_quote(True)),
+    "claims": Features(_claim(True)),
+    "registry": Features(
+        {
+            "entity_id": _string(),
+            "name": _string(),
+            "type": ENTITY_LABEL,
+            "aliases": List(_string()),
+            "wikidata": _string(),
+        }
+    ),
+}
+
+#: What each column holds, for the card (every column of every config must be described).
+COLUMN_DOCS: dict[str, str] = {
+    "id": "Stable id. Documents: the source file's stem. Spans: `<document id>:<local id>` (m… entity mentions, q… quotes, c… claims); never reused.",
+    "document_id": "Id of the document the span belongs to.",
+    "text": "Documents: the text exactly as received (typos and glued words kept). Spans: the covered text, always equal to the document text at `[start:end]`.",
+    "title": "Headline where the text states one, else null.",
+    "published": "Publication date (ISO 8601) where the text states it, else null.",
+    "source": "File name the text was received as.",
+    "language": "ISO 639-1 code.",
+    "story_id": "Documents reporting the same event share it; splits are assigned by it.",
+    "sha256": "SHA-256 of the text's UTF-8 bytes.",
+    "entities": "The document's entity mentions (as in the `entities` config, without `document_id`).",
+    "quotes": "The document's quotes (as in the `quotes` config, without `document_id`).",
+    "claims": "The document's claims (as in the `claims` config, without `document_id`).",
+    "start": "First character, as a Python code-point index into the document text.",
+    "end": "One past the last character (end exclusive).",
+    "label": "Entities: one of the 18 OntoNotes 5.0 types. Claims: UFS (unimportant factual statement) or CFS (check-worthy factual statement).",
+    "entity_id": "Entity mentions: registry id of the referent (null for numeric and temporal types). Registry: the id.",
+    "type": "Quotes: direct, indirect or mixed. Registry: the entity type.",
+    "content": "The reported statement: `{start, end, text}`; for a direct quote, exactly the characters between the quotation marks.",
+    "speaker": "The minimal mention of the source, `{start, end, text}`, or null.",
+    "cue": "The minimal attribution trigger (\"said\", \"according to\"), `{start, end, text}`, or null.",
+    "speaker_entity_id": "Registry id of the speaker, or null.",
+    "group_id": "Shared by the parts of one statement split by an attribution (`<document id>:g…`), else null.",
+    "cluster_id": "Shared by the same statement or claim reported in several documents, else null.",
+    "claimant": "Who makes the claim: `author` for the article's own voice, else a registry id.",
+    "name": "Canonical name.",
+    "aliases": "Every surface form used for the entity in the corpus.",
+    "wikidata": "Wikidata QID where certain, else null.",
+}

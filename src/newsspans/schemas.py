@@ -1,0 +1,223 @@
+"""JSON Schemas (draft 2020-12) for every file kind, generated from ``newsspans.labels``.
+
+``SCHEMAS`` maps a file kind to its schema. ``newsspans schema --out schema/`` writes them as
+``schema/<kind>.schema.json``; a test keeps the committed files equal to this module, so the
+label inventories are declared once (in ``labels.py``) and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import labels
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+SHA256 = r"^[0-9a-f]{64}$"
+SEMVER = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
+WIKIDATA = r"^Q[1-9][0-9]*$"
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [{"type": "null"}, schema]}
+
+
+def _object(properties: dict[str, Any], description: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {"type": "object"}
+    if description:
+        out["description"] = description
+    out.update({"properties": properties, "required": list(properties), "additionalProperties": False})
+    return out
+
+
+def _local_id(prefix: str, what: str) -> dict[str, Any]:
+    return {
+        "type": "string",
+        "pattern": rf"^{prefix}[1-9][0-9]*$",
+        "description": f"Id of the {what}, unique in its document and never reused; "
+        f"the release publishes it as '<document id>:<id>'.",
+    }
+
+
+def _span_fields() -> dict[str, Any]:
+    return {
+        "start": {"type": "integer", "minimum": 0, "description": "First code point (0-based)."},
+        "end": {"type": "integer", "minimum": 1, "description": "One past the last code point."},
+        "text": {"type": "string", "minLength": 1, "description": "Guard: equals text[start:end]."},
+    }
+
+
+def _slug(description: str) -> dict[str, Any]:
+    return {"type": "string", "pattern": SLUG, "description": description}
+
+
+def annotation_schema() -> dict[str, Any]:
+    span = _object(_span_fields(), "A character span: Python code points, end exclusive.")
+    entity = _object(
+        {
+            "id": _local_id("m", "entity mention"),
+            **_span_fields(),
+            "label": {"enum": list(labels.ENTITY_LABELS)},
+            "entity_id": _nullable(_slug("Registry id; required for the types listed in ENTITY_ID_LABELS, null otherwise.")),
+        }
+    )
+    quote = _object(
+        {
+            "id": _local_id("q", "quote"),
+            "type": {"enum": list(labels.QUOTE_TYPES)},
+            "content": {"$ref": "#/$defs/span"},
+            "speaker": _nullable({"$ref": "#/$defs/span"}),
+            "cue": _nullable({"$ref": "#/$defs/span"}),
+            "speaker_entity_id": _nullable(_slug("Registry id of the speaker.")),
+            "group_id": _nullable({"type": "string", "pattern": r"^g[1-9][0-9]*$", "description": "Shared by the parts of one statement split by an attribution."}),
+            "cluster_id": _nullable(_slug("Shared by the same statement reported in several documents.")),
+        }
+    )
+    claim = _object(
+        {
+            "id": _local_id("c", "claim"),
+            **_span_fields(),
+            "label": {"enum": list(labels.CLAIM_LABELS)},
+            "claimant": _slug(f"'{labels.AUTHOR_CLAIMANT}' for the article's own voice, else a registry id."),
+            "cluster_id": _nullable(_slug("Shared by the same claim made in several documents.")),
+        }
+    )
+    return {
+        "$schema": DRAFT,
+        "$id": "urn:newsspans:schema:annotation",
+        "title": "NewsSpans standoff annotation file (corpus/annotations/<document id>.json)",
+        **_object(
+            {
+                "document_id": {"type": "string", "pattern": DOCUMENT_ID},
+                "entities": {"type": "array", "items": {"$ref": "#/$defs/entity"}},
+                "quotes": {"type": "array", "items": {"$ref": "#/$defs/quote"}},
+                "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},
+            }
+        ),
+        "$defs": {"span": span, "entity": entity, "quote": quote, "claim": claim},
+    }
+
+
+def document_schema() -> dict[str, Any]:
+    return {
+        "$schema": DRAFT,
+        "$id": "urn:newsspans:schema:document",
+        "title": "NewsSpans document metadata (corpus/documents/<document id>.json)",
+        **_object(
+            {
+                "id": {"type": "string", "pattern": DOCUMENT_ID, "description": "The text file's stem."},
+                "title": _nullable({"type": "string", "minLength": 1}),
+                "published": _nullable({"type": "string", "format": "date", "description": "ISO 8601 date, where the text states it."}),
+                "source": {"type": "string", "minLength": 1, "description": "File name the text was received as."},
+                "language": {"type": "string", "pattern": r"^[a-z]{2,3}$", "description": "ISO 639 code."},
+                "story_id": _slug("Documents reporting the same event share it; splits follow it."),
+                "sha256": {"type": "string", "pattern": SHA256, "description": "SHA-256 of the text file's bytes."},
+            }
+        ),
+    }
+
+
+def registry_schema() -> dict[str, Any]:
+    entry = _object(
+        {
+            "entity_id": {"allOf": [_slug("Stable id of the referent."), {"not": {"const": labels.AUTHOR_CLAIMANT}}]},
+            "name": {"type": "string", "minLength": 1, "description": "Canonical name."},
+            "type": {"enum": list(labels.ENTITY_ID_LABELS)},
+            "aliases": {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True},
+            "wikidata": _nullable({"type": "string", "pattern": WIKIDATA}),
+        }
+    )
+    return {
+        "$schema": DRAFT,
+        "$id": "urn:newsspans:schema:registry",
+        "title": "NewsSpans entity registry (corpus/registry.json)",
+        **_object({"entities": {"type": "array", "items": {"$ref": "#/$defs/entry"}}}),
+        "$defs": {"entry": entry},
+    }
+
+
+def dataset_schema() -> dict[str, Any]:
+    return {
+        "$schema": DRAFT,
+        "$id": "urn:newsspans:schema:dataset",
+        "title": "NewsSpans dataset description (corpus/dataset.json): the one place of the version",
+        **_object(
+            {
+                "version": {"type": "string", "pattern": SEMVER},
+                "pretty_name": {"type": "string", "minLength": 1},
+                "license": {"type": "string", "minLength": 1},
+                "license_name": {"type": "string", "minLength": 1},
+                "license_note": {"type": "string", "minLength": 1, "description": "Markdown for the card's licensing section."},
+                "source_note": {"type": "string", "minLength": 1, "description": "Markdown: where the texts come from."},
+                "annotation_note": {"type": "string", "minLength": 1, "description": "Markdown: how the labels were made."},
+                "annotators_note": {"type": "string", "minLength": 1, "description": "Markdown: who made them."},
+                "limitations_note": {"type": "string", "minLength": 1, "description": "Markdown: known limitations."},
+            }
+        ),
+    }
+
+
+def manifest_schema() -> dict[str, Any]:
+    file_entry = _object(
+        {
+            "path": {"type": "string", "minLength": 1},
+            "sha256": {"type": "string", "pattern": SHA256},
+            "bytes": {"type": "integer", "minimum": 0},
+        }
+    )
+    count = {"type": "integer", "minimum": 0}
+    return {
+        "$schema": DRAFT,
+        "$id": "urn:newsspans:schema:manifest",
+        "title": "NewsSpans release manifest (data/manifest.json)",
+        **_object(
+            {
+                "version": {"type": "string", "pattern": SEMVER},
+                "source_digest": {"type": "string", "pattern": SHA256, "description": "SHA-256 over the sorted (path, SHA-256) pairs of the corpus files read."},
+                "built_with": {"type": "object", "additionalProperties": {"type": "string"}},
+                "counts": {"type": "object", "additionalProperties": {"oneOf": [count, {"type": "object", "additionalProperties": count}]}},
+                "files": {"type": "array", "items": file_entry},
+            }
+        ),
+    }
+
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "annotation": annotation_schema(),
+    "document": document_schema(),
+    "registry": registry_schema(),
+    "dataset": dataset_schema(),
+    "manifest": manifest_schema(),
+}
+
+
+def schema_filename(kind: str) -> str:
+    return f"{kind}.schema.json"
+
+
+def render(kind: str) -> str:
+    return json.dumps(SCHEMAS[kind], indent=2, ensure_ascii=False) + "\n"
+
+
+def write_schemas(out: Path) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for kind in SCHEMAS:
+        path = out / schema_filename(kind)
+        path.write_text(render(kind), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+def stale_schemas(out: Path) -> list[str]:
+    """Names of the schema files under ``out`` that differ from (or are missing against) ``SCHEMAS``."""
+    stale = []
+    for kind in SCHEMAS:
+        path = out / schema_filename(kind)
+        if not path.is_file() or path.read_text(encoding="utf-8") != render(kind):
+            stale.append(schema_filename(kind))
+    return stale
