@@ -1,0 +1,72 @@
+"""The README's examples run, and its two commands are the ones CI runs."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+
+from conftest import ROOT, read_json, write_json
+
+from newsspans.corpus import iter_problems
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def blocks(lang):
+    """The fenced code blocks of the README with the given info string ("" for none)."""
+    found, current, info = [], None, None
+    for line in README.splitlines(keepends=True):
+        if line.startswith("```"):
+            if current is None:
+                current, info = [], line[3:].strip()
+            else:
+                if info == lang:
+                    found.append("".join(current))
+                current = None
+        elif current is not None:
+            current.append(line)
+    return found
+
+
+def test_python_examples_run(monkeypatch):
+    monkeypatch.chdir(ROOT)
+    [example] = blocks("python")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(example, "README.md", "exec"), {})
+    assert out.getvalue().startswith("000_1936301ef05f6424:m1 ")
+    assert len(out.getvalue().splitlines()) == 3
+
+
+def test_ci_runs_the_readme_test_command():
+    build_cmd, test_cmd = blocks("sh")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_cmd.strip() in ci.splitlines()
+    assert "newsspans build" in build_cmd and "pytest" in test_cmd
+
+
+def test_the_example_annotation_is_real_and_the_example_problem_is_what_the_validator_prints(corpus_copy, monkeypatch):
+    [example] = blocks("json")
+    real = read_json(corpus_copy / "annotations" / "000_1936301ef05f6424.json")
+    layers = {"m": "entities", "q": "quotes", "c": "claims"}
+    shown = [json.loads(line.strip().rstrip(",")) for line in example.splitlines() if line.strip().startswith('{"id"')]
+    assert len(shown) == 3
+    for item in shown:
+        [same] = [x for x in real[layers[item["id"][0]]] if x["id"] == item["id"]]
+        for key, value in item.items():
+            if isinstance(value, dict):
+                assert (value["start"], value["end"]) == (same[key]["start"], same[key]["end"])
+            elif key != "text" or not value.endswith("…"):
+                assert same[key] == value
+            else:
+                assert same[key].startswith(value[:-1])
+
+    [problem] = [b for b in blocks("") if "[E-SPAN-TEXT]" in b]
+    monkeypatch.chdir(corpus_copy.parent)
+    m = real["entities"][3]
+    m["start"] += 1
+    m["end"] += 1
+    write_json(corpus_copy / "annotations" / "000_1936301ef05f6424.json", real)
+    [p] = list(iter_problems(corpus_copy))
+    assert str(p) == problem.strip()
