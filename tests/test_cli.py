@@ -9,15 +9,19 @@ import sys
 import pytest
 from conftest import CORPUS, DATA, read_json, tree_bytes, write_json
 
-from newsspans.cli import main
+from newsspans.cli import main, make_parser
 
-COMMANDS = ["build", "validate", "add", "schema"]
+COMMANDS = sorted(make_parser()._subparsers._group_actions[0].choices)
 
 
 def run(*argv):
     out, err = io.StringIO(), io.StringIO()
     code = main(list(argv), stdout=out, stderr=err)
     return code, out.getvalue(), err.getvalue()
+
+
+def test_the_core_commands_exist():
+    assert {"build", "validate", "add", "schema"} <= set(COMMANDS)
 
 
 def test_help_lists_every_command(capsys):

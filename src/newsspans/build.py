@@ -112,6 +112,9 @@ def write_release(corpus_root: Path, dest: Path) -> tuple[Stats, list[Problem]]:
         stats.labels["entities"].update(m.label for m in ann.entities)
         stats.labels["quotes"].update(q.type for q in ann.quotes)
         stats.labels["claims"].update(c.label for c in ann.claims)
+    found = corpus.cross_document_problems(registry)
+    problems += found
+    failed = failed or any(p.severity == ERROR for p in found)
     if failed:
         raise CorpusInvalid(problems)
     assert dataset is not None and registry is not None

@@ -133,6 +133,11 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=DEFAULT_SCHEMA, help="schema folder (default: schema)")
     p.add_argument("--check", action="store_true", help="fail if the files in --out differ from the generated ones")
     p.set_defaults(func=cmd_schema)
+
+    from . import cli_formats, cli_review
+
+    cli_formats.add_parsers(sub)
+    cli_review.add_parsers(sub)
     return parser
 
 

@@ -210,6 +210,10 @@ class Corpus:
             doc, problems = self.read_document(doc_id, registry)
             yield doc_id, doc, problems
 
+    def cross_document_problems(self, registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
+        """Problems that need every document read first (call after ``iter_documents``)."""
+        return []
+
     def source_digest(self) -> str:
         """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far."""
         lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(self.digests.items()))
@@ -249,3 +253,4 @@ def iter_problems(root: Path) -> Iterator[Problem]:
     yield from problems
     for _, _, problems in corpus.iter_documents(registry):
         yield from problems
+    yield from corpus.cross_document_problems(registry)

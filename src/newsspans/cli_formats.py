@@ -1,0 +1,9 @@
+"""CLI commands for the exchange formats (``export``, ``import``): filled in by the formats work."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parsers(sub: "argparse._SubParsersAction") -> None:
+    """Add this module's subcommands to the ``newsspans`` parser."""

@@ -1,0 +1,9 @@
+"""CLI commands for reviewing (``render``, ``diff``, ``release``): filled in by the review work."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parsers(sub: "argparse._SubParsersAction") -> None:
+    """Add this module's subcommands to the ``newsspans`` parser."""
