@@ -112,8 +112,9 @@ def test_editing_one_annotation_changes_no_other_id(corpus_copy, tmp_path):
     ann_file = corpus_copy / "annotations" / f"{DOC}.json"
     ann = read_json(ann_file)
     removed = ann["entities"].pop(5)
-    ann["entities"][7]["label"] = "ORG" if ann["entities"][7]["label"] != "ORG" else "GPE"
-    edited = ann["entities"][7]["id"]
+    k = next(k for k, m in enumerate(ann["entities"]) if k > 5 and m["entity_id"] is None)
+    ann["entities"][k]["label"] = "QUANTITY" if ann["entities"][k]["label"] != "QUANTITY" else "CARDINAL"
+    edited = ann["entities"][k]["id"]
     write_json(ann_file, ann)
     reg = read_json(corpus_copy / "registry.json")
     build(corpus=corpus_copy, out=tmp_path / "after")

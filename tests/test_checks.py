@@ -48,9 +48,9 @@ def test_shifted_span_is_reported_with_file_line_offsets_and_fix(corpus_copy, mo
         (lambda m, n: m.update(start=m["end"]), "E-SPAN-ORDER", "entities[0]"),
         (lambda m, n: m.update(end=n + 5), "E-SPAN-BOUNDS", "entities[0]"),
         (lambda m, n: m.update(text=m["text"] + "x"), "E-SPAN-TEXT", "entities[0]"),
-        (lambda m, n: m.update(entity_id="nobody-known"), "E-REF-ENTITY", "entities[0].entity_id"),
-        (lambda m, n: m.update(label="LOCATION"), "E-SCHEMA", "entities[0].label"),
-        (lambda m, n: m.update(start="3"), "E-SCHEMA", "entities[0].start"),
+        (lambda m, n: m.update(entity_id="nobody-known"), "E-ENT-REF", "entities[0].entity_id"),
+        (lambda m, n: m.update(label="LOCATION"), "E-ENT-LABEL", "entities[0].label"),
+        (lambda m, n: m.update(start="3"), "E-SPAN-TYPE", "entities[0].start"),
         (lambda m, n: m.pop("text"), "E-SCHEMA", "entities[0]"),
     ],
 )

@@ -1,19 +1,26 @@
-"""Checks of parsed corpus records: spans against the text, ids, references.
+"""Checks of parsed corpus records: spans against the text, ids, layers, references.
 
-Each function returns the problems it finds as values (see ``newsspans.problems``). They run
-only on records that passed their JSON Schema, so types and label inventories hold here.
+Each function returns problems as values (see ``newsspans.problems``). They run only on items
+that passed their JSON Schema, and each check runs only on what the checks it depends on
+accepted: a span whose offsets are wrong takes no part in the overlap, duplicate, quotation-mark
+or alias checks, so one mistake gives one problem, not a cascade.
 """
 
 from __future__ import annotations
 
-from typing import Iterator, Optional, Sequence, Union
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from .jsonloc import line_of
-from .labels import AUTHOR_CLAIMANT
-from .model import Document, RegistryEntry, Span
+from .labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS
+from .model import Annotations, DocumentMeta, RegistryEntry, Span
 from .problems import Problem
 
 PathItem = Union[str, int]
+QUOTATION_MARKS = "\"“”„‟‘’‚‛«»‹›"
 
 
 def nearest_occurrence(text: str, needle: str, near: int) -> Optional[int]:
@@ -42,82 +49,298 @@ def check_span(text: str, span: Span) -> Optional[tuple[str, str, Optional[str]]
         if at is not None:
             fix = f"did you mean {at}-{at + len(span.text)}?"
         return "E-SPAN-TEXT", f"stored text {span.text!r} != document text {found!r}", fix
+    stripped = found.strip()
+    if stripped != found:
+        if not stripped:
+            return "E-SPAN-WHITESPACE", f"the span {found!r} is only whitespace", None
+        start = span.start + (len(found) - len(found.lstrip()))
+        return "E-SPAN-WHITESPACE", f"{found!r} starts or ends with whitespace", f"did you mean {start}-{start + len(stripped)}?"
     return None
 
 
-def _spans(doc: Document) -> Iterator[tuple[list[PathItem], str, Span]]:
-    """Every span of the document's annotations with its JSON path and its item name."""
-    ann = doc.annotations
-    for i, m in enumerate(ann.entities):
-        yield ["entities", i], f"entities[{i}]", m.span
-    for i, q in enumerate(ann.quotes):
-        for part, span in q.spans().items():
-            yield ["quotes", i, part], f"quotes[{i}].{part}", span
-    for i, c in enumerate(ann.claims):
-        yield ["claims", i], f"claims[{i}]", c.span
+class AliasIndex:
+    """Finds every registry alias in a text with one regular expression (a trie of the aliases,
+    so its cost hardly grows with the registry), reporting the longest alias at each position."""
+
+    def __init__(self, registry: dict[str, RegistryEntry]):
+        self.owners: dict[str, list[str]] = defaultdict(list)
+        for entry in registry.values():
+            for alias in entry.aliases:
+                self.owners[alias].append(entry.entity_id)
+        pattern = self._trie_pattern(self.owners)
+        self.regex = re.compile(f"(?=({pattern}))") if self.owners else None
+
+    @staticmethod
+    def _trie_pattern(words: Iterable[str]) -> str:
+        trie: dict = {}
+        for word in words:
+            node = trie
+            for ch in word:
+                node = node.setdefault(ch, {})
+            node[""] = {}
+
+        def pattern(node: dict) -> str:
+            branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+            if not branches:
+                return ""
+            body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+            return f"(?:{body})?" if "" in node else body
+
+        return pattern(trie)
+
+    def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        if self.regex is None:
+            return
+        for match in self.regex.finditer(text):
+            alias = match.group(1)
+            yield match.start(), match.start() + len(alias), alias
 
 
-def _references(doc: Document) -> Iterator[tuple[list[PathItem], str, str]]:
-    """Every registry reference of the document's annotations: (JSON path, item name, entity id)."""
-    ann = doc.annotations
-    for i, m in enumerate(ann.entities):
-        if m.entity_id is not None:
-            yield ["entities", i, "entity_id"], f"entities[{i}].entity_id", m.entity_id
-    for i, q in enumerate(ann.quotes):
-        if q.speaker_entity_id is not None:
-            yield ["quotes", i, "speaker_entity_id"], f"quotes[{i}].speaker_entity_id", q.speaker_entity_id
-    for i, c in enumerate(ann.claims):
-        if c.claimant != AUTHOR_CLAIMANT:
-            yield ["claims", i, "claimant"], f"claims[{i}].claimant", c.claimant
+@dataclass
+class Tally:
+    """What the cross-document checks need, gathered document by document."""
+
+    clusters: dict[tuple[str, str], list[tuple[str, str, list[PathItem]]]] = field(default_factory=lambda: defaultdict(list))
+    used_entities: set[str] = field(default_factory=set)
 
 
-def check_document(
-    doc: Document,
-    *,
-    doc_id: str,
-    text_sha256: str,
-    registry: Optional[dict[str, RegistryEntry]],
-    meta_file: str,
-    meta_raw: str,
-    ann_file: str,
-    ann_raw: str,
-) -> list[Problem]:
-    """Check one schema-valid document: ids, text hash, every span, every registry reference."""
+@dataclass
+class DocumentInput:
+    """One document's parsed files, as far as they could be read."""
+
+    doc_id: str
+    text: str
+    text_sha256: str
+    meta: Optional[DocumentMeta]
+    meta_file: str
+    meta_raw: Optional[str]
+    annotations: Optional[Annotations]
+    indices: dict[str, list[int]]  # position in the file of each kept item, per layer
+    ann_file: str
+    ann_raw: Optional[str]
+    broken_layers: frozenset[str] = frozenset()  # layers with items left out for breaking their schema
+
+
+def check_document(doc: DocumentInput, *, registry: Optional[dict[str, RegistryEntry]],
+                   aliases: Optional[AliasIndex], tally: Optional[Tally]) -> list[Problem]:
+    """Every problem of one document whose files decoded and parsed."""
     problems: list[Problem] = []
-    if doc.meta.id != doc_id:
-        problems.append(Problem("E-DOC-ID", f"id {doc.meta.id!r} differs from the file name's {doc_id!r}",
-                                file=meta_file, line=line_of(meta_raw, ["id"]), document_id=doc_id))
-    if doc.annotations.document_id != doc_id:
-        problems.append(Problem("E-DOC-ID", f"document_id {doc.annotations.document_id!r} differs from the file name's {doc_id!r}",
-                                file=ann_file, line=line_of(ann_raw, ["document_id"]), document_id=doc_id))
-    if doc.meta.sha256 != text_sha256:
-        problems.append(Problem("E-TEXT-SHA256", f"recorded SHA-256 {doc.meta.sha256} != text file's {text_sha256}",
-                                file=meta_file, line=line_of(meta_raw, ["sha256"]), document_id=doc_id))
-
-    for path, item, span in _spans(doc):
-        wrong = check_span(doc.text, span)
-        if wrong is not None:
-            code, message, fix = wrong
-            problems.append(Problem(code, message, file=ann_file, line=line_of(ann_raw, path), document_id=doc_id,
-                                    item=item, start=span.start, end=span.end, fix=fix))
-
-    seen: dict[str, list[PathItem]] = {}
-    ann = doc.annotations
-    for layer, items in (("entities", ann.entities), ("quotes", ann.quotes), ("claims", ann.claims)):
-        for i, x in enumerate(items):
-            if x.id in seen:
-                first = line_of(ann_raw, seen[x.id])
-                problems.append(Problem("E-ID-DUPLICATE", f"id {x.id!r} is already used at line {first}",
-                                        file=ann_file, line=line_of(ann_raw, [layer, i]), document_id=doc_id,
-                                        item=f"{layer}[{i}]"))
-            else:
-                seen[x.id] = [layer, i]
-    if registry is not None:
-        for path, item, entity_id in _references(doc):
-            if entity_id not in registry:
-                problems.append(Problem("E-REF-ENTITY", f"{entity_id!r} is not in the registry", file=ann_file,
-                                        line=line_of(ann_raw, path), document_id=doc_id, item=item))
+    doc_id = doc.doc_id
+    if doc.meta is not None and doc.meta_raw is not None:
+        if doc.meta.id != doc_id:
+            problems.append(Problem("E-DOC-ID", f"id {doc.meta.id!r} differs from the file name's {doc_id!r}",
+                                    file=doc.meta_file, line=line_of(doc.meta_raw, ["id"]), document_id=doc_id))
+        if doc.meta.sha256 != doc.text_sha256:
+            problems.append(Problem("E-TEXT-SHA256", f"recorded SHA-256 {doc.meta.sha256} != text file's {doc.text_sha256}",
+                                    file=doc.meta_file, line=line_of(doc.meta_raw, ["sha256"]), document_id=doc_id))
+    if doc.annotations is not None and doc.ann_raw is not None:
+        problems += _LayerChecks(doc, registry, aliases, tally).run()
     return problems
+
+
+class _LayerChecks:
+    def __init__(self, doc: DocumentInput, registry: Optional[dict[str, RegistryEntry]],
+                 aliases: Optional[AliasIndex], tally: Optional[Tally]):
+        self.doc = doc
+        self.ann = doc.annotations
+        self.raw = doc.ann_raw
+        self.registry = registry
+        self.aliases = aliases
+        self.tally = tally
+        self.problems: list[Problem] = []
+        self.bad_spans: set[tuple[str, int]] = set()  # (layer, kept position) whose offsets failed
+
+    def path(self, layer: str, k: int, *rest: PathItem) -> list[PathItem]:
+        return [layer, self.doc.indices[layer][k], *rest]
+
+    def report(self, code: str, message: str, path: list[PathItem], span: Optional[Span] = None, fix: Optional[str] = None) -> None:
+        item = f"{path[0]}[{path[1]}]" + "".join(f".{p}" for p in path[2:])
+        self.problems.append(Problem(
+            code, message, file=self.doc.ann_file, line=line_of(self.raw, path), document_id=self.doc.doc_id,
+            item=item, start=None if span is None else span.start, end=None if span is None else span.end, fix=fix))
+
+    def run(self) -> list[Problem]:
+        ann = self.ann
+        if ann.document_id != self.doc.doc_id:
+            self.problems.append(Problem("E-DOC-ID", f"document_id {ann.document_id!r} differs from the file name's {self.doc.doc_id!r}",
+                                         file=self.doc.ann_file, line=line_of(self.raw, ["document_id"]), document_id=self.doc.doc_id))
+        self.spans()
+        self.ids()
+        self.entities()
+        self.quotes()
+        self.claims()
+        self.unannotated_aliases()
+        return self.problems
+
+    # -- spans and ids -------------------------------------------------------------------
+    def _all_spans(self) -> Iterator[tuple[str, int, Optional[str], Span]]:
+        for k, m in enumerate(self.ann.entities):
+            yield "entities", k, None, m.span
+        for k, q in enumerate(self.ann.quotes):
+            for part, span in q.spans().items():
+                yield "quotes", k, part, span
+        for k, c in enumerate(self.ann.claims):
+            yield "claims", k, None, c.span
+
+    def spans(self) -> None:
+        for layer, k, part, span in self._all_spans():
+            wrong = check_span(self.doc.text, span)
+            if wrong is not None:
+                code, message, fix = wrong
+                path = self.path(layer, k) if part is None else self.path(layer, k, part)
+                self.report(code, message, path, span, fix)
+                self.bad_spans.add((layer, k))
+
+    def ids(self) -> None:
+        seen: dict[str, list[PathItem]] = {}
+        for layer, items in (("entities", self.ann.entities), ("quotes", self.ann.quotes), ("claims", self.ann.claims)):
+            for k, x in enumerate(items):
+                path = self.path(layer, k)
+                if x.id in seen:
+                    self.report("E-ID-DUPLICATE", f"id {x.id!r} is already used at line {line_of(self.raw, seen[x.id])}", path)
+                else:
+                    seen[x.id] = path
+
+    def _duplicates(self, layer: str, spans: Sequence[tuple[int, Span]]) -> set[int]:
+        first: dict[tuple[int, int], int] = {}
+        dup = set()
+        for k, span in spans:
+            key = (span.start, span.end)
+            if key in first:
+                other = self.doc.indices[layer][first[key]]
+                self.report("E-SPAN-DUPLICATE", f"same span as {layer}[{other}]", self.path(layer, k), span)
+                dup.add(k)
+            else:
+                first[key] = k
+        return dup
+
+    # -- layers --------------------------------------------------------------------------
+    def entities(self) -> None:
+        good = [(k, m.span) for k, m in enumerate(self.ann.entities) if ("entities", k) not in self.bad_spans]
+        dup = self._duplicates("entities", good)
+        last_k, last_end = None, -1
+        for k, span in sorted(((k, s) for k, s in good if k not in dup), key=lambda x: (x[1].start, x[1].end)):
+            if last_k is not None and span.start < last_end:
+                other = self.ann.entities[last_k]
+                self.report("E-ENT-OVERLAP", f"overlaps entities[{self.doc.indices['entities'][last_k]}] "
+                            f"{other.start}-{other.end} {other.text!r}", self.path("entities", k), span)
+                self.bad_spans.add(("entities", k))
+            if span.end > last_end:
+                last_k, last_end = k, span.end
+        for k, m in enumerate(self.ann.entities):
+            path = self.path("entities", k, "entity_id")
+            if m.label in ENTITY_ID_LABELS and m.entity_id is None:
+                self.report("E-ENT-ID-MISSING", f"a {m.label} mention needs an entity_id", path, m.span, self._suggest_entity(m.text))
+            elif m.label not in ENTITY_ID_LABELS and m.entity_id is not None:
+                self.report("E-ENT-ID-FORBIDDEN", f"a {m.label} mention carries no entity_id, got {m.entity_id!r}", path, m.span, "set it to null")
+            if m.entity_id is None:
+                continue
+            self._use(m.entity_id)
+            if self.registry is None:
+                continue
+            entry = self.registry.get(m.entity_id)
+            if entry is None:
+                self.report("E-ENT-REF", f"{m.entity_id!r} is not in the registry", path, m.span, self._suggest_entity(m.text, m.entity_id))
+            elif m.label in ENTITY_ID_LABELS and entry.type != m.label:
+                self.report("E-ENT-TYPE", f"label {m.label} != registry type {entry.type} of {m.entity_id!r}",
+                            self.path("entities", k, "label"), m.span, f"did you mean {entry.type!r}?")
+
+    def quotes(self) -> None:
+        text = self.doc.text
+        good = [(k, q.content) for k, q in enumerate(self.ann.quotes) if ("quotes", k) not in self.bad_spans]
+        self._duplicates("quotes", good)
+        groups: dict[str, list[int]] = defaultdict(list)
+        for k, q in enumerate(self.ann.quotes):
+            if q.group_id is not None:
+                groups[q.group_id].append(k)
+            if q.cluster_id is not None and self.tally is not None:
+                self.tally.clusters[("quotes", q.cluster_id)].append((self.doc.ann_file, self.doc.doc_id, self.path("quotes", k, "cluster_id")))
+            if q.speaker_entity_id is not None:
+                self._use(q.speaker_entity_id)
+                if self.registry is not None and q.speaker_entity_id not in self.registry:
+                    speaker_text = q.speaker.text if q.speaker else ""
+                    self.report("E-QUOTE-SPEAKER-REF", f"{q.speaker_entity_id!r} is not in the registry",
+                                self.path("quotes", k, "speaker_entity_id"), q.speaker,
+                                self._suggest_entity(speaker_text, q.speaker_entity_id))
+            if ("quotes", k) in self.bad_spans:
+                continue
+            c = q.content
+            if q.type == "direct":
+                before = text[c.start - 1] if c.start > 0 else ""
+                after = text[c.end] if c.end < len(text) else ""
+                if not before or before not in QUOTATION_MARKS or not after or after not in QUOTATION_MARKS:
+                    self.report("E-QUOTE-MARKS", f"direct content is preceded by {before!r} and followed by {after!r}, "
+                                "not by quotation marks", self.path("quotes", k, "content"), c, self._suggest_marks(c))
+            for part in ("speaker", "cue"):
+                s = getattr(q, part)
+                if s is not None and s.start < c.end and c.start < s.end:
+                    self.report("E-QUOTE-OVERLAP", f"the {part} {s.start}-{s.end} {s.text!r} overlaps the content {c.start}-{c.end}",
+                                self.path("quotes", k, part), s)
+        for group_id, members in sorted(groups.items()):
+            if len(members) == 1:
+                self.report("W-QUOTE-GROUP", f"group_id {group_id!r} has a single member", self.path("quotes", members[0], "group_id"))
+
+    def claims(self) -> None:
+        good = [(k, c.span) for k, c in enumerate(self.ann.claims) if ("claims", k) not in self.bad_spans]
+        self._duplicates("claims", good)
+        for k, c in enumerate(self.ann.claims):
+            if c.cluster_id is not None and self.tally is not None:
+                self.tally.clusters[("claims", c.cluster_id)].append((self.doc.ann_file, self.doc.doc_id, self.path("claims", k, "cluster_id")))
+            if c.claimant == AUTHOR_CLAIMANT:
+                continue
+            self._use(c.claimant)
+            if self.registry is not None and c.claimant not in self.registry:
+                self.report("E-CLAIM-CLAIMANT", f"{c.claimant!r} is neither {AUTHOR_CLAIMANT!r} nor a registry id",
+                            self.path("claims", k, "claimant"), c.span, self._suggest_entity("", c.claimant))
+
+    def unannotated_aliases(self) -> None:
+        if self.aliases is None or self.registry is None:
+            return
+        if "entities" in self.doc.broken_layers or any(layer == "entities" for layer, _ in self.bad_spans):
+            return  # broken mentions cannot tell what is covered
+        mentions = sorted((m.start, m.end) for m in self.ann.entities)
+        starts = [s for s, _ in mentions]
+        for s, e, alias in self.aliases.find(self.doc.text):
+            i = bisect.bisect_right(starts, s) - 1
+            if i >= 0 and mentions[i][1] >= e:
+                continue  # inside a mention (flat mentions: only the nearest one can cover it)
+            owners = self.aliases.owners[alias]
+            entry = self.registry[owners[0]]
+            self.problems.append(Problem(
+                "W-ENT-UNANNOTATED", f"{alias!r}, an alias of {', '.join(repr(o) for o in owners)}, is not covered by a mention",
+                file=self.doc.ann_file, line=line_of(self.raw, ["entities"]), document_id=self.doc.doc_id,
+                item="text", start=s, end=e, fix=f"annotate {s}-{e} as {entry.type} with entity_id {entry.entity_id!r}"))
+
+    # -- helpers -------------------------------------------------------------------------
+    def _use(self, entity_id: str) -> None:
+        if self.tally is not None:
+            self.tally.used_entities.add(entity_id)
+
+    def _suggest_entity(self, surface: str, wrong_id: Optional[str] = None) -> Optional[str]:
+        if self.registry is None:
+            return None
+        if surface:
+            having = [e.entity_id for e in self.registry.values() if surface in e.aliases]
+            if having:
+                return f"the registry id with that alias is {having[0]!r}"
+        if wrong_id:
+            import difflib
+
+            close = difflib.get_close_matches(wrong_id, list(self.registry), n=1, cutoff=0.6)
+            if close:
+                return f"did you mean {close[0]!r}?"
+        return None
+
+    def _suggest_marks(self, c: Span) -> Optional[str]:
+        text = self.doc.text
+        i, j = c.start, c.end
+        while i < j and text[i] in QUOTATION_MARKS:
+            i += 1
+        while j > i and text[j - 1] in QUOTATION_MARKS:
+            j -= 1
+        if (i, j) != (c.start, c.end) and i > 0 and j < len(text) and text[i - 1] in QUOTATION_MARKS and text[j] in QUOTATION_MARKS:
+            return f"did you mean {i}-{j} (inside the marks)?"
+        return None
 
 
 def check_registry(entries: Sequence[RegistryEntry], raw: str, file: str) -> list[Problem]:
@@ -130,4 +353,23 @@ def check_registry(entries: Sequence[RegistryEntry], raw: str, file: str) -> lis
                                     file=file, line=line_of(raw, ["entities", i]), item=f"entities[{i}]"))
         else:
             seen[e.entity_id] = i
+    return problems
+
+
+def cross_document_problems(tally: Tally, registry_ids: Optional[list[str]], registry_raw: Optional[str],
+                            registry_file: str, read_raw) -> list[Problem]:
+    """Warnings that need the whole corpus: clusters used once, registry entries never used.
+    ``read_raw(file)`` gives a file's text again, to locate the few items reported."""
+    problems = []
+    for (layer, cluster_id), uses in sorted(tally.clusters.items()):
+        if len(uses) == 1:
+            file, doc_id, path = uses[0]
+            problems.append(Problem("W-CLUSTER-SINGLE", f"cluster_id {cluster_id!r} is used by this {layer[:-1]} only",
+                                    file=file, line=line_of(read_raw(file), path), document_id=doc_id,
+                                    item=f"{path[0]}[{path[1]}].cluster_id"))
+    if registry_ids is not None and registry_raw is not None:
+        for i, entity_id in enumerate(registry_ids):
+            if entity_id not in tally.used_entities:
+                problems.append(Problem("W-REG-UNUSED", f"{entity_id!r} is never referred to by a mention, speaker or claimant",
+                                        file=registry_file, line=line_of(registry_raw, ["entities", i]), item=f"entities[{i}]"))
     return problems

@@ -18,29 +18,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-import jsonschema
-
 from . import checks
-from .jsonloc import json_path, line_of
-from .model import Annotations, Document, DocumentMeta, RegistryEntry
+from .model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
 from .problems import Problem
-from .schemas import SCHEMAS
+from .schemacheck import LAYERS, SchemaResult, check_schema
 
 TEXTS = "texts"
 DOCUMENTS = "documents"
 ANNOTATIONS = "annotations"
 REGISTRY = "registry.json"
 DATASET = "dataset.json"
-
-_VALIDATORS = {
-    kind: jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-    for kind, schema in SCHEMAS.items()
-}
-
 
 def display_path(path: Path) -> str:
     """The path as a user would type it: relative to the working directory when inside it."""
@@ -69,47 +60,59 @@ def _decode(path: Path, data: bytes, *, json_file: bool) -> tuple[Optional[str],
         ]
 
 
-def read_json(path: Path, kind: str) -> tuple[Any, Optional[str], list[Problem]]:
-    """Read a JSON file and validate it against the schema of ``kind``.
+def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> tuple[Any, Optional[str], list[Problem], SchemaResult]:
+    """Read a JSON file and check it against the schema of ``kind``.
 
-    Returns ``(value, raw_text, problems)``; ``value`` is None unless the file decoded, parsed and
-    matched its schema.
+    Returns ``(value, raw_text, problems, schema_result)``: ``value`` is None when the file did not
+    decode or parse or its top level broke the schema; items of an annotation layer that broke
+    it are listed in ``schema_result.broken_items``.
     """
     shown = display_path(path)
     data = path.read_bytes()
     raw, problems = _decode(path, data, json_file=True)
     if raw is None:
-        return None, None, problems
+        return None, None, problems, SchemaResult(file_broken=True)
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
-        return None, raw, [Problem("E-FILE-JSON", exc.msg, file=shown, line=exc.lineno, column=exc.colno)]
-    for error in _VALIDATORS[kind].iter_errors(value):
-        problems.append(schema_problem(error, raw, shown))
-    problems.sort(key=lambda p: (p.line or 0, p.item or ""))
-    return (None if problems else value), raw, problems
+        problem = Problem("E-FILE-JSON", exc.msg, file=shown, line=exc.lineno, column=exc.colno, document_id=document_id)
+        return None, raw, [problem], SchemaResult(file_broken=True)
+    except RecursionError:
+        problem = Problem("E-FILE-JSON", "nested too deeply to parse", file=shown, document_id=document_id)
+        return None, raw, [problem], SchemaResult(file_broken=True)
+    result = check_schema(value, raw, shown, kind, document_id)
+    return (None if result.file_broken else value), raw, result.problems, result
 
 
-def schema_problem(error: jsonschema.ValidationError, raw: str, shown: str) -> Problem:
-    path = list(error.absolute_path)
-    # A failed "oneOf" (a nullable value) says only "is not valid under any of the given
-    # schemas"; the sub-error that got furthest says what is wrong.
-    best = jsonschema.exceptions.best_match(error.context) if error.context else error
-    message = best.message
-    if len(message) > 300:
-        message = message[:297] + "..."
-    return Problem("E-SCHEMA", message, file=shown, line=line_of(raw, path), item=json_path(path) or "$")
+_ITEM_CLASSES = {"entities": EntityMention, "quotes": Quote, "claims": Claim}
+
+
+def _annotations(value: dict[str, Any], broken: set[tuple[str, int]]) -> tuple[Annotations, dict[str, list[int]]]:
+    """The annotations that passed their schema, with each kept item's position in the file."""
+    indices: dict[str, list[int]] = {}
+    layers: dict[str, tuple] = {}
+    for layer in LAYERS:
+        keep = [i for i in range(len(value[layer])) if (layer, i) not in broken]
+        indices[layer] = keep
+        layers[layer] = tuple(_ITEM_CLASSES[layer].from_dict(value[layer][i]) for i in keep)
+    return Annotations(value["document_id"], **layers), indices
 
 
 @dataclass
 class Corpus:
-    """A corpus folder. ``digests`` collects the SHA-256 of every file read, by relative path."""
+    """A corpus folder, read file by file. ``digests`` collects the SHA-256 of every file read,
+    by relative path; ``tally`` what the cross-document checks need."""
 
     root: Path
     digests: dict[str, str] = field(default_factory=dict)
+    tally: checks.Tally = field(default_factory=checks.Tally)
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
+        self._registry_raw: Optional[str] = None
+        self._registry_ids: Optional[list[str]] = None
+        self._aliases: Optional[checks.AliasIndex] = None
+        self._incomplete = False  # a document could not be read whole: cross-document checks are off
 
     def path(self, *parts: str) -> Path:
         return self.root.joinpath(*parts)
@@ -117,22 +120,17 @@ class Corpus:
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def _read_bytes(self, path: Path) -> bytes:
-        data = path.read_bytes()
-        self.digests[self._rel(path)] = sha256_hex(data)
-        return data
-
-    def _read_json(self, path: Path, kind: str) -> tuple[Any, Optional[str], list[Problem]]:
-        value, raw, problems = read_json(path, kind)
+    def _read_json(self, path: Path, kind: str, document_id: Optional[str] = None):
+        value, raw, problems, result = read_json(path, kind, document_id)
         if raw is not None:
             self.digests[self._rel(path)] = sha256_hex(raw.encode("utf-8"))
-        return value, raw, problems
+        return value, raw, problems, result
 
     def layout_problems(self) -> list[Problem]:
         """Missing top-level files and folders; a corpus with any of these is not read further."""
-        problems = []
         if not self.root.is_dir():
             return [Problem("E-FILE-MISSING", "no such corpus folder", file=display_path(self.root))]
+        problems = []
         for name in (DATASET, REGISTRY):
             if not self.path(name).is_file():
                 problems.append(Problem("E-FILE-MISSING", "required file is missing", file=display_path(self.path(name))))
@@ -150,22 +148,28 @@ class Corpus:
         return sorted(ids)
 
     def read_dataset(self) -> tuple[Optional[dict[str, Any]], list[Problem]]:
-        value, _, problems = self._read_json(self.path(DATASET), "dataset")
+        value, _, problems, _ = self._read_json(self.path(DATASET), "dataset")
         return value, problems
 
     def read_registry(self) -> tuple[Optional[dict[str, RegistryEntry]], list[Problem]]:
+        """The registry by entity id; None (and the reference checks are skipped) when broken."""
         path = self.path(REGISTRY)
-        value, raw, problems = self._read_json(path, "registry")
-        if value is None:
+        value, raw, problems, _ = self._read_json(path, "registry")
+        if value is None or problems:
             return None, problems
         entries = [RegistryEntry.from_dict(e) for e in value["entities"]]
         problems = checks.check_registry(entries, raw, display_path(path))
-        return {e.entity_id: e for e in entries}, problems
+        registry = {e.entity_id: e for e in entries}
+        self._registry_raw = raw
+        self._registry_ids = [e.entity_id for e in entries]
+        self._aliases = checks.AliasIndex(registry)
+        return registry, problems
 
     def read_document(self, doc_id: str, registry: Optional[dict[str, RegistryEntry]]) -> tuple[Optional[Document], list[Problem]]:
         """Read one document's three files and check them against each other and the registry.
 
-        With ``registry`` None (the registry itself is broken) the reference checks are skipped.
+        Returns the document only when it has no error at all. With ``registry`` None (the
+        registry itself is broken) the reference checks are skipped.
         """
         text_path = self.path(TEXTS, doc_id + ".txt")
         meta_path = self.path(DOCUMENTS, doc_id + ".json")
@@ -180,30 +184,35 @@ class Corpus:
             if not path.is_file():
                 problems.append(Problem(code, message, file=display_path(path), document_id=doc_id))
         if problems:
+            self._incomplete = True
             return None, problems
 
-        data = self._read_bytes(text_path)
+        data = text_path.read_bytes()
+        text_sha256 = sha256_hex(data)
+        self.digests[self._rel(text_path)] = text_sha256
         text, problems = _decode(text_path, data, json_file=False)
-        meta_value, meta_raw, meta_problems = self._read_json(meta_path, "document")
-        ann_value, ann_raw, ann_problems = self._read_json(ann_path, "annotation")
-        problems += meta_problems + ann_problems
-        if text is None or meta_value is None or ann_value is None:
+        problems = [replace(p, document_id=doc_id) for p in problems]
+        meta_value, meta_raw, found, _ = self._read_json(meta_path, "document", doc_id)
+        problems += found
+        ann_value, ann_raw, found, schema = self._read_json(ann_path, "annotation", doc_id)
+        problems += found
+        if text is None or ann_value is None or schema.broken_items:
+            self._incomplete = True
+        if text is None:
             return None, problems
 
-        meta = DocumentMeta.from_dict(meta_value)
-        annotations = Annotations.from_dict(ann_value)
-        doc = Document(meta, text, annotations)
-        problems += checks.check_document(
-            doc,
-            doc_id=doc_id,
-            text_sha256=self.digests[self._rel(text_path)],
-            registry=registry,
-            meta_file=display_path(meta_path),
-            meta_raw=meta_raw,
-            ann_file=display_path(ann_path),
-            ann_raw=ann_raw,
-        )
-        return doc, problems
+        meta = DocumentMeta.from_dict(meta_value) if meta_value is not None else None
+        annotations, indices = (None, {})
+        if ann_value is not None:
+            annotations, indices = _annotations(ann_value, schema.broken_items)
+        doc_input = checks.DocumentInput(
+            doc_id, text, text_sha256, meta, display_path(meta_path), meta_raw,
+            annotations, indices, display_path(ann_path), ann_raw,
+            frozenset(layer for layer, _ in schema.broken_items))
+        problems += checks.check_document(doc_input, registry=registry, aliases=self._aliases, tally=self.tally)
+        if meta is None or annotations is None or any(p.severity == "error" for p in problems):
+            return None, problems
+        return Document(meta, text, annotations), problems
 
     def iter_documents(self, registry: Optional[dict[str, RegistryEntry]]) -> Iterator[tuple[str, Optional[Document], list[Problem]]]:
         for doc_id in self.document_ids():
@@ -212,7 +221,13 @@ class Corpus:
 
     def cross_document_problems(self, registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
         """Problems that need every document read first (call after ``iter_documents``)."""
-        return []
+        def read_raw(shown: str) -> str:
+            return Path(shown).read_text(encoding="utf-8")
+
+        if self._incomplete:
+            return []
+        ids = self._registry_ids if registry is not None else None
+        return checks.cross_document_problems(self.tally, ids, self._registry_raw, display_path(self.path(REGISTRY)), read_raw)
 
     def source_digest(self) -> str:
         """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far."""

@@ -22,24 +22,80 @@ class Code:
     severity: str
     title: str
     fix: str
+    explanation: str = ""
 
 
 _CODES = (
-    Code("E-FILE-MISSING", ERROR, "a required corpus file or folder is missing", "create it (see the corpus layout in the README)"),
-    Code("E-FILE-UTF8", ERROR, "a file is not valid UTF-8", "re-save the file as UTF-8"),
-    Code("E-FILE-BOM", ERROR, "a JSON file starts with a byte-order mark", "save the file as UTF-8 without a BOM"),
-    Code("E-FILE-JSON", ERROR, "a JSON file does not parse", "fix the JSON syntax at the given line and column"),
-    Code("E-SCHEMA", ERROR, "a JSON file does not match its JSON Schema", "change the value at the given JSON path (schemas: schema/*.schema.json)"),
-    Code("E-DOC-NO-TEXT", ERROR, "a document has metadata or annotations but no text file", "add corpus/texts/<id>.txt or remove the orphan files"),
+    # File level
+    Code("E-FILE-MISSING", ERROR, "a required corpus file or folder is missing",
+         "create it (see the corpus layout in the README)",
+         "A corpus folder holds dataset.json, registry.json and the folders texts/, documents/ and "
+         "annotations/. Without them nothing else can be checked."),
+    Code("E-FILE-UTF8", ERROR, "a file is not valid UTF-8", "re-save the file as UTF-8",
+         "Every corpus file is UTF-8. The location is the first byte that does not decode."),
+    Code("E-FILE-BOM", ERROR, "a JSON file starts with a byte-order mark", "save the file as UTF-8 without a BOM",
+         "JSON files must not start with U+FEFF; some editors add it on Windows."),
+    Code("E-FILE-JSON", ERROR, "a JSON file does not parse", "fix the JSON syntax at the given line and column",
+         "The file is not JSON, so none of its contents can be checked; the other files are still checked."),
+    Code("E-SCHEMA", ERROR, "a JSON value does not match its JSON Schema",
+         "change the value at the given JSON path (schemas: schema/*.schema.json)",
+         "Each file kind has a JSON Schema in schema/. An item that breaks its schema is left out of "
+         "the further checks of its document; a file whose top level breaks it is not checked further."),
+    Code("E-DOC-NO-TEXT", ERROR, "metadata or annotations exist for a document that has no text file",
+         "add corpus/texts/<id>.txt or remove the orphan files",
+         "A document is the triple texts/<id>.txt, documents/<id>.json and annotations/<id>.json."),
     Code("E-DOC-NO-META", ERROR, "a document has no metadata file", "add corpus/documents/<id>.json (newsspans add writes it)"),
     Code("E-DOC-NO-ANNOTATION", ERROR, "a document has no annotation file", "add corpus/annotations/<id>.json (newsspans add writes an empty one)"),
     Code("E-DOC-ID", ERROR, "the id inside a file differs from its file name", "make the id equal the file's stem"),
-    Code("E-TEXT-SHA256", ERROR, "the text's SHA-256 differs from the one recorded in its metadata (edited after annotation?)", "restore the received text, or re-check every span and record the new SHA-256"),
+    Code("E-TEXT-SHA256", ERROR, "the text's SHA-256 differs from the one recorded in its metadata",
+         "restore the received text, or re-check every span and record the new SHA-256",
+         "Texts enter the corpus byte for byte and are never edited: a changed hash means the text "
+         "was edited after annotation, and every offset into it may now be wrong."),
+    # Span level
+    Code("E-SPAN-TYPE", ERROR, "a span's start or end is not an integer", "write offsets as JSON integers (code points)",
+         "Offsets are integers: Python code-point indices into the text as stored, end exclusive."),
+    Code("E-SPAN-BOUNDS", ERROR, "a span lies outside the text", "correct the offsets (0 <= start < end <= length of the text)"),
     Code("E-SPAN-ORDER", ERROR, "a span has start >= end", "give the span a start before its end (end is exclusive)"),
-    Code("E-SPAN-BOUNDS", ERROR, "a span ends past the end of the text", "correct the offsets (code points, end exclusive)"),
-    Code("E-SPAN-TEXT", ERROR, "a span's stored text differs from the document text at its offsets", "correct the offsets or the stored text; the suggested offsets are the nearest exact occurrence"),
-    Code("E-ID-DUPLICATE", ERROR, "an id is used twice", "give each item its own id; never reuse an id"),
-    Code("E-REF-ENTITY", ERROR, "an entity id is not in the registry", "add the entity to corpus/registry.json or correct the id"),
+    Code("E-SPAN-TEXT", ERROR, "a span's stored text differs from the document text at its offsets",
+         "correct the offsets or the stored text; the suggested offsets are the nearest exact occurrence",
+         "Every span stores its text beside its offsets as a guard: text[start:end] must equal it. "
+         "Offsets count Python code points (not bytes, not UTF-16 units) and the end is exclusive."),
+    Code("E-SPAN-WHITESPACE", ERROR, "a span starts or ends with whitespace", "trim the span to the suggested offsets",
+         "Spans never start or end with whitespace (spaCy rejects such entity spans too)."),
+    Code("E-SPAN-DUPLICATE", ERROR, "two items of one layer have the same span", "delete one of them or correct its offsets"),
+    Code("E-ID-DUPLICATE", ERROR, "an id is used twice", "give each item its own id; never reuse an id",
+         "Ids are written once and never reused, so that they stay stable across versions."),
+    # Entities
+    Code("E-ENT-LABEL", ERROR, "an entity mention has an unknown label", "use one of the 18 OntoNotes 5.0 types (the closest is suggested)"),
+    Code("E-ENT-OVERLAP", ERROR, "two entity mentions overlap", "keep one mention per stretch of text (mentions are flat)",
+         "Entity mentions are flat: they never overlap or nest (the guidelines keep the longer name)."),
+    Code("E-ENT-ID-MISSING", ERROR, "a mention of a type that names a referent has no entity_id",
+         "add the registry id of the referent",
+         "PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT and LAW mentions carry an entity_id."),
+    Code("E-ENT-ID-FORBIDDEN", ERROR, "a mention of a numeric or temporal type has an entity_id", "set entity_id to null"),
+    Code("E-ENT-REF", ERROR, "a mention's entity_id is not in the registry", "correct the id or add the entity to corpus/registry.json"),
+    Code("E-ENT-TYPE", ERROR, "a mention's label differs from its registry entity's type", "use the registry's type, or link another entity"),
+    Code("W-ENT-UNANNOTATED", WARNING, "a registry alias occurs in the text without a mention covering it",
+         "annotate it, or leave it if the guidelines list the case as an exception",
+         "Every occurrence of a registry alias should be covered by an entity mention. An occurrence "
+         "inside a longer mention (\"Iran\" in \"Iranian\", \"Russia\" in \"Russian Security Council\") is covered."),
+    Code("W-REG-UNUSED", WARNING, "a registry entity is never referred to", "remove the entry or annotate its mentions"),
+    # Quotes
+    Code("E-QUOTE-TYPE", ERROR, "a quote has an unknown type", "use direct, indirect or mixed"),
+    Code("E-QUOTE-MARKS", ERROR, "a direct quote's content is not enclosed by quotation marks",
+         "make the content exactly the characters between the opening and closing marks, or change the type",
+         "The content of a direct quote is exactly the characters between its quotation marks, marks excluded."),
+    Code("E-QUOTE-OVERLAP", ERROR, "a quote's speaker or cue overlaps its content", "speaker and cue lie outside the content"),
+    Code("E-QUOTE-SPEAKER-REF", ERROR, "a quote's speaker_entity_id is not in the registry", "correct the id, add the entity, or set it to null"),
+    Code("W-QUOTE-GROUP", WARNING, "a group_id is used by a single quote", "give the other parts of the statement the same group_id, or set it to null",
+         "A group_id ties the parts of one statement split by an attribution (\"…,\" he said, \"…\")."),
+    # Claims
+    Code("E-CLAIM-LABEL", ERROR, "a claim has an unknown label", "use CFS or UFS"),
+    Code("E-CLAIM-CLAIMANT", ERROR, "a claim's claimant is neither 'author' nor a registry id", "use 'author' or a registry id"),
+    # Cross-document
+    Code("W-CLUSTER-SINGLE", WARNING, "a cluster_id is used only once in the corpus",
+         "give the same statement in the other document the same cluster_id, or set it to null",
+         "A cluster_id links the same quote or claim reported in several documents."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

@@ -1,0 +1,116 @@
+"""JSON Schema validation of corpus files, turned into problems with stable codes.
+
+``jsonschema`` finds every violation; this module names each one: an unknown label gets its own
+code and the closest label as a fix, a non-integer offset is ``E-SPAN-TYPE``, a negative one
+``E-SPAN-BOUNDS``, anything else ``E-SCHEMA`` with its JSON path. It also says how far a
+violation reaches: an item of an annotation layer (left out of the further checks of its
+document), or the whole file (nothing in it can be trusted).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import jsonschema
+from jsonschema.validators import extend
+
+from . import labels
+from .jsonloc import json_path, line_of
+from .problems import Problem
+from .schemas import SCHEMAS
+
+LAYERS = ("entities", "quotes", "claims")
+
+# JSON has one number type; Python's json gives 3.0 for "3.0", which draft 2020-12 counts as an
+# integer. Offsets index a string, so only true integers (and never booleans) are accepted.
+_TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+    "integer", lambda _checker, x: isinstance(x, int) and not isinstance(x, bool)
+)
+_Validator = extend(jsonschema.Draft202012Validator, type_checker=_TYPES)
+VALIDATORS = {kind: _Validator(schema, format_checker=_Validator.FORMAT_CHECKER) for kind, schema in SCHEMAS.items()}
+
+_LABEL_CODES = {
+    ("entities", "label"): ("E-ENT-LABEL", labels.ENTITY_LABELS),
+    ("quotes", "type"): ("E-QUOTE-TYPE", labels.QUOTE_TYPES),
+    ("claims", "label"): ("E-CLAIM-LABEL", labels.CLAIM_LABELS),
+}
+
+
+@dataclass
+class SchemaResult:
+    problems: list[Problem] = field(default_factory=list)
+    file_broken: bool = False
+    broken_items: set[tuple[str, int]] = field(default_factory=set)
+
+
+def _js(value: Any) -> str:
+    """A value as JSON (null, true, "x"), shortened; the user wrote JSON, not Python."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def closest(value: Any, choices: tuple[str, ...]) -> Optional[str]:
+    if not isinstance(value, str):
+        return None
+    by_upper = {c.upper(): c for c in choices}
+    if value.upper() in by_upper:
+        return by_upper[value.upper()]
+    match = difflib.get_close_matches(value.upper(), list(by_upper), n=1, cutoff=0.5)
+    return by_upper[match[0]] if match else None
+
+
+def _message(error: jsonschema.ValidationError) -> str:
+    v = error.validator
+    if v == "required":
+        missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+        return "missing field " + ", ".join(repr(k) for k in missing)
+    if v == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in allowed)
+        return "unknown field " + ", ".join(repr(k) for k in extra) + f" (allowed: {', '.join(sorted(allowed))})"
+    if v == "type":
+        return f"expected {error.validator_value}, got {_js(error.instance)}"
+    if v == "enum":
+        return f"{_js(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
+    if v == "pattern":
+        return f"{_js(error.instance)} does not match the pattern {error.validator_value}"
+    if v in ("minimum", "minLength"):
+        return f"{_js(error.instance)} is below the {v} {error.validator_value}"
+    if v == "oneOf" and error.context:
+        # A nullable value: say what the non-null branch wanted.
+        return _message(jsonschema.exceptions.best_match(error.context))
+    return error.message.replace("None", "null")
+
+
+def classify(error: jsonschema.ValidationError, raw: str, shown: str, kind: str, document_id: Optional[str]) -> Problem:
+    path = list(error.absolute_path)
+    item = json_path(path) or "$"
+    line = line_of(raw, path)
+    common = {"file": shown, "line": line, "document_id": document_id, "item": item}
+    if kind == "annotation" and len(path) == 3 and (path[0], path[2]) in _LABEL_CODES and error.validator == "enum":
+        code, choices = _LABEL_CODES[(path[0], path[2])]
+        guess = closest(error.instance, choices)
+        return Problem(code, f"unknown {path[2]} {_js(error.instance)}", fix=f"did you mean {guess!r}?" if guess else None, **common)
+    if kind == "annotation" and path and path[-1] in ("start", "end"):
+        if error.validator == "type":
+            return Problem("E-SPAN-TYPE", f"{path[-1]} must be an integer, got {_js(error.instance)}", **common)
+        if error.validator == "minimum":
+            return Problem("E-SPAN-BOUNDS", f"{path[-1]} {_js(error.instance)} is negative", **common)
+    return Problem("E-SCHEMA", _message(error), **common)
+
+
+def check_schema(value: Any, raw: str, shown: str, kind: str, document_id: Optional[str] = None) -> SchemaResult:
+    """Every schema violation of ``value`` (the parsed file ``shown`` of the given kind)."""
+    result = SchemaResult()
+    for error in VALIDATORS[kind].iter_errors(value):
+        result.problems.append(classify(error, raw, shown, kind, document_id))
+        path = list(error.absolute_path)
+        if kind == "annotation" and len(path) >= 2 and path[0] in LAYERS and isinstance(path[1], int):
+            result.broken_items.add((path[0], path[1]))
+        else:
+            result.file_broken = True
+    result.problems.sort(key=lambda p: (p.line or 0, p.item or "", p.code))
+    return result
