@@ -54,9 +54,8 @@ def _decode(path: Path, data: bytes, *, json_file: bool) -> tuple[Optional[str],
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start : exc.start + 4]
         return None, [
-            Problem("E-FILE-UTF8", f"byte {exc.start} ({bad!r}) is not UTF-8: {exc.reason}", file=shown, line=line)
+            Problem("E-FILE-UTF8", f"byte {exc.start} (0x{data[exc.start]:02x}) is not UTF-8: {exc.reason}", file=shown, line=line)
         ]
 
 

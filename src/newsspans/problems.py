@@ -151,16 +151,3 @@ class CorpusInvalid(NewsSpansError):
         self.problems = problems
         errors = sum(1 for p in problems if p.severity == ERROR)
         super().__init__(f"the corpus has {errors} error(s)")
-
-
-def summary(problems: list[Problem]) -> str:
-    """The closing lines of a report: counts per code, then PASSED or FAILED."""
-    counts: dict[str, int] = {}
-    for p in problems:
-        counts[p.code] = counts.get(p.code, 0) + 1
-    errors = sum(1 for p in problems if p.severity == ERROR)
-    warnings = len(problems) - errors
-    lines = [f"  {code} ({CODES[code].severity}): {n}" for code, n in sorted(counts.items())]
-    verdict = "*** FAILED ***" if errors else "*** PASSED ***"
-    lines.append(f"{verdict} with {errors} error(s) and {warnings} warning(s)")
-    return "\n".join(lines)

@@ -96,9 +96,9 @@ def classify(error: jsonschema.ValidationError, raw: str, shown: str, kind: str,
         return Problem(code, f"unknown {path[2]} {_js(error.instance)}", fix=f"did you mean {guess!r}?" if guess else None, **common)
     if kind == "annotation" and path and path[-1] in ("start", "end"):
         if error.validator == "type":
-            return Problem("E-SPAN-TYPE", f"{path[-1]} must be an integer, got {_js(error.instance)}", **common)
+            return Problem("E-SPAN-TYPE", f"must be an integer, got {_js(error.instance)}", **common)
         if error.validator == "minimum":
-            return Problem("E-SPAN-BOUNDS", f"{path[-1]} {_js(error.instance)} is negative", **common)
+            return Problem("E-SPAN-BOUNDS", f"{_js(error.instance)} is negative", **common)
     return Problem("E-SCHEMA", _message(error), **common)
 
 
