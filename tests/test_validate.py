@@ -162,3 +162,12 @@ def test_list_checks_prints_the_table():
 def test_real_corpus_warnings_are_none():
     code, out, _ = run("validate", str(CORPUS))
     assert (code, out) == (0, "*** PASSED *** with 0 error(s) and 0 warning(s)\n")
+
+
+def test_validate_raises_with_every_problem_and_iter_problems_yields_the_same(two_problems):
+    from newsspans import CorpusInvalid, iter_problems, validate
+
+    with pytest.raises(CorpusInvalid) as info:
+        validate(two_problems)
+    assert info.value.problems == list(iter_problems(two_problems))
+    assert validate(CORPUS) == []

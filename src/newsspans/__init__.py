@@ -4,14 +4,15 @@ Library entry points (the ``newsspans`` command is a thin layer over them):
 
 - ``build(corpus=..., out=...)`` writes the release folder; ``check(corpus=..., out=...)`` lists
   the stale files of a committed release.
-- ``iter_problems(corpus_dir)`` yields every problem of a corpus as ``Problem`` values.
+- ``iter_problems(corpus_dir)`` yields every problem of a corpus as ``Problem`` values;
+  ``validate(corpus_dir)`` returns them all, or raises ``CorpusInvalid`` when any is an error.
 - ``add_document(text_file, corpus=..., story_id=...)`` brings a text into a corpus byte for byte.
 """
 
 __version__ = "0.1.0"
 
 from .build import BuildError, build, check  # noqa: E402
-from .corpus import Corpus, iter_problems  # noqa: E402
+from .corpus import Corpus, iter_problems, validate  # noqa: E402
 from .ingest import add_document, parse_dateline  # noqa: E402
 from .problems import CorpusInvalid, Problem  # noqa: E402
 
@@ -25,4 +26,5 @@ __all__ = [
     "check",
     "iter_problems",
     "parse_dateline",
+    "validate",
 ]

@@ -24,7 +24,7 @@ from typing import Any, Iterator, Optional
 
 from . import checks
 from .model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
-from .problems import Problem
+from .problems import CorpusInvalid, Problem
 from .schemacheck import LAYERS, SchemaResult, check_schema
 
 TEXTS = "texts"
@@ -252,6 +252,15 @@ def dumps_canonical(value: dict[str, Any]) -> str:
         else:
             lines.append(f"  {compact(key)}: {compact(v)}")
     return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def validate(root: Path) -> list[Problem]:
+    """Every problem of the corpus at ``root``; raises ``CorpusInvalid`` (holding them all) when
+    any is an error. The same code path as ``iter_problems``, which yields them one by one."""
+    problems = list(iter_problems(root))
+    if any(p.severity == "error" for p in problems):
+        raise CorpusInvalid(problems)
+    return problems
 
 
 def iter_problems(root: Path) -> Iterator[Problem]:
