@@ -138,3 +138,33 @@ def test_a_label_swap_across_the_entity_id_rule_is_flagged(corpus, index, label)
     m["label"] = label
     problems = validate(corpus, f"annotations/{DOC}.json", dumps_canonical(ann).encode("utf-8"))
     assert flagged(problems, "entities", i)
+
+
+@settings(max_examples=400, deadline=None)
+@given(kind=st.sampled_from(["annotation", "document", "registry", "dataset"]), value=json_values, data=st.data())
+def test_the_fast_path_never_accepts_what_the_detailed_validator_refuses(kind, value, data):
+    from newsspans.schemacheck import FAST, VALIDATORS
+
+    # Random JSON, and near-valid values: a gold file with one value replaced.
+    if data.draw(st.booleans()):
+        base = {"annotation": GOLD, "registry": json.loads((CORPUS / "registry.json").read_text(encoding="utf-8")),
+                "document": json.loads((CORPUS / "documents" / f"{DOC}.json").read_text(encoding="utf-8")),
+                "dataset": json.loads((CORPUS / "dataset.json").read_text(encoding="utf-8"))}[kind]
+        value = _replace_somewhere(json.loads(json.dumps(base)), value, data)
+    if FAST[kind](value):
+        assert list(VALIDATORS[kind].iter_errors(value)) == []
+
+
+def _replace_somewhere(value, new, data):
+    """Walk down a random path of ``value`` and replace what is there with ``new``."""
+    node = value
+    while True:
+        keys = list(node) if isinstance(node, dict) else list(range(len(node))) if isinstance(node, list) else []
+        if not keys:
+            return new
+        key = data.draw(st.sampled_from(keys))
+        child = node[key]
+        if not isinstance(child, (dict, list)) or not child or data.draw(st.booleans()):
+            node[key] = new
+            return value
+        node = child

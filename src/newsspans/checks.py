@@ -11,7 +11,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from .jsonloc import line_of
@@ -20,6 +22,17 @@ from .model import Annotations, DocumentMeta, RegistryEntry, Span
 from .problems import Problem
 
 PathItem = Union[str, int]
+
+
+def display_path(path: Path) -> str:
+    """The path as a user would type it: relative to the working directory when inside it."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+    return str(path) if rel.startswith("..") else rel
+
+
 QUOTATION_MARKS = "\"“”„‟‘’‚‛«»‹›"
 
 
@@ -112,13 +125,21 @@ class DocumentInput:
     text: str
     text_sha256: str
     meta: Optional[DocumentMeta]
-    meta_file: str
+    meta_path: Path
     meta_raw: Optional[str]
     annotations: Optional[Annotations]
     indices: dict[str, list[int]]  # position in the file of each kept item, per layer
-    ann_file: str
+    ann_path: Path
     ann_raw: Optional[str]
     broken_layers: frozenset[str] = frozenset()  # layers with items left out for breaking their schema
+
+    @property
+    def meta_file(self) -> str:
+        return display_path(self.meta_path)
+
+    @property
+    def ann_file(self) -> str:
+        return display_path(self.ann_path)
 
 
 def check_document(doc: DocumentInput, *, registry: Optional[dict[str, RegistryEntry]],

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from . import checks
+from .checks import display_path
 from .model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
 from .problems import CorpusInvalid, Problem
 from .schemacheck import LAYERS, SchemaResult, check_schema
@@ -33,29 +34,19 @@ ANNOTATIONS = "annotations"
 REGISTRY = "registry.json"
 DATASET = "dataset.json"
 
-def display_path(path: Path) -> str:
-    """The path as a user would type it: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") else rel
-
-
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
 def _decode(path: Path, data: bytes, *, json_file: bool) -> tuple[Optional[str], list[Problem]]:
-    shown = display_path(path)
     if json_file and data.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem("E-FILE-BOM", "the file starts with a UTF-8 byte-order mark", file=shown, line=1)]
+        return None, [Problem("E-FILE-BOM", "the file starts with a UTF-8 byte-order mark", file=display_path(path), line=1)]
     try:
         return data.decode("utf-8"), []
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         return None, [
-            Problem("E-FILE-UTF8", f"byte {exc.start} (0x{data[exc.start]:02x}) is not UTF-8: {exc.reason}", file=shown, line=line)
+            Problem("E-FILE-UTF8", f"byte {exc.start} (0x{data[exc.start]:02x}) is not UTF-8: {exc.reason}", file=display_path(path), line=line)
         ]
 
 
@@ -66,7 +57,6 @@ def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> tuple
     decode or parse or its top level broke the schema; items of an annotation layer that broke
     it are listed in ``schema_result.broken_items``.
     """
-    shown = display_path(path)
     data = path.read_bytes()
     raw, problems = _decode(path, data, json_file=True)
     if raw is None:
@@ -74,12 +64,12 @@ def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> tuple
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
-        problem = Problem("E-FILE-JSON", exc.msg, file=shown, line=exc.lineno, column=exc.colno, document_id=document_id)
+        problem = Problem("E-FILE-JSON", exc.msg, file=display_path(path), line=exc.lineno, column=exc.colno, document_id=document_id)
         return None, raw, [problem], SchemaResult(file_broken=True)
     except RecursionError:
-        problem = Problem("E-FILE-JSON", "nested too deeply to parse", file=shown, document_id=document_id)
+        problem = Problem("E-FILE-JSON", "nested too deeply to parse", file=display_path(path), document_id=document_id)
         return None, raw, [problem], SchemaResult(file_broken=True)
-    result = check_schema(value, raw, shown, kind, document_id)
+    result = check_schema(value, raw, path, kind, document_id)
     return (None if result.file_broken else value), raw, result.problems, result
 
 
@@ -205,8 +195,8 @@ class Corpus:
         if ann_value is not None:
             annotations, indices = _annotations(ann_value, schema.broken_items)
         doc_input = checks.DocumentInput(
-            doc_id, text, text_sha256, meta, display_path(meta_path), meta_raw,
-            annotations, indices, display_path(ann_path), ann_raw,
+            doc_id, text, text_sha256, meta, meta_path, meta_raw,
+            annotations, indices, ann_path, ann_raw,
             frozenset(layer for layer, _ in schema.broken_items))
         problems += checks.check_document(doc_input, registry=registry, aliases=self._aliases, tally=self.tally)
         if meta is None or annotations is None or any(p.severity == "error" for p in problems):

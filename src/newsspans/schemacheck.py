@@ -12,12 +12,14 @@ from __future__ import annotations
 import difflib
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Optional
 
 import jsonschema
 from jsonschema.validators import extend
 
 from . import labels
+from .fastcheck import compile_schema
 from .jsonloc import json_path, line_of
 from .problems import Problem
 from .schemas import SCHEMAS
@@ -31,6 +33,7 @@ _TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
 )
 _Validator = extend(jsonschema.Draft202012Validator, type_checker=_TYPES)
 VALIDATORS = {kind: _Validator(schema, format_checker=_Validator.FORMAT_CHECKER) for kind, schema in SCHEMAS.items()}
+FAST = {kind: compile_schema(schema) for kind, schema in SCHEMAS.items()}
 
 _LABEL_CODES = {
     ("entities", "label"): ("E-ENT-LABEL", labels.ENTITY_LABELS),
@@ -86,6 +89,7 @@ def _message(error: jsonschema.ValidationError) -> str:
 
 
 def classify(error: jsonschema.ValidationError, raw: str, shown: str, kind: str, document_id: Optional[str]) -> Problem:
+    """The problem of one schema violation; ``shown`` is the file as the user names it."""
     path = list(error.absolute_path)
     item = json_path(path) or "$"
     line = line_of(raw, path)
@@ -102,9 +106,14 @@ def classify(error: jsonschema.ValidationError, raw: str, shown: str, kind: str,
     return Problem("E-SCHEMA", _message(error), **common)
 
 
-def check_schema(value: Any, raw: str, shown: str, kind: str, document_id: Optional[str] = None) -> SchemaResult:
-    """Every schema violation of ``value`` (the parsed file ``shown`` of the given kind)."""
+def check_schema(value: Any, raw: str, path: Path, kind: str, document_id: Optional[str] = None) -> SchemaResult:
+    """Every schema violation of ``value`` (the parsed file at ``path``, of the given kind)."""
     result = SchemaResult()
+    if FAST[kind](value):
+        return result  # the fast path: valid, no need for the detailed validator
+    from .corpus import display_path
+
+    shown = display_path(path)
     for error in VALIDATORS[kind].iter_errors(value):
         result.problems.append(classify(error, raw, shown, kind, document_id))
         path = list(error.absolute_path)
