@@ -1,0 +1,442 @@
+"""``newsspans diff``: what changed between two corpus states, annotation by annotation.
+
+Matching, per document and layer: first by stable id (an id is never reused, so the same id is
+the same annotation); the annotations left over on both sides are then paired by offsets (entity
+and claim ``start``/``end``, a quote's content span), which catches an annotation re-created under
+a new id. A matched pair whose fields differ is *changed* (the fields are named: label, offsets,
+text, attributes, id); the rest are *added* or *removed*. Annotations of added or removed
+documents count as added or removed. Registry entries match by ``entity_id``; documents by id,
+their text by SHA-256 of its UTF-8 bytes.
+
+``required_bump`` applies the release rule: a label-set or schema change is major; documents,
+annotations or registry entities added are minor; anything else (corrections) is a patch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .model import Document, RegistryEntry
+from .snapshot import LAYERS, Snapshot
+
+#: How the fields of each layer are grouped in summaries.
+_FIELD_GROUPS = {
+    "label": "label", "type": "label",
+    "start": "offsets", "end": "offsets",
+    "text": "text",
+    "id": "id",
+}
+LAYER_NAMES = {"entities": "entity mentions", "quotes": "quotes", "claims": "claims"}
+
+
+@dataclass
+class Change:
+    """One annotation added, removed or changed. ``fields`` maps a changed field to (old, new)."""
+
+    document_id: str
+    layer: str
+    kind: str  # "added" | "removed" | "changed"
+    id: str
+    old: Optional[dict[str, Any]] = None
+    new: Optional[dict[str, Any]] = None
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    matched_by: Optional[str] = None  # "id" | "offsets" for a change
+
+    def groups(self) -> list[str]:
+        """Kinds of change: label, offsets, text, attributes, id."""
+        found = []
+        for name in self.fields:
+            if name in ("content", "speaker", "cue"):
+                old, new = self.fields[name]
+                if (old or {}).get("start") != (new or {}).get("start") or (old or {}).get("end") != (new or {}).get("end"):
+                    group = "offsets"
+                else:
+                    group = "text"
+            else:
+                group = _FIELD_GROUPS.get(name, "attributes")
+            if group not in found:
+                found.append(group)
+        return found
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"document_id": self.document_id, "layer": self.layer, "change": self.kind, "id": self.id}
+        if self.kind == "changed":
+            d["matched_by"] = self.matched_by
+            d["fields"] = {k: {"old": o, "new": n} for k, (o, n) in self.fields.items()}
+        if self.old is not None:
+            d["old"] = self.old
+        if self.new is not None:
+            d["new"] = self.new
+        return d
+
+
+@dataclass
+class RegistryChange:
+    entity_id: str
+    kind: str
+    old: Optional[dict[str, Any]] = None
+    new: Optional[dict[str, Any]] = None
+    fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"entity_id": self.entity_id, "change": self.kind}
+        if self.fields:
+            d["fields"] = {k: {"old": o, "new": n} for k, (o, n) in self.fields.items()}
+        if self.old is not None:
+            d["old"] = self.old
+        if self.new is not None:
+            d["new"] = self.new
+        return d
+
+
+@dataclass
+class DiffResult:
+    old: Snapshot
+    new: Snapshot
+    documents_added: list[str] = field(default_factory=list)
+    documents_removed: list[str] = field(default_factory=list)
+    text_changed: list[str] = field(default_factory=list)
+    metadata_changed: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    registry: list[RegistryChange] = field(default_factory=list)
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # layer -> {added, removed, reordered}
+    schema_changed: Optional[list[str]] = None  # None: not compared (different kinds of source)
+    dataset_changed: list[str] = field(default_factory=list)  # dataset.json fields other than the version
+
+    @property
+    def empty(self) -> bool:
+        return not (self.documents_added or self.documents_removed or self.text_changed or self.metadata_changed
+                    or self.changes or self.registry or self.labels or self.schema_changed or self.dataset_changed)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Added/removed/changed per layer, plus documents and registry."""
+        table = {"documents": {"added": len(self.documents_added), "removed": len(self.documents_removed),
+                               "changed": len(set(self.text_changed) | set(self.metadata_changed))}}
+        for layer in LAYERS:
+            table[layer] = {k: 0 for k in ("added", "removed", "changed")}
+        for c in self.changes:
+            table[c.layer][c.kind] += 1
+        table["registry"] = {k: sum(1 for r in self.registry if r.kind == k) for k in ("added", "removed", "changed")}
+        return table
+
+    def required_bump(self) -> tuple[str, str]:
+        """The smallest version bump the release rule allows for these changes, and why."""
+        if self.labels:
+            return "major", "label set changed: " + "; ".join(_label_phrase(layer, d) for layer, d in self.labels.items())
+        if self.schema_changed:
+            return "major", "schema changed: " + ", ".join(self.schema_changed)
+        counts = self.counts()
+        added = [f"{('documents' if k == 'documents' else LAYER_NAMES.get(k, 'registry entities'))} {n}"
+                 for k in ("documents", *LAYERS, "registry") if (n := counts[k]["added"])]
+        if added:
+            return "minor", "added: " + ", ".join(added)
+        if self.empty:
+            return "none", "nothing changed"
+        return "patch", "corrections only (nothing added)"
+
+    def to_dict(self) -> dict[str, Any]:
+        bump, reason = self.required_bump()
+        return {
+            "old": {"spec": self.old.spec, "kind": self.old.kind, "version": self.old.version},
+            "new": {"spec": self.new.spec, "kind": self.new.kind, "version": self.new.version},
+            "summary": self.counts(),
+            "documents": {"added": self.documents_added, "removed": self.documents_removed, "text_changed": self.text_changed,
+                          "metadata_changed": {d: {k: {"old": o, "new": n} for k, (o, n) in f.items()}
+                                               for d, f in self.metadata_changed.items()}},
+            "annotations": [c.to_dict() for c in self.changes],
+            "registry": [r.to_dict() for r in self.registry],
+            "labels": self.labels,
+            "schema_changed": self.schema_changed,
+            "dataset_changed": self.dataset_changed,
+            "unreadable": {"old": self.old.unreadable, "new": self.new.unreadable},
+            "required_bump": bump,
+            "reason": reason,
+        }
+
+
+def _label_phrase(layer: str, d: dict[str, Any]) -> str:
+    parts = []
+    if d.get("added"):
+        parts.append("+" + ", +".join(d["added"]))
+    if d.get("removed"):
+        parts.append("-" + ", -".join(d["removed"]))
+    if d.get("reordered"):
+        parts.append("order changed")
+    return f"{layer} {' '.join(parts)}"
+
+
+def _items(doc: Optional[Document], layer: str) -> list[dict[str, Any]]:
+    if doc is None:
+        return []
+    return [x.to_dict() for x in getattr(doc.annotations, layer)]
+
+
+def _offsets(layer: str, item: dict[str, Any]) -> tuple[int, int]:
+    if layer == "quotes":
+        return item["content"]["start"], item["content"]["end"]
+    return item["start"], item["end"]
+
+
+def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    return {k: (old.get(k), new.get(k)) for k in list(old) + [k for k in new if k not in old] if old.get(k) != new.get(k)}
+
+
+def diff_layer(doc_id: str, layer: str, old_doc: Optional[Document], new_doc: Optional[Document]) -> list[Change]:
+    """The changes of one layer of one document: by id, then by offsets (see the module docstring)."""
+    old_items, new_items = _items(old_doc, layer), _items(new_doc, layer)
+    new_by_id = {x["id"]: x for x in new_items}
+    changes: list[Change] = []
+    left_old, matched_new = [], set()
+    for o in old_items:
+        n = new_by_id.get(o["id"])
+        if n is None or o["id"] in matched_new:
+            left_old.append(o)
+            continue
+        matched_new.add(o["id"])
+        fields = _field_changes(o, n)
+        if fields:
+            changes.append(Change(doc_id, layer, "changed", o["id"], o, n, fields, "id"))
+    left_new = [n for n in new_items if n["id"] not in matched_new]
+    by_offsets: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for n in left_new:
+        by_offsets.setdefault(_offsets(layer, n), []).append(n)
+    paired = set()
+    for o in left_old:
+        candidates = by_offsets.get(_offsets(layer, o))
+        if candidates:
+            n = candidates.pop(0)
+            paired.add(id(n))
+            changes.append(Change(doc_id, layer, "changed", n["id"], o, n, _field_changes(o, n), "offsets"))
+        else:
+            changes.append(Change(doc_id, layer, "removed", o["id"], old=o))
+    for n in left_new:
+        if id(n) not in paired:
+            changes.append(Change(doc_id, layer, "added", n["id"], new=n))
+    order = {"removed": 0, "changed": 1, "added": 2}
+    changes.sort(key=lambda c: (_offsets(layer, c.new or c.old), order[c.kind]))
+    return changes
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def diff(*, old: Snapshot, new: Snapshot) -> DiffResult:
+    """Compare two snapshots (see the module docstring for the matching rules)."""
+    result = DiffResult(old, new)
+    skip = set(old.unreadable) | set(new.unreadable)
+    ids = sorted((set(old.documents) | set(new.documents)) - skip)
+    for doc_id in ids:
+        o, n = old.documents.get(doc_id), new.documents.get(doc_id)
+        if o is None:
+            result.documents_added.append(doc_id)
+        elif n is None:
+            result.documents_removed.append(doc_id)
+        else:
+            if _sha(o.text) != _sha(n.text):
+                result.text_changed.append(doc_id)
+            meta = {k: v for k, v in _field_changes(o.meta.to_dict(), n.meta.to_dict()).items() if k != "sha256"}
+            if meta:
+                result.metadata_changed[doc_id] = meta
+        for layer in LAYERS:
+            result.changes.extend(diff_layer(doc_id, layer, o, n))
+    for entity_id in sorted(set(old.registry) | set(new.registry)):
+        eo, en = old.registry.get(entity_id), new.registry.get(entity_id)
+        if eo is None:
+            result.registry.append(RegistryChange(entity_id, "added", new=en.to_dict()))
+        elif en is None:
+            result.registry.append(RegistryChange(entity_id, "removed", old=eo.to_dict()))
+        else:
+            fields = _field_changes(eo.to_dict(), en.to_dict())
+            if fields:
+                result.registry.append(RegistryChange(entity_id, "changed", eo.to_dict(), en.to_dict(), fields))
+    if old.labels is not None and new.labels is not None:
+        for layer in LAYERS:
+            a, b = old.labels.get(layer, ()), new.labels.get(layer, ())
+            if a != b:
+                entry: dict[str, Any] = {"added": [x for x in b if x not in a], "removed": [x for x in a if x not in b]}
+                common_a, common_b = [x for x in a if x in b], [x for x in b if x in a]
+                entry["reordered"] = common_a != common_b
+                result.labels[layer] = entry
+    if old.dataset is not None and new.dataset is not None:
+        result.dataset_changed = [k for k in _field_changes(old.dataset, new.dataset) if k != "version"]
+    if old.schema is not None and new.schema is not None and old.kind == new.kind:
+        keys = sorted(set(old.schema) | set(new.schema))
+        result.schema_changed = [k for k in keys if old.schema.get(k) != new.schema.get(k)]
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# output
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    if isinstance(value, dict) and {"start", "end", "text"} <= set(value):
+        return f"{value['start']}-{value['end']} {_short(value['text'], limit)}"
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        text = repr(" ".join(value.split()) if len(value) > limit else value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def describe_item(layer: str, item: dict[str, Any]) -> str:
+    """One line for an annotation: offsets, label, text and the attributes that matter."""
+    if layer == "quotes":
+        c = item["content"]
+        who = f" speaker {_short(item['speaker']['text'], 30)}" if item.get("speaker") else ""
+        return f"{c['start']}-{c['end']} {item['type']} {_short(c['text'])}{who}"
+    if layer == "claims":
+        return f"{item['start']}-{item['end']} {item['label']} {_short(item['text'])} (claimant {item['claimant']})"
+    ref = f" -> {item['entity_id']}" if item.get("entity_id") else ""
+    return f"{item['start']}-{item['end']} {item['label']} {_short(item['text'])}{ref}"
+
+
+def describe_change(c: Change) -> str:
+    if c.kind == "added":
+        return f"+ {c.id} {describe_item(c.layer, c.new)}"
+    if c.kind == "removed":
+        return f"- {c.id} {describe_item(c.layer, c.old)}"
+    how = f" (was {c.old['id']}, matched by offsets)" if c.matched_by == "offsets" else ""
+    fields = "; ".join(f"{k} {_short(o, 40)} -> {_short(n, 40)}" for k, (o, n) in c.fields.items() if k != "id")
+    return f"~ {c.id}{how}: {fields or 'new id, nothing else changed'}"
+
+
+def _table(counts: dict[str, dict[str, int]]) -> list[str]:
+    lines = [f"{'':<12}{'added':>8}{'removed':>9}{'changed':>9}"]
+    for row in ("documents", *LAYERS, "registry"):
+        c = counts[row]
+        lines.append(f"{row:<12}{c['added']:>8}{c['removed']:>9}{c['changed']:>9}")
+    return lines
+
+
+def format_text(result: DiffResult) -> str:
+    """Readable text: a summary table, then every change by document and layer."""
+    lines = [f"diff {result.old.describe()} -> {result.new.describe()}", ""]
+    lines += _table(result.counts())
+    lines.append("")
+    if result.empty:
+        lines.append("no differences")
+        return "\n".join(lines) + "\n"
+    for layer, d in result.labels.items():
+        lines.append(f"labels: {_label_phrase(layer, d)}")
+    if result.schema_changed:
+        lines.append(f"schema changed: {', '.join(result.schema_changed)}")
+    if result.dataset_changed:
+        lines.append(f"dataset.json changed: {', '.join(result.dataset_changed)}")
+    if result.documents_added:
+        lines.append("documents added: " + ", ".join(result.documents_added))
+    if result.documents_removed:
+        lines.append("documents removed: " + ", ".join(result.documents_removed))
+    if result.text_changed:
+        lines.append("documents whose text changed: " + ", ".join(result.text_changed))
+    by_doc: dict[str, dict[str, list[Change]]] = {}
+    for c in result.changes:
+        by_doc.setdefault(c.document_id, {}).setdefault(c.layer, []).append(c)
+    new_docs = set(result.documents_added) | set(result.documents_removed)
+    for doc_id in sorted(set(by_doc) | set(result.metadata_changed)):
+        if lines[-1]:
+            lines.append("")
+        lines.append(doc_id + (" (document added)" if doc_id in result.documents_added else
+                               " (document removed)" if doc_id in result.documents_removed else ""))
+        for k, (o, n) in result.metadata_changed.get(doc_id, {}).items():
+            lines.append(f"  metadata {k}: {_short(o)} -> {_short(n)}")
+        for layer in LAYERS:
+            changes = by_doc.get(doc_id, {}).get(layer, [])
+            if not changes:
+                continue
+            if doc_id in new_docs:
+                lines.append(f"  {layer}: {len(changes)} {changes[0].kind}")
+                continue
+            lines.append(f"  {layer}")
+            lines += [f"    {describe_change(c)}" for c in changes]
+    if result.registry:
+        if lines[-1]:
+            lines.append("")
+        lines.append("registry")
+        for r in result.registry:
+            if r.kind == "added":
+                lines.append(f"  + {r.entity_id} {r.new['type']} {r.new['name']!r}")
+            elif r.kind == "removed":
+                lines.append(f"  - {r.entity_id} {r.old['type']} {r.old['name']!r}")
+            else:
+                fields = "; ".join(f"{k} {_short(o, 50)} -> {_short(n, 50)}" for k, (o, n) in r.fields.items())
+                lines.append(f"  ~ {r.entity_id}: {fields}")
+    bump, reason = result.required_bump()
+    lines += [""] if lines[-1] else []
+    lines += [f"release rule: at least a {bump} bump ({reason})"]
+    return "\n".join(lines) + "\n"
+
+
+def format_json(result: DiffResult) -> str:
+    return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 or word.endswith("s") else f"{n} {word}s"
+
+
+def format_markdown(result: DiffResult, *, details: int = 12) -> str:
+    """Bullets for a CHANGELOG.md entry: the counts, then the changes per document (at most
+    ``details`` lines per document and layer)."""
+    counts = result.counts()
+    bullets: list[str] = []
+    for layer, d in result.labels.items():
+        bullets.append(f"- **Label set** of {layer}: {_label_phrase(layer, d).split(' ', 1)[1]}.")
+    if result.schema_changed:
+        bullets.append(f"- **Schema** changed: {', '.join(f'`{s}`' for s in result.schema_changed)}.")
+    docs = []
+    if result.documents_added:
+        docs.append(f"{len(result.documents_added)} added ({', '.join(f'`{d}`' for d in result.documents_added)})")
+    if result.documents_removed:
+        docs.append(f"{len(result.documents_removed)} removed ({', '.join(f'`{d}`' for d in result.documents_removed)})")
+    if result.text_changed:
+        docs.append(f"text changed in {', '.join(f'`{d}`' for d in result.text_changed)}")
+    if result.metadata_changed:
+        docs.append(f"metadata corrected in {', '.join(f'`{d}`' for d in result.metadata_changed)}")
+    if docs:
+        bullets.append(f"- Documents: {'; '.join(docs)}.")
+    if result.dataset_changed:
+        bullets.append(f"- Dataset card notes revised: {', '.join(f'`{k}`' for k in result.dataset_changed)}.")
+    for layer in (*LAYERS, "registry"):
+        c = counts[layer]
+        if not any(c.values()):
+            continue
+        parts = [f"{c[k]} {k}" for k in ("added", "removed", "changed") if c[k]]
+        if layer == "registry":
+            bullets.append(f"- Registry entities: {', '.join(parts)}" + _registry_md(result) + ".")
+            continue
+        kinds: dict[str, int] = {}
+        for ch in result.changes:
+            if ch.layer == layer and ch.kind == "changed":
+                for g in ch.groups():
+                    kinds[g] = kinds.get(g, 0) + 1
+        detail = f" ({', '.join(f'{g} {n}' for g, n in kinds.items())})" if kinds else ""
+        bullets.append(f"- {LAYER_NAMES[layer].capitalize()}: {', '.join(parts)}{detail}.")
+    if not bullets:
+        return "- No changes to documents, annotations or the registry.\n"
+    by_doc: dict[str, dict[str, list[Change]]] = {}
+    for ch in result.changes:
+        if ch.document_id not in result.documents_added and ch.document_id not in result.documents_removed:
+            by_doc.setdefault(ch.document_id, {}).setdefault(ch.layer, []).append(ch)
+    for doc_id in sorted(by_doc):
+        bullets.append(f"- `{doc_id}`:")
+        for layer in LAYERS:
+            changes = by_doc[doc_id].get(layer, [])
+            if not changes:
+                continue
+            shown = [f"`{describe_change(ch)}`" for ch in changes[:details]]
+            more = f", and {len(changes) - details} more" if len(changes) > details else ""
+            bullets.append(f"  - {layer}: {', '.join(shown)}{more}")
+    return "\n".join(bullets) + "\n"
+
+
+def _registry_md(result: DiffResult) -> str:
+    parts = []
+    for kind, sign in (("added", "+"), ("removed", "-"), ("changed", "~")):
+        ids = [r.entity_id for r in result.registry if r.kind == kind]
+        if ids:
+            parts.append(" ".join(f"{sign}`{i}`" for i in ids[:20]) + (" …" if len(ids) > 20 else ""))
+    return f" ({'; '.join(parts)})" if parts else ""

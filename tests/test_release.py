@@ -1,0 +1,146 @@
+"""``newsspans release``: bump, rebuild, CHANGELOG entry — on a copied project tree, never the real one."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+import subprocess
+
+import pytest
+from conftest import CORPUS, ROOT, read_json, tree_bytes, write_json
+
+from newsspans.cli import main
+from newsspans.release import bump_version
+from newsspans.snapshot import BadInput
+
+DOC = "000_1936301ef05f6424"
+
+
+def run(*argv):
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), stdout=out, stderr=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def git(repo, *args):
+    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
+                          check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def proj(tmp_path, monkeypatch):
+    """A copy of the project's corpus, schemas, release and CHANGELOG in a git repository whose
+    one commit released the corpus's current version; the working directory is its root."""
+    root = tmp_path / "proj"
+    root.mkdir()
+    for name in ("corpus", "schema", "data"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "release")
+    monkeypatch.chdir(root)
+    return root
+
+
+def add_mention(root):
+    path = root / "corpus" / "annotations" / f"{DOC}.json"
+    ann = read_json(path)
+    ann["entities"].append({"id": "m901", "start": 135, "end": 139, "text": "have", "label": "CARDINAL", "entity_id": None})
+    write_json(path, ann)
+
+
+def version(root):
+    return read_json(root / "corpus" / "dataset.json")["version"]
+
+
+def test_bump_version():
+    assert [bump_version("1.2.3", b) for b in ("major", "minor", "patch")] == ["2.0.0", "1.3.0", "1.2.4"]
+    with pytest.raises(BadInput):
+        bump_version("1.2", "patch")
+
+
+def test_release_bumps_rebuilds_and_writes_the_changelog(proj):
+    old = version(proj)
+    add_mention(proj)
+    raw_before = (proj / "corpus" / "dataset.json").read_text(encoding="utf-8")
+    code, out, err = run("release", "--bump", "minor", "--date", "2030-01-02")
+    assert code == 0, err
+    new = bump_version(old, "minor")
+    assert version(proj) == new
+    raw_after = (proj / "corpus" / "dataset.json").read_text(encoding="utf-8")
+    assert raw_after == raw_before.replace(f'"version": "{old}"', f'"version": "{new}"', 1)  # one field, nothing else
+    assert json.loads((proj / "data" / "manifest.json").read_text(encoding="utf-8"))["version"] == new
+    assert run("build", "--check", "--corpus", "corpus", "--out", "data")[0] == 0
+    changelog = (proj / "CHANGELOG.md").read_text(encoding="utf-8")
+    entry = changelog.split(f"## {new} — 2030-01-02\n\n", 1)[1].split("\n## ", 1)[0]
+    assert entry.startswith("- Entity mentions: 1 added.")
+    assert "`+ m901 135-139 CARDINAL 'have'`" in entry
+    assert changelog.index(f"## {new}") < changelog.index(f"## {old}")
+    assert changelog.startswith((ROOT / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[0])
+    assert f"released {old} -> {new}" in out
+
+
+def test_a_bump_smaller_than_the_rule_allows_is_refused_and_changes_nothing(proj):
+    add_mention(proj)
+    before = tree_bytes(proj / "corpus") | {"CHANGELOG.md": (proj / "CHANGELOG.md").read_bytes()}
+    code, _, err = run("release", "--bump", "patch")
+    assert code == 1 and "need a minor bump" in err
+    assert tree_bytes(proj / "corpus") | {"CHANGELOG.md": (proj / "CHANGELOG.md").read_bytes()} == before
+
+
+def test_corrections_take_a_patch_and_a_label_set_change_a_major(proj):
+    path = proj / "corpus" / "annotations" / f"{DOC}.json"
+    ann = read_json(path)
+    ann["claims"][0]["label"] = "UFS"
+    write_json(path, ann)
+    code, out, err = run("release", "--bump", "patch", "--dry-run")
+    assert code == 0, err
+    assert "at least a patch bump" in out
+    schema = read_json(proj / "schema" / "annotation.schema.json")
+    schema["$defs"]["quote"]["properties"]["type"]["enum"].append("reported")
+    (proj / "schema" / "annotation.schema.json").write_text(json.dumps(schema), encoding="utf-8")
+    code, _, err = run("release", "--bump", "minor", "--dry-run")
+    assert code == 1 and "need a major bump" in err and "reported" in err
+
+
+def test_nothing_changed_is_refused(proj):
+    code, _, err = run("release", "--bump", "patch")
+    assert code == 1 and "nothing changed" in err
+
+
+def test_an_invalid_corpus_is_refused_before_anything_is_written(proj):
+    add_mention(proj)
+    path = proj / "corpus" / "annotations" / f"{DOC}.json"
+    ann = read_json(path)
+    ann["entities"][0]["start"] += 1
+    write_json(path, ann)
+    before = tree_bytes(proj)
+    code, _, err = run("release", "--bump", "minor")
+    assert code == 1 and "E-SPAN-TEXT" in err
+    assert tree_bytes(proj) == before
+
+
+def test_without_git_the_previous_version_is_named_with_since(tmp_path, monkeypatch):
+    root = tmp_path / "plain"
+    root.mkdir()
+    for name in ("corpus", "schema"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(CORPUS, tmp_path / "previous")
+    monkeypatch.chdir(root)
+    add_mention(root)
+    code, _, err = run("release", "--bump", "minor")
+    assert code == 2 and "--since" in err and len(err.strip().splitlines()) == 1
+    code, out, err = run("release", "--bump", "minor", "--since", str(tmp_path / "previous"), "--date", "2030-01-02")
+    assert code == 0, err
+    assert (root / "CHANGELOG.md").read_text(encoding="utf-8").startswith("# Changelog")
+    assert (root / "data" / "manifest.json").is_file()
+
+
+def test_not_a_project_or_unknown_revision_is_exit_2(proj, tmp_path):
+    code, _, err = run("release", "--bump", "patch", "--root", str(tmp_path / "nowhere"))
+    assert code == 2 and "not a NewsSpans project" in err
+    add_mention(proj)
+    code, _, err = run("release", "--bump", "minor", "--since", "v7.7.7")
+    assert code == 2 and "v7.7.7" in err
