@@ -28,7 +28,18 @@ def corpus_counts():
         "quotes": sum(len(a["quotes"]) for a in anns),
         "claims": sum(len(a["claims"]) for a in anns),
         "registry": len(read_json(CORPUS / "registry.json")["entities"]),
+        "tokens": _sentences(),
+        "sentences": _sentences(),
     }
+
+
+def _sentences():
+    from newsspans.corpus import Corpus
+    from newsspans.tokenize import segment
+
+    corpus = Corpus(CORPUS)
+    registry, _ = corpus.read_registry()
+    return sum(len(segment(doc)) for _, doc, _ in corpus.iter_documents(registry))
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def test_inventories_are_the_specified_ones():
     assert set(labels.ENTITY_ID_LABELS) <= set(labels.ENTITY_LABELS)
     assert set(labels.QUOTE_TYPES) == {"direct", "indirect", "mixed"}
     assert set(labels.CLAIM_LABELS) == {"CFS", "UFS"}
-    every = set(labels.ENTITY_LABELS) | set(labels.QUOTE_TYPES) | set(labels.CLAIM_LABELS)
+    every = set(labels.ENTITY_LABELS) | set(labels.QUOTE_TYPES) | set(labels.SENTENCE_CLAIM_LABELS)
     assert set(labels.DESCRIPTIONS) == every
 
 

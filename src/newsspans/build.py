@@ -27,7 +27,7 @@ from .card import render_card
 from .corpus import Corpus, display_path, sha256_hex
 from .errors import NewsSpansError
 from .features import CONFIGS, FEATURES
-from .labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
+from .labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
 from .parquet import ShardedWriter
 from .problems import ERROR, CorpusInvalid, Problem
 from .rows import document_rows, registry_row
@@ -37,8 +37,10 @@ from .splits import split_of
 MANIFEST = "manifest.json"
 CARD = "README.md"
 REGISTRY_SPLIT = "train"
-ROW_GROUP_ROWS = {"documents": 1_000, "entities": 50_000, "quotes": 50_000, "claims": 50_000, "registry": 50_000}
-SHARD_ROWS = {"documents": 100_000, "entities": 5_000_000, "quotes": 5_000_000, "claims": 5_000_000, "registry": 5_000_000}
+ROW_GROUP_ROWS = {"documents": 1_000, "entities": 50_000, "quotes": 50_000, "claims": 50_000, "registry": 50_000,
+                  "tokens": 10_000, "sentences": 50_000}
+SHARD_ROWS = {"documents": 100_000, "entities": 5_000_000, "quotes": 5_000_000, "claims": 5_000_000, "registry": 5_000_000,
+              "tokens": 1_000_000, "sentences": 5_000_000}
 
 
 class BuildError(NewsSpansError):
@@ -54,7 +56,8 @@ class Stats:
     split_rows: dict[str, dict[str, int]] = field(default_factory=dict)
     split_bytes: dict[str, dict[str, int]] = field(default_factory=dict)
     files: dict[str, list[str]] = field(default_factory=dict)
-    labels: dict[str, Counter] = field(default_factory=lambda: {"entities": Counter(), "quotes": Counter(), "claims": Counter(), "registry": Counter()})
+    labels: dict[str, Counter] = field(default_factory=lambda: {"entities": Counter(), "quotes": Counter(), "claims": Counter(), "registry": Counter(), "sentences": Counter()})
+    tokens: int = 0
     source_digest: str = ""
     languages: set[str] = field(default_factory=set)
 
@@ -105,8 +108,11 @@ def write_release(corpus_root: Path, dest: Path) -> tuple[Stats, list[Problem]]:
         if failed or doc is None:
             continue  # keep checking, stop writing
         split = split_of(doc.meta.story_id)
-        for config, rows in document_rows(doc).items():
+        rows_by_config = document_rows(doc)
+        for config, rows in rows_by_config.items():
             writer(config, split).add(rows)
+        stats.labels["sentences"].update(SENTENCE_CLAIM_LABELS[r["claim_label"]] for r in rows_by_config["sentences"])
+        stats.tokens += sum(len(r["tokens"]) for r in rows_by_config["tokens"])
         stats.languages.add(doc.meta.language)
         ann = doc.annotations
         stats.labels["entities"].update(m.label for m in ann.entities)

@@ -121,6 +121,64 @@ def _splits_table(stats: "Stats") -> str:
     return "\n".join(rows)
 
 
+def _tag_table() -> str:
+    rows = ["| tag | id |", "|---|---|"]
+    rows += [f"| `{tag}` | {i} |" for i, tag in enumerate(labels.IOB2_TAGS)]
+    return "\n".join(rows)
+
+
+def _conll_table() -> str:
+    rows = ["| CoNLL-2003 | OntoNotes 5.0 types |", "|---|---|"]
+    for conll in labels.CONLL_LABELS:
+        names = [k for k, v in labels.ONTONOTES_TO_CONLL.items() if v == conll]
+        rows.append(f"| {conll} | {', '.join(names)} |")
+    dropped = [k for k, v in labels.ONTONOTES_TO_CONLL.items() if v is None]
+    rows.append(f"| O (no CoNLL-2003 class) | {', '.join(dropped)} |")
+    return "\n".join(rows)
+
+
+def tokens_and_sentences_section() -> list[str]:
+    """How the `tokens` and `sentences` configs are made: tokenization, sentence splitting, tags."""
+    from .tokenize import ABBREVIATIONS
+
+    return [
+        "### Tokens and sentences",
+        "The `tokens` and `sentences` configs are views of the same documents, made at build time by a "
+        "deterministic, offline tokenizer and sentence splitter (`newsspans.tokenize`); both give offsets "
+        "into the document text, which is never changed. `tokens` has the shape of the `conll2003` and "
+        "`ontonotes` datasets on the Hub (`tokens`, `ner_tags`), so token-classification scripts run on it "
+        "unchanged; `token_starts` and `token_ends` map every token back to the text.",
+        "**Tokenization.** Whitespace separates tokens and is never part of one. A word is a run of letters, "
+        "digits and combining marks, kept whole across a hyphen (`North-South`, `7,200-kilometer`) and across "
+        "`.`, `,` or `:` between digits (`7,200`). Abbreviations keep their periods: letters each followed by a "
+        "period (`U.S.`) and " + ", ".join(f"`{a}`" for a in ABBREVIATIONS[:6]) + " and the other short forms "
+        "listed in `newsspans.tokenize.ABBREVIATIONS`. Clitics are split as in the Penn Treebank (`Iran` `'s`, "
+        "`do` `n't`). Every other character is a token of its own. **The text is also split at every start "
+        "and end of every annotated span** (mentions, quote parts, claims), so glued words such as "
+        "`presidentMasoud` and `Iranwhile` become `president` `Masoud` and `Iran` `while`, and no gold span is "
+        "misaligned: decoding the `ner_tags` of every sentence gives back exactly the mentions of the "
+        "`entities` config (a test checks it). The price: the tokens depend on the annotation, so a tagger "
+        "trained here sees glued words split only where a span begins or ends; tokenize unseen text with the "
+        "same rules and it will not be.",
+        "**Sentence splitting.** A line break always ends a sentence (headlines and datelines stand alone). "
+        "Inside a line, a sentence ends after `.`, `!`, `?` or `...` (with any closing quotation marks or "
+        "brackets right after it) when whitespace and then an upper-case letter, a digit or an opening mark "
+        "follow. No break falls inside an abbreviation (`the U.S., accusing`), inside a quoted passage (a pair "
+        "of double quotation marks on one line), or inside an entity mention, so no mention crosses a sentence "
+        "boundary. Sentences carry no leading or trailing whitespace. Their ids (`<document id>:s<n>`) are "
+        "positions, stable as long as the text, its spans and these rules are.",
+        "**Sentence labels.** `claim_label` is ClaimBuster's three-way sentence scheme: the highest label "
+        "among the claims that overlap the sentence (CFS over UFS), NFS when none does. `has_quote` says "
+        "whether a quote's content overlaps the sentence.",
+        "**Token tags.** `ner_tags` is IOB2 over the 18 OntoNotes types; the `ClassLabel` names are:",
+        _tag_table(),
+        "**OntoNotes to CoNLL-2003.** For tools that expect the four CoNLL-2003 classes, this is the map we "
+        "publish (`newsspans.labels.ONTONOTES_TO_CONLL`; `newsspans export conll --label-map conll` applies "
+        "it). Variants exist (FAC to MISC, NORP to ORG); this one is ours:",
+        _conll_table(),
+    ]
+
+
 def render_card(stats: "Stats", content_digest: str) -> str:
     ds = stats.dataset
     meta = yaml.safe_dump(metadata(stats, content_digest), sort_keys=False, allow_unicode=True, width=1000)
@@ -138,7 +196,8 @@ def render_card(stats: "Stats", content_digest: str) -> str:
         "statements, ClaimBuster's scheme). Every span stores its text beside its offsets, and the "
         "build refuses a corpus in which `text[start:end]` differs from the stored text.",
         f"This release holds {stats.total('documents')} documents, {stats.total('entities')} entity mentions, "
-        f"{stats.total('quotes')} quotes, {stats.total('claims')} claims and {stats.total('registry')} registry entities.",
+        f"{stats.total('quotes')} quotes, {stats.total('claims')} claims and {stats.total('registry')} registry entities, "
+        f"and {stats.total('sentences')} sentences of {stats.tokens} tokens in the `tokens` and `sentences` views.",
         "## Loading",
         "The folder loads with `datasets` alone: no loading script, no network.\n\n"
         "```python\nimport os\nfrom datasets import load_dataset\n\n"
@@ -171,6 +230,9 @@ def render_card(stats: "Stats", content_digest: str) -> str:
         _count_table("label", labels.CLAIM_LABELS, stats.labels["claims"]),
         "#### Registry entities per type",
         "\n".join(["| type | count |", "|---|---|"] + [f"| {t} | {registry_counts[t]} |" for t in labels.ENTITY_LABELS if registry_counts.get(t)]),
+        "#### Sentences per claim label",
+        _count_table("claim_label", labels.SENTENCE_CLAIM_LABELS, stats.labels["sentences"]),
+        *tokens_and_sentences_section(),
         "### Data Splits",
         "Splits are assigned per story, never per document, so that articles reporting the same event "
         "never straddle train and test, and a story's split never changes between versions: "

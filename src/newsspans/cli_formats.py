@@ -1,9 +1,70 @@
-"""CLI commands for the exchange formats (``export``, ``import``): filled in by the formats work."""
+"""CLI commands for the exchange formats (``export``, ``import``): a thin layer over
+``newsspans.formats``, whose registries give the format choices."""
 
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import TextIO
+
+DEFAULT_CORPUS = Path("corpus")
+
+
+def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .formats import export
+
+    options = {}
+    if args.label_map is not None:
+        if args.format != "conll":
+            print("newsspans export: --label-map applies to the conll format only", file=err)
+            return 2
+        options["label_map"] = args.label_map
+    if args.offsets is not None:
+        if args.format != "labelstudio":
+            print("newsspans export: --offsets applies to the labelstudio format only", file=err)
+            return 2
+        options["offset_unit"] = args.offsets
+    report = export(args.format, corpus=args.corpus, out=args.out, **options)
+    for note in report.notes:
+        print(f"note: {note}", file=err)
+    print(f"exported {args.format} to {args.out}/ ({len(report.files)} files): {report.summary()}", file=out)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from .formats import import_
+
+    report = import_(args.format, src=args.src, corpus=args.corpus)
+    print(f"imported {args.format} from {args.src} into {len(report.files)} annotation file(s): {report.summary()}", file=out)
+    return 0
 
 
 def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the ``newsspans`` parser."""
+    from .formats import DESCRIPTIONS, EXPORTERS, IMPORTERS
+    from .formats.conll import LABEL_MAPS
+    from .formats.labelstudio import OFFSET_UNITS
+
+    formats = "; ".join(f"{name}: {DESCRIPTIONS[name]}" for name in EXPORTERS)
+    p = sub.add_parser("export", help="write the corpus in a training or annotation-tool format", description=(
+        "Write the corpus (which must be valid) in FORMAT into the new or empty folder --out. "
+        f"Formats: {formats}. Offsets are code points except where a format says otherwise "
+        "(labelstudio: UTF-16 code units by default). A span the format cannot hold fails the export."))
+    p.add_argument("format", choices=sorted(EXPORTERS), metavar="FORMAT", help=", ".join(EXPORTERS))
+    p.add_argument("--out", type=Path, required=True, help="output folder (new or empty)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.add_argument("--label-map", choices=LABEL_MAPS, default=None,
+                   help="conll only: ontonotes (18 types, default) or conll (PER/ORG/LOC/MISC, the map in the card)")
+    p.add_argument("--offsets", choices=OFFSET_UNITS, default=None,
+                   help="labelstudio only: offset unit, utf-16 (default; what Label Studio's browser counts) or codepoints")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("import", help="bring annotation-tool files back into the corpus", description=(
+        "Read an annotator's files in FORMAT (brat: a folder of <id>.ann with their <id>.txt; labelstudio: "
+        "a JSON export of tasks made by `newsspans export labelstudio`) and rewrite the corpus annotation "
+        "files of those documents. All or nothing: a malformed or inconsistent file is reported with its "
+        "file and line, and nothing is written."))
+    p.add_argument("format", choices=sorted(IMPORTERS), metavar="FORMAT", help=", ".join(IMPORTERS))
+    p.add_argument("src", type=Path, metavar="SRC", help="brat folder, or Label Studio JSON file (or a folder holding tasks.json)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.set_defaults(func=cmd_import)

@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
-from .labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
+from .labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
 
-CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "claims", "registry")
+CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "claims", "registry", "tokens", "sentences")
 DEFAULT_CONFIG = "documents"
 
 ENTITY_LABEL = ClassLabel(names=list(ENTITY_LABELS))
 QUOTE_TYPE = ClassLabel(names=list(QUOTE_TYPES))
 CLAIM_LABEL = ClassLabel(names=list(CLAIM_LABELS))
+NER_TAG = ClassLabel(names=list(IOB2_TAGS))
+SENTENCE_CLAIM_LABEL = ClassLabel(names=list(SENTENCE_CLAIM_LABELS))
 
 
 def _string() -> Value:
@@ -80,12 +82,33 @@ FEATURES: dict[str, Features] = {
             "wikidata": _string(),
         }
     ),
+    "tokens": Features(
+        {
+            "id": _string(),
+            "document_id": _string(),
+            "tokens": List(_string()),
+            "token_starts": List(Value("int32")),
+            "token_ends": List(Value("int32")),
+            "ner_tags": List(NER_TAG),
+        }
+    ),
+    "sentences": Features(
+        {
+            "id": _string(),
+            "document_id": _string(),
+            "start": Value("int32"),
+            "end": Value("int32"),
+            "text": _string(),
+            "claim_label": SENTENCE_CLAIM_LABEL,
+            "has_quote": Value("bool"),
+        }
+    ),
 }
 
 #: What each column holds, for the card (every column of every config must be described).
 COLUMN_DOCS: dict[str, str] = {
-    "id": "Stable id. Documents: the source file's stem. Spans: `<document id>:<local id>` (m… entity mentions, q… quotes, c… claims); never reused.",
-    "document_id": "Id of the document the span belongs to.",
+    "id": "Stable id. Documents: the source file's stem. Spans: `<document id>:<local id>` (m… entity mentions, q… quotes, c… claims); never reused. Sentences (`tokens`, `sentences`): `<document id>:s<n>`, numbered in text order from 1; the same sentence has the same id in both configs.",
+    "document_id": "Id of the document the span or sentence belongs to.",
     "text": "Documents: the text exactly as received (typos and glued words kept). Spans: the covered text, always equal to the document text at `[start:end]`.",
     "title": "Headline where the text states one, else null.",
     "published": "Publication date (ISO 8601) where the text states it, else null.",
@@ -111,4 +134,10 @@ COLUMN_DOCS: dict[str, str] = {
     "name": "Canonical name.",
     "aliases": "Every surface form used for the entity in the corpus.",
     "wikidata": "Wikidata QID where certain, else null.",
+    "tokens": "The sentence's tokens, in order (see Tokenization); never whitespace.",
+    "token_starts": "Start of each token, as a code-point offset into the document text (not the sentence).",
+    "token_ends": "End of each token (exclusive), into the document text: `text[token_starts[i]:token_ends[i]] == tokens[i]`.",
+    "ner_tags": "IOB2 tag of each token over the 18 OntoNotes types (`O`, `B-PERSON`, `I-PERSON`, …); decoding them gives back every entity mention of the sentence exactly.",
+    "claim_label": "The highest claim label among the claims that overlap the sentence: NFS (none), UFS or CFS (ClaimBuster's sentence scheme).",
+    "has_quote": "Whether the content of a quote overlaps the sentence.",
 }

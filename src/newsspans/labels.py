@@ -53,6 +53,41 @@ QUOTE_TYPES: tuple[str, ...] = ("direct", "indirect", "mixed")
 #: direction as ClaimBuster's verdicts (0 = UFS, 1 = CFS).
 CLAIM_LABELS: tuple[str, ...] = ("UFS", "CFS")
 
+#: Sentence-level claim labels (the ``sentences`` config): ClaimBuster's three classes, NFS for a
+#: sentence with no claim inside, then ``CLAIM_LABELS`` in their order, so that the integer grows with
+#: check-worthiness (NFS=0, UFS=1, CFS=2; ClaimBuster's verdicts -1, 0, 1).
+SENTENCE_CLAIM_LABELS: tuple[str, ...] = ("NFS",) + CLAIM_LABELS
+
+#: Token tags of the ``tokens`` config: IOB2 over ``ENTITY_LABELS`` (O, then B-/I- per type, in the
+#: order of ``ENTITY_LABELS``), the scheme of the ``conll2003`` and ``ontonotes`` datasets.
+OUTSIDE = "O"
+IOB2_TAGS: tuple[str, ...] = (OUTSIDE,) + tuple(f"{p}-{label}" for label in ENTITY_LABELS for p in ("B", "I"))
+
+#: CoNLL-2003 entity classes, and the map from the OntoNotes types (None: no CoNLL-2003 class, so
+#: the mention is tagged O). The common map (GPE, LOC and FAC to LOC; NORP, EVENT, WORK_OF_ART,
+#: LAW, LANGUAGE and PRODUCT to MISC; numeric and temporal types dropped); variants exist, this is ours.
+CONLL_LABELS: tuple[str, ...] = ("PER", "ORG", "LOC", "MISC")
+ONTONOTES_TO_CONLL: dict[str, "str | None"] = {
+    "PERSON": "PER",
+    "NORP": "MISC",
+    "FAC": "LOC",
+    "ORG": "ORG",
+    "GPE": "LOC",
+    "LOC": "LOC",
+    "PRODUCT": "MISC",
+    "EVENT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "LANGUAGE": "MISC",
+    "DATE": None,
+    "TIME": None,
+    "PERCENT": None,
+    "MONEY": None,
+    "QUANTITY": None,
+    "ORDINAL": None,
+    "CARDINAL": None,
+}
+
 #: What each label means, for the card and the docs (keys must equal the inventories above).
 DESCRIPTIONS: dict[str, str] = {
     "PERSON": "People, including fictional",
@@ -78,6 +113,7 @@ DESCRIPTIONS: dict[str, str] = {
     "mixed": "Quoted words inside a paraphrase",
     "UFS": "Unimportant factual statement: checkable, but not worth checking",
     "CFS": "Check-worthy factual statement",
+    "NFS": "Non-factual sentence: no claim inside the sentence",
 }
 
 #: Who made a claim when it is the article's own voice.

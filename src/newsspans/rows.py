@@ -8,12 +8,15 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from .labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
+from .labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
 from .model import Claim, Document, EntityMention, Quote, RegistryEntry, Span
+from .tokenize import Sentence, bio_tags, segment
 
 _ENTITY = {name: i for i, name in enumerate(ENTITY_LABELS)}
 _QUOTE = {name: i for i, name in enumerate(QUOTE_TYPES)}
 _CLAIM = {name: i for i, name in enumerate(CLAIM_LABELS)}
+_TAG = {name: i for i, name in enumerate(IOB2_TAGS)}
+_SENTENCE_CLAIM = {name: i for i, name in enumerate(SENTENCE_CLAIM_LABELS)}
 
 
 def global_id(document_id: str, local_id: Optional[str]) -> Optional[str]:
@@ -63,6 +66,44 @@ def claim_row(doc_id: str, c: Claim) -> dict[str, Any]:
     }
 
 
+def sentence_id(document_id: str, sentence: Sentence) -> str:
+    return f"{document_id}:s{sentence.index}"
+
+
+def token_row(doc: Document, sentence: Sentence) -> dict[str, Any]:
+    tags = bio_tags(sentence, doc.annotations.entities, document_id=doc.id)
+    return {
+        "id": sentence_id(doc.id, sentence),
+        "document_id": doc.id,
+        "tokens": [t.text for t in sentence.tokens],
+        "token_starts": [t.start for t in sentence.tokens],
+        "token_ends": [t.end for t in sentence.tokens],
+        "ner_tags": [_TAG[t] for t in tags],
+    }
+
+
+def _overlaps(start: int, end: int, sentence: Sentence) -> bool:
+    return start < sentence.end and end > sentence.start
+
+
+def sentence_claim_label(doc: Document, sentence: Sentence) -> str:
+    """The highest claim label of the claims that overlap the sentence (NFS when there is none)."""
+    found = [c.label for c in doc.annotations.claims if _overlaps(c.start, c.end, sentence)]
+    return max(found, key=SENTENCE_CLAIM_LABELS.index, default=SENTENCE_CLAIM_LABELS[0])
+
+
+def sentence_row(doc: Document, sentence: Sentence) -> dict[str, Any]:
+    return {
+        "id": sentence_id(doc.id, sentence),
+        "document_id": doc.id,
+        "start": sentence.start,
+        "end": sentence.end,
+        "text": doc.text[sentence.start : sentence.end],
+        "claim_label": _SENTENCE_CLAIM[sentence_claim_label(doc, sentence)],
+        "has_quote": any(_overlaps(q.content.start, q.content.end, sentence) for q in doc.annotations.quotes),
+    }
+
+
 def _without_document(row: dict[str, Any]) -> dict[str, Any]:
     del row["document_id"]
     return row
@@ -89,7 +130,15 @@ def document_rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
         "quotes": [_without_document(dict(r)) for r in quotes],
         "claims": [_without_document(dict(r)) for r in claims],
     }
-    return {"documents": [document], "entities": entities, "quotes": quotes, "claims": claims}
+    sentences = segment(doc)
+    return {
+        "documents": [document],
+        "entities": entities,
+        "quotes": quotes,
+        "claims": claims,
+        "tokens": [token_row(doc, s) for s in sentences],
+        "sentences": [sentence_row(doc, s) for s in sentences],
+    }
 
 
 def registry_row(e: RegistryEntry) -> dict[str, Any]:

@@ -1,0 +1,68 @@
+"""Exchange formats: export the corpus for training and annotation tools, import tools' files back.
+
+``EXPORTERS`` and ``IMPORTERS`` are the registries the ``newsspans export`` and ``newsspans import``
+commands take their choices from: to add a format, write its module (a serializer, and a parser
+where a tool edits the files) and add an entry here.
+
+Every exporter takes ``(documents, *, out, registry, **options)``: ``documents`` yields
+``(split, Document)`` pairs of a valid corpus, ``out`` is an empty folder. Every importer takes
+``(src, *, corpus, registry)`` and writes the corpus annotation files all or nothing. Both return a
+``Report`` of what they carried; a span a format cannot hold raises ``FormatError`` (or is counted
+as lost where that is the format's documented limit, such as CoNLL-2003's four classes): nothing
+is dropped silently.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from . import brat, conll, jsonl, labelstudio, spacy_docbin
+from .base import FormatError, OutputFolder, Report, open_corpus
+
+EXPORTERS: dict[str, Callable[..., Report]] = {
+    "conll": conll.export,
+    "spacy": spacy_docbin.export,
+    "brat": brat.export,
+    "labelstudio": labelstudio.export,
+    "jsonl": jsonl.export,
+}
+
+IMPORTERS: dict[str, Callable[..., Report]] = {
+    "brat": brat.import_,
+    "labelstudio": labelstudio.import_,
+}
+
+DESCRIPTIONS: dict[str, str] = {
+    "conll": "CoNLL-2003-style IOB2 columns, <split>.conll (entity mentions)",
+    "spacy": "spaCy DocBin, <split>.spacy: doc.ents and span groups for quotes and claims (needs newsspans[spacy])",
+    "brat": "brat standoff, <id>.txt + <id>.ann and annotation.conf (every layer; importable)",
+    "labelstudio": "Label Studio tasks.json + labeling-config.xml (every layer; importable)",
+    "jsonl": "JSON Lines, <split>.jsonl: Prodigy tokens/spans and GLiNER tokenized_text/ner, with quotes and claims",
+}
+
+
+def export(fmt: str, *, corpus: Path, out: Path, **options: Any) -> Report:
+    """Export the valid corpus at ``corpus`` in format ``fmt`` into the new folder ``out``; nothing
+    is left behind when it fails."""
+    if fmt not in EXPORTERS:
+        raise FormatError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
+    if fmt == "spacy":
+        spacy_docbin.require_spacy()  # before reading anything: say how to install it
+    view = open_corpus(Path(corpus))
+    folder = OutputFolder(Path(out))
+    with folder as tmp:
+        report = EXPORTERS[fmt](view.documents(), out=tmp, registry=view.registry, **options)
+    report.files = folder.final(report.files)
+    return report
+
+
+def import_(fmt: str, *, src: Path, corpus: Path) -> Report:
+    """Import the tool files at ``src`` (format ``fmt``) into the corpus annotation files."""
+    if fmt not in IMPORTERS:
+        raise FormatError(f"cannot import {fmt!r}; importable formats: {', '.join(IMPORTERS)}")
+    view = open_corpus(Path(corpus))
+    return IMPORTERS[fmt](Path(src), corpus=Path(corpus), registry=view.registry)
+
+
+__all__ = ["DESCRIPTIONS", "EXPORTERS", "IMPORTERS", "FormatError", "Report", "export", "import_"]

@@ -1,0 +1,260 @@
+"""Tokens and sentences: a deterministic, offline tokenizer and sentence splitter.
+
+Both work on the text as stored (offsets are Python code points, end exclusive) and never change
+it: a token or a sentence is a pair of offsets into the document text.
+
+Tokenizer rules, in order:
+
+1. Whitespace (``str.isspace``: spaces, tabs, line breaks, no-break spaces) separates tokens and
+   is never part of one.
+2. A *word* is a run of letters, digits and combining marks, joined across a hyphen between two
+   such runs ("North-South", "7,200-kilometer", "Il-76") and across ``.``, ``,`` or ``:`` between
+   two digits ("7,200", "7:28:33", "3.5").
+3. An *abbreviation* keeps its periods: letters each followed by a period ("U.S.", "e.g.") and the
+   titles and short forms in ``ABBREVIATIONS`` ("Mr.", "Gen.", "Inc.").
+4. Clitics are split off as in the Penn Treebank: "Iran's" -> "Iran" "'s", "don't" -> "do" "n't"
+   (straight or curly apostrophe).
+5. A run of periods ("...") is one token; every other character is a token of its own
+   (punctuation, quotation marks, symbols, emoji).
+6. **Gold boundaries**: the text is also split at every start and end offset of every annotated
+   span (entity mentions, quote contents, speakers and cues, claims), so that glued words such as
+   "presidentMasoud" or "Iranwhile" become "president" "Masoud" and "Iran" "while" where a span
+   begins or ends inside them. So no gold span is ever misaligned with the tokens; but the tokens
+   of the released text depend on its annotation (a tagger sees "Iranwhile" split only because
+   "Iran" is a mention).
+
+Sentence rules:
+
+1. A line break ends a sentence (headlines, datelines and paragraphs are never joined).
+2. Inside a line, a sentence ends after ``.``, ``!``, ``?`` or ``...`` (and any closing quotation
+   marks or brackets right after it) when whitespace follows and the next token starts with an
+   upper-case letter, a digit or an opening quotation mark or bracket.
+3. No break falls inside an abbreviation token ("the U.S. and"), inside a quoted passage (a pair of
+   double quotation marks on one line, curly or straight), or inside an entity mention.
+4. A sentence runs from its first token to its last (no leading or trailing whitespace); a stretch
+   of whitespace alone is no sentence.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from .errors import NewsSpansError
+from .labels import OUTSIDE
+from .model import Annotations, Document
+
+#: Short forms that end in a period and are kept whole (checked case-sensitively).
+ABBREVIATIONS: tuple[str, ...] = (
+    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Sr.", "Jr.", "St.", "Mt.", "Gen.", "Lt.", "Col.", "Maj.",
+    "Capt.", "Sgt.", "Adm.", "Cmdr.", "Gov.", "Sen.", "Rep.", "Pres.", "Rev.", "Hon.", "Inc.", "Corp.",
+    "Ltd.", "Co.", "Bros.", "No.", "Nos.", "vs.", "etc.", "approx.", "Jan.", "Feb.", "Mar.", "Apr.",
+    "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.",
+)
+
+_MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_ALNUM = rf"(?:[^\W_]|[{_MARK}])+"
+_WORD = rf"{_ALNUM}(?:(?:[-\u2010]|(?<=\d)[.,:](?=\d)){_ALNUM})*"
+_APOS = "['\u2019]"
+_ABBREV = "|".join(re.escape(a) for a in sorted(ABBREVIATIONS, key=len, reverse=True))
+_TOKEN = re.compile(
+    rf"(?:[^\W\d_]\.){{2,}}(?![^\W_])"           # U.S., e.g.
+    rf"|(?:{_ABBREV})(?![^\W_])"                  # Mr., Inc.
+    rf"|{_ALNUM}(?=[nN]{_APOS}[tT](?![^\W_]))"    # do|n't: the word before the clitic
+    rf"|(?<=[^\W_])[nN]{_APOS}[tT](?![^\W_])"     # n't
+    rf"|(?<=[^\W_]){_APOS}(?:[sSdDmM]|re|RE|ve|VE|ll|LL)(?![^\W_])"  # 's 're 've 'll 'd 'm
+    rf"|{_WORD}"
+    r"|\.{2,}"
+    r"|\S"
+)
+
+#: Characters that end a sentence, and those that may follow them inside it.
+_TERMINAL = {".", "!", "?", "...", "\u2026"}
+_CLOSING = {'"', "\u201d", "\u2019", "'", ")", "]", "\u00bb"}
+_OPENING = {'"', "\u201c", "\u2018", "'", "(", "[", "\u00ab"}
+
+
+class AlignmentError(NewsSpansError):
+    """A span that the tokens cannot represent (it starts or ends in whitespace, or overlaps another)."""
+
+
+@dataclass(frozen=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence: its offsets in the document and its tokens (offsets into the document too)."""
+
+    index: int  # 1-based position in the document
+    start: int
+    end: int
+    tokens: tuple[Token, ...]
+
+
+def tokenize(text: str, *, boundaries: Iterable[int] = ()) -> list[Token]:
+    """The tokens of ``text`` by the rules in this module's docstring, also split at every offset in
+    ``boundaries`` that falls inside a token."""
+    cuts = sorted(set(boundaries))
+    tokens: list[Token] = []
+    i = 0  # index into cuts
+    for match in _TOKEN.finditer(text):
+        start, end = match.span()
+        while i < len(cuts) and cuts[i] <= start:
+            i += 1
+        j = i
+        while j < len(cuts) and cuts[j] < end:
+            tokens.append(Token(start, cuts[j], text[start : cuts[j]]))
+            start = cuts[j]
+            j += 1
+        tokens.append(Token(start, end, text[start:end]))
+    return tokens
+
+
+def span_boundaries(annotations: Annotations) -> set[int]:
+    """Every start and end offset of every span of the three layers."""
+    out: set[int] = set()
+    for m in annotations.entities:
+        out.update((m.start, m.end))
+    for q in annotations.quotes:
+        for span in q.spans().values():
+            out.update((span.start, span.end))
+    for c in annotations.claims:
+        out.update((c.start, c.end))
+    return out
+
+
+def quoted_passages(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each pair of double quotation marks on one line, marks included.
+
+    Curly marks pair as opening and closing; straight marks alternate. A mark with no partner on
+    its line protects nothing.
+    """
+    passages = []
+    offset = 0
+    for line in text.split("\n"):
+        opened_curly = None
+        opened_straight = None
+        for k, ch in enumerate(line):
+            if ch == "\u201c" and opened_curly is None:
+                opened_curly = k
+            elif ch == "\u201d" and opened_curly is not None:
+                passages.append((offset + opened_curly, offset + k + 1))
+                opened_curly = None
+            elif ch == '"':
+                if opened_straight is None:
+                    opened_straight = k
+                else:
+                    passages.append((offset + opened_straight, offset + k + 1))
+                    opened_straight = None
+        offset += len(line) + 1
+    return passages
+
+
+def split_sentences(text: str, tokens: Sequence[Token], *, protected: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
+    """Sentence ``(start, end)`` offsets by the rules in this module's docstring; ``protected``
+    spans (entity mentions) never contain a break, nor do quoted passages."""
+    zones = sorted(list(protected) + quoted_passages(text))
+    starts = [z[0] for z in zones]
+    reach = list(itertools.accumulate((z[1] for z in zones), max))  # furthest end so far
+
+    def inside_zone(offset: int) -> bool:
+        k = bisect.bisect_left(starts, offset) - 1  # the last zone that starts before offset
+        return k >= 0 and reach[k] > offset
+
+    sentences = []
+    first = 0  # index of the first token of the current sentence
+    n = len(tokens)
+    for k in range(n - 1):
+        here, nxt = tokens[k], tokens[k + 1]
+        gap = text[here.end : nxt.start]
+        cut = here.end
+        if "\n" in gap:
+            brk = True
+        elif not gap:
+            brk = False
+        else:
+            # The token before the gap must be a closing mark after a terminal one, or terminal.
+            t = k
+            while t > first and tokens[t].text in _CLOSING and tokens[t - 1].end == tokens[t].start:
+                t -= 1
+            brk = tokens[t].text in _TERMINAL
+            if brk:
+                head = nxt.text[0]
+                brk = head.isupper() or head.isdigit() or nxt.text in _OPENING
+        if brk and inside_zone(cut):
+            brk = False
+        if brk:
+            sentences.append((tokens[first].start, here.end))
+            first = k + 1
+    if n:
+        sentences.append((tokens[first].start, tokens[-1].end))
+    return sentences
+
+
+def segment(doc: Document) -> list[Sentence]:
+    """The sentences of a document with their tokens, split at every gold span boundary."""
+    ann = doc.annotations
+    tokens = tokenize(doc.text, boundaries=span_boundaries(ann))
+    bounds = split_sentences(doc.text, tokens, protected=[(m.start, m.end) for m in ann.entities])
+    out = []
+    k = 0
+    for i, (start, end) in enumerate(bounds, start=1):
+        first = k
+        while k < len(tokens) and tokens[k].end <= end:
+            k += 1
+        out.append(Sentence(i, start, end, tuple(tokens[first:k])))
+    return out
+
+
+def bio_tags(sentence: Sentence, entities: Sequence, *, document_id: str) -> list[str]:
+    """IOB2 tags of the sentence's tokens for the entity mentions that lie inside it.
+
+    Raises ``AlignmentError`` (naming the document, mention and offsets) for a mention whose start
+    or end is not a token boundary, or that overlaps another: IOB2 cannot hold it, and it is never
+    dropped silently.
+    """
+    tags = [OUTSIDE] * len(sentence.tokens)
+    by_start = {t.start: i for i, t in enumerate(sentence.tokens)}
+    by_end = {t.end: i for i, t in enumerate(sentence.tokens)}
+    owner: dict[int, str] = {}
+    for m in entities:
+        if m.end <= sentence.start or m.start >= sentence.end:
+            continue
+        where = f"{document_id}: entity mention {m.id} {m.start}-{m.end} {m.text!r}"
+        if m.start < sentence.start or m.end > sentence.end:
+            raise AlignmentError(f"{where} crosses a sentence boundary ({sentence.start}-{sentence.end})")
+        if m.start not in by_start or m.end not in by_end:
+            raise AlignmentError(f"{where} does not start and end on token boundaries (does it start or end with whitespace?)")
+        first, last = by_start[m.start], by_end[m.end]
+        for i in range(first, last + 1):
+            if i in owner:
+                raise AlignmentError(f"{where} overlaps mention {owner[i]}; IOB2 tags cannot hold overlapping mentions")
+            owner[i] = m.id
+            tags[i] = ("B-" if i == first else "I-") + m.label
+    return tags
+
+
+def spans_from_bio(tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Decode IOB2 tags back to ``(start, end, label)`` character spans (strict: an I- tag that does
+    not continue a span of its own label starts a new one, as ``seqeval`` does in strict mode)."""
+    spans: list[tuple[int, int, str]] = []
+    current = None
+    for token, tag in zip(tokens, tags):
+        if tag == OUTSIDE:
+            current = None
+            continue
+        prefix, label = tag.split("-", 1)
+        if prefix == "I" and current is not None and current[2] == label:
+            current[1] = token.end
+            spans[-1] = (current[0], current[1], label)
+        else:
+            current = [token.start, token.end, label]
+            spans.append((token.start, token.end, label))
+    return spans
