@@ -6,13 +6,17 @@
 Writes a deterministic synthetic corpus of N documents (``newsspans.synth``), then runs, one
 after the other in fresh child processes of this one, on the same input:
 
-  ours   ``newsspans validate`` then ``newsspans build`` (every config the build writes)
+  ours   ``newsspans validate`` then ``newsspans build`` of the core configs (documents,
+         entities, quotes, claims, registry); the full build (plus tokens and sentences) is
+         measured and printed too
   naive  json per file, jsonschema validation of each annotation file with the project's
          schema, a Python check of each span's text, ``datasets.Dataset.from_list(...).to_parquet``
   floor  read the same files and write the same core rows with pyarrow.parquet, no checks
 
 and prints wall time, CPU time, documents/s, spans/s and peak RSS (``getrusage`` of each child:
-its own maximum resident set, as the OS reports it). The last line is machine-readable.
+its own maximum resident set, and the largest of its worker processes', as the OS reports them),
+then tokens/s of the tokenizer against spaCy's blank English tokenizer plus
+``offsets_to_biluo_tags``. The last line is machine-readable.
 """
 
 from __future__ import annotations
@@ -44,11 +48,62 @@ def stage_ours_validate(corpus: Path, out: Path) -> None:
 
 
 def stage_ours_build(corpus: Path, out: Path) -> None:
+    """The build of the core configs: what naive and floor write too."""
+    from newsspans.cli import main
+
+    code = main(["build", "--corpus", str(corpus), "--out", str(out), "--configs", ",".join(CORE)],
+                stdout=io.StringIO(), stderr=sys.stderr)
+    if code != 0:
+        raise SystemExit(f"build failed with {code}")
+
+
+def stage_ours_build_all(corpus: Path, out: Path) -> None:
+    """The full build: the core configs plus the tokens and sentences views."""
     from newsspans.cli import main
 
     code = main(["build", "--corpus", str(corpus), "--out", str(out)], stdout=io.StringIO(), stderr=sys.stderr)
     if code != 0:
         raise SystemExit(f"build failed with {code}")
+
+
+def stage_tokens(corpus: Path, out: Path) -> None:
+    """Tokens/s of our tokenizer + IOB2 tags, and of spaCy's blank English tokenizer +
+    offsets_to_biluo_tags on the same documents (single process, documents already in memory)."""
+    from newsspans.corpus import Corpus
+    from newsspans.rows import _touching
+    from newsspans.tokenize import bio_tags, segment
+
+    c = Corpus(corpus)
+    registry, _ = c.read_registry()
+    docs = [doc for _, doc, _ in c.iter_documents(registry) if doc is not None]
+    started = time.perf_counter()
+    ours = 0
+    for doc in docs:
+        for sentence in segment(doc):
+            bio_tags(sentence, _touching(doc.annotations.entities, sentence), document_id=doc.id)
+            ours += len(sentence.tokens)
+    ours_s = time.perf_counter() - started
+    result = {"tokens": ours, "ours_s": ours_s}
+    try:
+        import spacy
+        from spacy.training import offsets_to_biluo_tags
+    except ImportError:
+        result["spacy"] = "not installed: pip install 'newsspans[spacy]' to compare"
+    else:
+        nlp = spacy.blank("en")
+        started = time.perf_counter()
+        theirs = misaligned = 0
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # W030 for misaligned spans: counted below instead
+            for doc in docs:
+                sdoc = nlp.make_doc(doc.text)
+                tags = offsets_to_biluo_tags(sdoc, [(m.start, m.end, m.label) for m in doc.annotations.entities])
+                theirs += len(sdoc)
+                misaligned += tags.count("-")
+        result.update(spacy_tokens=theirs, spacy_s=time.perf_counter() - started, spacy_misaligned_tokens=misaligned)
+    (out.parent / f"{out.name}.json").write_text(json.dumps(result), encoding="utf-8")
 
 
 def _read_all(corpus: Path):
@@ -144,8 +199,10 @@ def stage_floor(corpus: Path, out: Path) -> None:
 STAGES = {
     "ours-validate": stage_ours_validate,
     "ours-build": stage_ours_build,
+    "ours-build-all": stage_ours_build_all,
     "naive": stage_naive,
     "floor": stage_floor,
+    "tokens": stage_tokens,
 }
 
 
@@ -222,7 +279,8 @@ def main() -> int:
     ours["peak_rss_mb"] = max(results["ours-validate"]["peak_rss_mb"], results["ours-build"]["peak_rss_mb"],
                               results["ours-build"]["peak_child_rss_mb"], results["ours-validate"]["peak_child_rss_mb"])
     rows = [("ours (validate + build)", ours), ("  ours: validate", results["ours-validate"]),
-            ("  ours: build", results["ours-build"]), ("naive", results["naive"]), ("floor", results["floor"])]
+            ("  ours: build (core)", results["ours-build"]), ("naive", results["naive"]), ("floor", results["floor"]),
+            ("ours: build, all configs", results["ours-build-all"])]
     print(f"\n{args.docs} documents, {spans} spans; python {sys.version.split()[0]}, {os.cpu_count()} cores")
     print(f"{'':26}{'wall s':>9}{'cpu s':>9}{'docs/s':>10}{'spans/s':>11}{'peak RSS MB':>13}")
     for label, r in rows:
@@ -234,6 +292,15 @@ def main() -> int:
     print(f"ours/floor = {over_floor:.2f} (build alone {build_over_floor:.2f}); naive/ours = {naive_over:.2f}")
     print("(wall times exclude interpreter start-up and imports, which the child reports separately: "
           + ", ".join(f"{k} {r['process_wall_s'] - r['wall_s']:.2f} s" for k, r in results.items()) + ")")
+    tokens = json.loads((workdir / "out-tokens.json").read_text(encoding="utf-8"))
+    line = f"tokens: ours {tokens['tokens'] / tokens['ours_s']:,.0f} tokens/s ({tokens['tokens']} tokens, 0 misaligned by construction)"
+    if "spacy_s" in tokens:
+        ratio = (tokens["tokens"] / tokens["ours_s"]) / (tokens["spacy_tokens"] / tokens["spacy_s"])
+        line += (f"; spaCy blank 'en' + offsets_to_biluo_tags {tokens['spacy_tokens'] / tokens['spacy_s']:,.0f} tokens/s "
+                 f"({tokens['spacy_misaligned_tokens']} tokens of misaligned mentions); ours/spaCy speed = {ratio:.2f}")
+    else:
+        line += f"; spaCy comparison skipped: {tokens['spacy']}"
+    print(line)
     if not args.workdir:
         shutil.rmtree(workdir, ignore_errors=True)
     print(f"docs={args.docs} ours_s={ours['wall_s']:.2f} naive_s={results['naive']['wall_s']:.2f} "

@@ -10,6 +10,7 @@ and swapped into place only once complete.
 from __future__ import annotations
 
 import filecmp
+import functools
 import json
 import os
 import shutil
@@ -18,19 +19,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional, Sequence
 
 import jsonschema
 
 from . import __version__
-from .card import render_card
-from .corpus import Corpus, display_path, sha256_hex
+from .corpus import Corpus, default_workers, display_path, sha256_hex
 from .errors import NewsSpansError
-from .features import CONFIGS, FEATURES
-from .labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
-from .parquet import ShardedWriter
+from .labels import SENTENCE_CLAIM_LABELS
 from .problems import ERROR, CorpusInvalid, Problem
-from .rows import document_rows, registry_row
 from .schemas import SCHEMAS
 from .splits import split_of
 
@@ -58,6 +55,7 @@ class Stats:
     files: dict[str, list[str]] = field(default_factory=dict)
     labels: dict[str, Counter] = field(default_factory=lambda: {"entities": Counter(), "quotes": Counter(), "claims": Counter(), "registry": Counter(), "sentences": Counter()})
     tokens: int = 0
+    configs: tuple[str, ...] = ()
     source_digest: str = ""
     languages: set[str] = field(default_factory=set)
 
@@ -76,22 +74,90 @@ def _tool_versions() -> dict[str, str]:
     return {"newsspans": __version__, "pyarrow": package_version("pyarrow"), "datasets": package_version("datasets")}
 
 
-def write_release(corpus_root: Path, dest: Path) -> tuple[Stats, list[Problem]]:
+@dataclass
+class _ChunkOutput:
+    """What one chunk of documents contributes: its problems (per document, in order), its rows as
+    Arrow tables per (config, split), and its share of the statistics."""
+
+    problems: list[list[Problem]] = field(default_factory=list)
+    tables: dict[tuple[str, str], Any] = field(default_factory=dict)
+    labels: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in ("entities", "quotes", "claims", "sentences")})
+    tokens: int = 0
+    languages: set[str] = field(default_factory=set)
+
+
+def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple[str, ...], schemas: dict[str, Any]) -> _ChunkOutput:
+    """Read, check and convert a chunk of documents (in a worker process when the build has
+    several). Rows are built only while the chunk has no error: a corpus with errors is refused.
+    ``schemas`` are the Arrow schemas of the configs (passed in, so that a worker need not import
+    ``datasets``)."""
+    import pyarrow as pa
+
+    from .rows import document_rows
+
+    out = _ChunkOutput()
+    rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    clean = True
+    for doc_id in doc_ids:
+        doc, problems = corpus.read_document(doc_id, registry)
+        out.problems.append(problems)
+        clean = clean and doc is not None and not any(p.severity == ERROR for p in problems)
+        if not clean:
+            continue
+        split = split_of(doc.meta.story_id)
+        by_config = document_rows(doc, configs=configs)
+        for config, config_rows in by_config.items():
+            rows.setdefault((config, split), []).extend(config_rows)
+        if "sentences" in by_config:
+            out.labels["sentences"].update(SENTENCE_CLAIM_LABELS[r["claim_label"]] for r in by_config["sentences"])
+        if "tokens" in by_config:
+            out.tokens += sum(len(r["tokens"]) for r in by_config["tokens"])
+        out.languages.add(doc.meta.language)
+        ann = doc.annotations
+        out.labels["entities"].update(m.label for m in ann.entities)
+        out.labels["quotes"].update(q.type for q in ann.quotes)
+        out.labels["claims"].update(c.label for c in ann.claims)
+    if clean:
+        out.tables = {key: pa.Table.from_pylist(r, schema=schemas[key[0]]) for key, r in rows.items() if r}
+    return out
+
+
+def _refuse(corpus_root: Path, workers: int) -> None:
+    """Raise ``CorpusInvalid`` with the validator's full report (warnings included): the slow path,
+    taken only by a corpus that has an error."""
+    from .corpus import iter_problems
+
+    raise CorpusInvalid(list(iter_problems(corpus_root, workers=workers)))
+
+
+def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[str]] = None,
+                  workers: int = 1) -> tuple[Stats, list[Problem]]:
     """Write the release of the corpus at ``corpus_root`` into the empty folder ``dest``.
 
-    Raises ``CorpusInvalid`` (with every problem found) when the corpus has errors; ``dest``
-    then holds partial output that the caller discards.
+    ``configs`` limits the configs written (default: all). ``workers`` processes read, check and
+    convert the documents; the output is byte-identical whatever their number. Raises
+    ``CorpusInvalid`` (with every problem found) when the corpus has errors; ``dest`` then holds
+    partial output that the caller discards.
     """
-    corpus = Corpus(corpus_root)
+    from .card import render_card
+    from .features import CONFIGS, FEATURES
+    from .parquet import ShardedWriter
+    from .rows import registry_row
+
+    unknown = sorted(set(configs or ()) - set(CONFIGS))
+    if unknown:
+        raise BuildError(f"unknown config(s) {', '.join(unknown)}; the configs are {', '.join(CONFIGS)}")
+    chosen = tuple(c for c in CONFIGS if configs is None or c in configs)
+    corpus = Corpus(corpus_root, warnings=False)  # the gate needs the errors; see _refuse for the report
     problems = corpus.layout_problems()
     if problems:
-        raise CorpusInvalid(problems)
+        _refuse(corpus_root, workers)
     dataset, found = corpus.read_dataset()
     problems += found
     registry, found = corpus.read_registry()
     problems += found
 
-    stats = Stats()
+    stats = Stats(configs=chosen)
     writers: dict[tuple[str, str], ShardedWriter] = {}
 
     def writer(config: str, split: str) -> ShardedWriter:
@@ -102,31 +168,31 @@ def write_release(corpus_root: Path, dest: Path) -> tuple[Stats, list[Problem]]:
         return writers[key]
 
     failed = any(p.severity == ERROR for p in problems)
-    for _, doc, found in corpus.iter_documents(registry):
-        problems += found
-        failed = failed or any(p.severity == ERROR for p in found)
-        if failed or doc is None:
+    doc_configs = tuple(c for c in chosen if c != "registry")
+    schemas = {c: FEATURES[c].arrow_schema for c in doc_configs}
+    convert = functools.partial(_build_chunk, configs=doc_configs, schemas=schemas)
+    for chunk in corpus.map_documents(registry, convert, workers=workers):
+        for found in chunk.problems:
+            problems += found
+            failed = failed or any(p.severity == ERROR for p in found)
+        if failed:
             continue  # keep checking, stop writing
-        split = split_of(doc.meta.story_id)
-        rows_by_config = document_rows(doc)
-        for config, rows in rows_by_config.items():
-            writer(config, split).add(rows)
-        stats.labels["sentences"].update(SENTENCE_CLAIM_LABELS[r["claim_label"]] for r in rows_by_config["sentences"])
-        stats.tokens += sum(len(r["tokens"]) for r in rows_by_config["tokens"])
-        stats.languages.add(doc.meta.language)
-        ann = doc.annotations
-        stats.labels["entities"].update(m.label for m in ann.entities)
-        stats.labels["quotes"].update(q.type for q in ann.quotes)
-        stats.labels["claims"].update(c.label for c in ann.claims)
+        for (config, split), table in chunk.tables.items():
+            writer(config, split).add_table(table)
+        for layer, counts in chunk.labels.items():
+            stats.labels[layer].update(counts)
+        stats.tokens += chunk.tokens
+        stats.languages |= chunk.languages
     found = corpus.cross_document_problems(registry)
     problems += found
     failed = failed or any(p.severity == ERROR for p in found)
     if failed:
-        raise CorpusInvalid(problems)
+        _refuse(corpus_root, workers)
     assert dataset is not None and registry is not None
 
     entries = sorted(registry.values(), key=lambda e: e.entity_id)
-    writer("registry", REGISTRY_SPLIT).add([registry_row(e) for e in entries])
+    if "registry" in chosen:
+        writer("registry", REGISTRY_SPLIT).add([registry_row(e) for e in entries])
     stats.labels["registry"].update(e.type for e in entries)
 
     for (config, split), w in sorted(writers.items()):
@@ -136,7 +202,7 @@ def write_release(corpus_root: Path, dest: Path) -> tuple[Stats, list[Problem]]:
         stats.split_rows.setdefault(config, {})[split] = w.num_rows
         stats.split_bytes.setdefault(config, {})[split] = w.num_bytes
         stats.files.setdefault(config, []).extend(p.relative_to(dest).as_posix() for p in paths)
-    empty = [c for c in CONFIGS if not stats.total(c)]
+    empty = [c for c in chosen if not stats.total(c)]
     if empty:
         raise BuildError(
             f"config(s) {', '.join(empty)} would have no rows, and `datasets` cannot load an empty "
@@ -166,7 +232,7 @@ def _write_manifest(dest: Path, stats: Stats) -> None:
         "version": stats.version,
         "source_digest": stats.source_digest,
         "built_with": _tool_versions(),
-        "counts": {config: dict(sorted(stats.split_rows[config].items())) for config in CONFIGS},
+        "counts": {config: dict(sorted(stats.split_rows[config].items())) for config in stats.configs},
         "files": files,
     }
     jsonschema.validate(manifest, SCHEMAS["manifest"])  # our own output: a failure is a bug
@@ -197,8 +263,11 @@ def _replace_dir(new: Path, out: Path) -> None:
     shutil.rmtree(old)
 
 
-def build(*, corpus: Path, out: Path) -> BuildResult:
-    """Build the release of ``corpus`` into ``out``, replacing it only when the build succeeds."""
+def build(*, corpus: Path, out: Path, configs: Optional[Sequence[str]] = None, workers: Optional[int] = None) -> BuildResult:
+    """Build the release of ``corpus`` into ``out``, replacing it only when the build succeeds.
+
+    ``configs`` limits the configs (default: all); ``workers`` is the number of processes that read
+    and convert documents (default: one per core); the output does not depend on it."""
     corpus, out = Path(corpus), Path(out)
     _check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -207,7 +276,8 @@ def build(*, corpus: Path, out: Path) -> BuildResult:
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the release folder is not
     try:
-        stats, problems = write_release(corpus, tmp)
+        stats, problems = write_release(corpus, tmp, configs=configs,
+                                        workers=default_workers() if workers is None else workers)
         _replace_dir(tmp, out)
     finally:
         if tmp.exists():
@@ -223,13 +293,13 @@ class CheckResult:
     current: dict[str, str]
 
 
-def check(*, corpus: Path, out: Path) -> CheckResult:
+def check(*, corpus: Path, out: Path, workers: Optional[int] = None) -> CheckResult:
     """Rebuild ``corpus`` in a temporary folder and list the files of ``out`` that differ."""
     corpus, out = Path(corpus), Path(out)
     with tempfile.TemporaryDirectory(prefix="newsspans-check-") as tmp:
         fresh = Path(tmp) / "data"
         fresh.mkdir()
-        _, problems = write_release(corpus, fresh)
+        _, problems = write_release(corpus, fresh, workers=default_workers() if workers is None else workers)
         new = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file()}
         old = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
         stale = []

@@ -14,7 +14,7 @@ import yaml
 from datasets import ClassLabel, Features, List, Value
 
 from . import labels
-from .features import COLUMN_DOCS, CONFIGS, DEFAULT_CONFIG, FEATURES
+from .features import COLUMN_DOCS, DEFAULT_CONFIG, FEATURES
 from .splits import RULE as SPLIT_RULE
 from .splits import SPLITS
 
@@ -36,7 +36,7 @@ def _split_order(split: str) -> int:
 def metadata(stats: "Stats", content_digest: str) -> dict[str, Any]:
     ds = stats.dataset
     configs, infos = [], []
-    for config in CONFIGS:
+    for config in stats.configs:
         splits = sorted(stats.split_rows[config], key=_split_order)
         entry: dict[str, Any] = {"config_name": config}
         if config == DEFAULT_CONFIG:
@@ -114,7 +114,7 @@ def _count_table(title: str, inventory: tuple[str, ...], counts: Any) -> str:
 def _splits_table(stats: "Stats") -> str:
     header = "| config | " + " | ".join(SPLITS) + " | total |"
     rows = [header, "|---" * (len(SPLITS) + 2) + "|"]
-    for config in CONFIGS:
+    for config in stats.configs:
         per = stats.split_rows[config]
         cells = [str(per.get(s, 0)) for s in SPLITS]
         rows.append(f"| `{config}` | " + " | ".join(cells) + f" | {stats.total(config)} |")
@@ -184,6 +184,7 @@ def render_card(stats: "Stats", content_digest: str) -> str:
     meta = yaml.safe_dump(metadata(stats, content_digest), sort_keys=False, allow_unicode=True, width=1000)
     name = ds["pretty_name"]
     registry_counts = stats.labels["registry"]
+    views = "tokens" in stats.configs and "sentences" in stats.configs
     sections = [
         f"---\n{meta}---",
         f"# Dataset Card for {name}",
@@ -196,8 +197,9 @@ def render_card(stats: "Stats", content_digest: str) -> str:
         "statements, ClaimBuster's scheme). Every span stores its text beside its offsets, and the "
         "build refuses a corpus in which `text[start:end]` differs from the stored text.",
         f"This release holds {stats.total('documents')} documents, {stats.total('entities')} entity mentions, "
-        f"{stats.total('quotes')} quotes, {stats.total('claims')} claims and {stats.total('registry')} registry entities, "
-        f"and {stats.total('sentences')} sentences of {stats.tokens} tokens in the `tokens` and `sentences` views.",
+        f"{stats.total('quotes')} quotes, {stats.total('claims')} claims and {stats.total('registry')} registry entities"
+        + (f", and {stats.total('sentences')} sentences of {stats.tokens} tokens in the `tokens` and `sentences` views."
+           if views else "."),
         "## Loading",
         "The folder loads with `datasets` alone: no loading script, no network.\n\n"
         "```python\nimport os\nfrom datasets import load_dataset\n\n"
@@ -216,7 +218,7 @@ def render_card(stats: "Stats", content_digest: str) -> str:
         _splits_table(stats),
         "### Data Fields",
     ]
-    for config in CONFIGS:
+    for config in stats.configs:
         sections.append(f"#### `{config}`")
         sections.append(_fields_table(config, FEATURES[config]))
     sections += [
@@ -230,9 +232,9 @@ def render_card(stats: "Stats", content_digest: str) -> str:
         _count_table("label", labels.CLAIM_LABELS, stats.labels["claims"]),
         "#### Registry entities per type",
         "\n".join(["| type | count |", "|---|---|"] + [f"| {t} | {registry_counts[t]} |" for t in labels.ENTITY_LABELS if registry_counts.get(t)]),
-        "#### Sentences per claim label",
-        _count_table("claim_label", labels.SENTENCE_CLAIM_LABELS, stats.labels["sentences"]),
-        *tokens_and_sentences_section(),
+        *(["#### Sentences per claim label",
+           _count_table("claim_label", labels.SENTENCE_CLAIM_LABELS, stats.labels["sentences"]),
+           *tokens_and_sentences_section()] if views else []),
         "### Data Splits",
         "Splits are assigned per story, never per document, so that articles reporting the same event "
         "never straddle train and test, and a story's split never changes between versions: "

@@ -31,7 +31,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .build import build, check
 
     if args.check:
-        result = check(corpus=args.corpus, out=args.out)
+        result = check(corpus=args.corpus, out=args.out, workers=args.workers)
         for p in result.problems:
             print(str(p), file=err)
         if not result.stale:
@@ -46,8 +46,16 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(f"note: {args.out}/ was built with {tools}; install the locked versions (README) to compare like with like", file=err)
         print(f"run `newsspans build` and commit {args.out}/", file=err)
         return 1
+    configs = [c.strip() for item in args.configs for c in item.split(",") if c.strip()] if args.configs else None
+    if configs:
+        from .features import CONFIGS
+
+        unknown = sorted(set(configs) - set(CONFIGS))
+        if unknown:
+            print(f"newsspans build: unknown config(s) {', '.join(unknown)}; the configs are {', '.join(CONFIGS)}", file=err)
+            return 2
     try:
-        result = build(corpus=args.corpus, out=args.out)
+        result = build(corpus=args.corpus, out=args.out, configs=configs, workers=args.workers)
     except CorpusInvalid as exc:
         _print_report(exc.problems, err)
         print(f"build refused: {args.corpus}/ has errors; {args.out}/ was left unchanged", file=err)
@@ -85,7 +93,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if not args.corpus.is_dir():
         print(f"newsspans validate: {args.corpus}: no such corpus folder", file=err)
         return 2
-    problems = select(iter_problems(args.corpus), select=chosen, ignore=ignored, warnings=not args.no_warnings)
+    problems = select(iter_problems(args.corpus, workers=args.workers), select=chosen, ignore=ignored, warnings=not args.no_warnings)
     if args.format == "json":
         report = json_report(problems, corpus=str(args.corpus), max_errors=args.max_errors)
         print(json.dumps(report, indent=2, ensure_ascii=False), file=out)
@@ -121,6 +129,16 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of 1 or more, got {text!r}")
+    return value
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsspans", description="Build, check and load the NewsSpans corpus of labeled spans in news.")
     parser.add_argument("--version", action="version", version=f"newsspans {__version__}")
@@ -134,6 +152,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="release folder (default: data)")
     p.add_argument("--check", action="store_true", help="rebuild in a temporary folder and fail, listing the files, if --out is stale")
+    p.add_argument("--configs", action="append", metavar="NAME", help="write only these configs (repeat or comma-separate; default: all)")
+    p.add_argument("--workers", type=_positive, metavar="N", help="processes that read and convert documents (default: one per core; the output does not depend on it)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="report every problem of a corpus", description=(
@@ -148,6 +168,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-errors", type=int, metavar="N", help="print at most N errors (the summary still counts all)")
     p.add_argument("--no-warnings", action="store_true", help="leave warnings out of the report")
     p.add_argument("--list-checks", action="store_true", help="print the table of every check and exit")
+    p.add_argument("--workers", type=_positive, metavar="N", help="processes that check documents (default: one per core; the report does not depend on it)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("add", help="bring text files into the corpus byte for byte", description=(

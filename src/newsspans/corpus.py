@@ -21,7 +21,7 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 from . import checks
 from .checks import display_path
@@ -58,7 +58,11 @@ def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> tuple
     decode or parse or its top level broke the schema; items of an annotation layer that broke
     it are listed in ``schema_result.broken_items``.
     """
-    data = path.read_bytes()
+    return read_json_bytes(path.read_bytes(), path, kind, document_id)
+
+
+def read_json_bytes(data: bytes, path: Path, kind: str, document_id: Optional[str] = None) -> tuple[Any, Optional[str], list[Problem], SchemaResult]:
+    """``read_json`` of bytes already read from ``path``."""
     raw, problems = _decode(path, data, json_file=True)
     if raw is None:
         return None, None, problems, SchemaResult(file_broken=True)
@@ -96,9 +100,13 @@ class Corpus:
     root: Path
     digests: dict[str, str] = field(default_factory=dict)
     tally: checks.Tally = field(default_factory=checks.Tally)
+    #: False skips the checks that can only warn (alias coverage, cross-document warnings): the
+    #: build's gate needs the errors only, and reports in full when there is one.
+    warnings: bool = True
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
+        self._root_str = str(self.root)
         self._registry_raw: Optional[str] = None
         self._registry_ids: Optional[list[str]] = None
         self._aliases: Optional[checks.AliasIndex] = None
@@ -152,7 +160,7 @@ class Corpus:
         registry = {e.entity_id: e for e in entries}
         self._registry_raw = raw
         self._registry_ids = [e.entity_id for e in entries]
-        self._aliases = checks.AliasIndex(registry)
+        self._aliases = checks.AliasIndex(registry) if self.warnings else None  # only the warning uses it
         return registry, problems
 
     def read_document(self, doc_id: str, registry: Optional[dict[str, RegistryEntry]]) -> tuple[Optional[Document], list[Problem]]:
@@ -161,30 +169,33 @@ class Corpus:
         Returns the document only when it has no error at all. With ``registry`` None (the
         registry itself is broken) the reference checks are skipped.
         """
-        text_path = self.path(TEXTS, doc_id + ".txt")
-        meta_path = self.path(DOCUMENTS, doc_id + ".json")
-        ann_path = self.path(ANNOTATIONS, doc_id + ".json")
-        problems: list[Problem] = []
-        missing = [
-            ("E-DOC-NO-TEXT", text_path, "no text file for this document"),
-            ("E-DOC-NO-META", meta_path, "no metadata file for this document"),
-            ("E-DOC-NO-ANNOTATION", ann_path, "no annotation file for this document"),
-        ]
-        for code, path, message in missing:
-            if not path.is_file():
-                problems.append(Problem(code, message, file=display_path(path), document_id=doc_id))
-        if problems:
+        # Plain strings, not pathlib, on this path: it runs once per document.
+        root = self._root_str
+        names = (f"{TEXTS}/{doc_id}.txt", f"{DOCUMENTS}/{doc_id}.json", f"{ANNOTATIONS}/{doc_id}.json")
+        contents: list[Optional[bytes]] = []
+        for name in names:
+            try:
+                with open(os.path.join(root, name), "rb") as f:
+                    contents.append(f.read())
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                contents.append(None)
+        if None in contents:
             self._incomplete = True
-            return None, problems
-
-        data = text_path.read_bytes()
+            missing = zip(("E-DOC-NO-TEXT", "E-DOC-NO-META", "E-DOC-NO-ANNOTATION"), names,
+                          ("no text file", "no metadata file", "no annotation file"), contents)
+            return None, [Problem(code, f"{what} for this document", file=display_path(Path(root, name)), document_id=doc_id)
+                          for code, name, what, data in missing if data is None]
+        text_path, meta_path, ann_path = (os.path.join(root, name) for name in names)
+        data, meta_bytes, ann_bytes = contents
         text_sha256 = sha256_hex(data)
-        self.digests[self._rel(text_path)] = text_sha256
+        self.digests[names[0]] = text_sha256
         text, problems = _decode(text_path, data, json_file=False)
         problems = [replace(p, document_id=doc_id) for p in problems]
-        meta_value, meta_raw, found, _ = self._read_json(meta_path, "document", doc_id)
+        meta_value, meta_raw, found, _ = read_json_bytes(meta_bytes, meta_path, "document", doc_id)
+        self.digests[names[1]] = sha256_hex(meta_bytes)
         problems += found
-        ann_value, ann_raw, found, schema = self._read_json(ann_path, "annotation", doc_id)
+        ann_value, ann_raw, found, schema = read_json_bytes(ann_bytes, ann_path, "annotation", doc_id)
+        self.digests[names[2]] = sha256_hex(ann_bytes)
         problems += found
         if text is None or ann_value is None or schema.broken_items:
             self._incomplete = True
@@ -204,38 +215,47 @@ class Corpus:
             return None, problems
         return Document(meta, text, annotations), problems
 
-    def iter_documents(self, registry: Optional[dict[str, RegistryEntry]], *, workers: int = 1,
-                       keep_documents: bool = True) -> Iterator[tuple[str, Optional[Document], list[Problem]]]:
-        """``(doc_id, document or None, problems)`` for every document, in id order.
+    def map_documents(self, registry: Optional[dict[str, RegistryEntry]], fn: Callable[..., Any], *,
+                      workers: int = 1) -> Iterator[Any]:
+        """``fn(corpus, registry, doc_ids)`` for consecutive chunks of the documents, in id order.
 
-        With ``workers`` > 1 and a corpus large enough to pay for it, the documents are read and
-        checked by that many processes, chunk by chunk; the results come back in the same order
-        as a serial run, so the output is the same. ``keep_documents=False`` returns no document
-        objects (for validation, which needs only the problems).
+        ``fn`` reads its documents with ``corpus.read_document``. With ``workers`` > 1 and a corpus
+        large enough to pay for it, the chunks run in that many processes (``fn`` must then be a
+        module-level function); the results still come back in chunk order, and what the
+        cross-document checks and the source digest need is merged back here, so the outcome is
+        the same as a serial run.
         """
         ids = self.document_ids()
-        if workers <= 1 or len(ids) < PARALLEL_MIN_DOCUMENTS:
-            for doc_id in ids:
-                doc, problems = self.read_document(doc_id, registry)
-                yield doc_id, (doc if keep_documents else None), problems
-            return
         chunks = [ids[i : i + CHUNK_DOCUMENTS] for i in range(0, len(ids), CHUNK_DOCUMENTS)]
+        if workers <= 1 or len(ids) < PARALLEL_MIN_DOCUMENTS:
+            for chunk in chunks:
+                yield fn(self, registry, chunk)
+            return
         context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-        with context.Pool(workers, initializer=_init_worker, initargs=(self.root, registry is not None)) as pool:
-            for results, tally, digests, incomplete in pool.imap(_check_chunk, [(c, keep_documents) for c in chunks]):
+        with context.Pool(workers, initializer=_init_worker, initargs=(self.root, registry is not None, self.warnings)) as pool:
+            for result, tally, digests, incomplete in pool.imap(_run_chunk, [(fn, c) for c in chunks]):
                 self.digests.update(digests)
                 for key, uses in tally.clusters.items():
                     self.tally.clusters[key].extend(uses)
                 self.tally.used_entities |= tally.used_entities
                 self._incomplete = self._incomplete or incomplete
-                yield from results
+                yield result
+
+    def iter_documents(self, registry: Optional[dict[str, RegistryEntry]], *, workers: int = 1,
+                       keep_documents: bool = True) -> Iterator[tuple[str, Optional[Document], list[Problem]]]:
+        """``(doc_id, document or None, problems)`` for every document, in id order (see
+        ``map_documents``). ``keep_documents=False`` returns no document objects (validation
+        needs only the problems, and they are cheaper to send between processes)."""
+        fn = _read_chunk if keep_documents else _check_chunk
+        for results in self.map_documents(registry, fn, workers=workers):
+            yield from results
 
     def cross_document_problems(self, registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
         """Problems that need every document read first (call after ``iter_documents``)."""
         def read_raw(shown: str) -> str:
             return Path(shown).read_text(encoding="utf-8")
 
-        if self._incomplete:
+        if self._incomplete or not self.warnings:
             return []
         ids = self._registry_ids if registry is not None else None
         return checks.cross_document_problems(self.tally, ids, self._registry_raw, display_path(self.path(REGISTRY)), read_raw)
@@ -252,23 +272,29 @@ CHUNK_DOCUMENTS = 500
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(root: Path, with_registry: bool) -> None:
-    corpus = Corpus(root)
+def _init_worker(root: Path, with_registry: bool, warnings: bool) -> None:
+    corpus = Corpus(root, warnings=warnings)
     registry, _ = corpus.read_registry()
     _WORKER["corpus"] = corpus
     _WORKER["registry"] = registry if with_registry else None
 
 
-def _check_chunk(task: tuple[list[str], bool]):
-    doc_ids, keep = task
+def _run_chunk(task: tuple[Callable[..., Any], list[str]]):
+    """Worker side of ``map_documents``: one chunk, and the state the parent merges."""
+    fn, doc_ids = task
     corpus: Corpus = _WORKER["corpus"]
     corpus.digests, corpus.tally, corpus._incomplete = {}, checks.Tally(), False
-    results = []
-    for doc_id in doc_ids:
-        doc, problems = corpus.read_document(doc_id, _WORKER["registry"])
-        results.append((doc_id, doc if keep else None, problems))
+    result = fn(corpus, _WORKER["registry"], doc_ids)
     tally = checks.Tally(dict(corpus.tally.clusters), corpus.tally.used_entities)
-    return results, tally, corpus.digests, corpus._incomplete
+    return result, tally, corpus.digests, corpus._incomplete
+
+
+def _read_chunk(corpus: "Corpus", registry, doc_ids: list[str]):
+    return [(doc_id, *corpus.read_document(doc_id, registry)) for doc_id in doc_ids]
+
+
+def _check_chunk(corpus: "Corpus", registry, doc_ids: list[str]):
+    return [(doc_id, None, corpus.read_document(doc_id, registry)[1]) for doc_id in doc_ids]
 
 
 def default_workers() -> int:

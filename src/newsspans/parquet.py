@@ -1,7 +1,7 @@
 """Streaming Parquet output: bounded batches, fixed row groups, bounded shards.
 
-Each (config, split) gets a ``ShardedWriter``; rows are buffered up to one row group, written,
-and dropped, so memory stays flat however large the corpus. Files are named the way the Hub
+Each (config, split) gets a ``ShardedWriter``; rows (dicts or Arrow tables) are buffered up to one
+row group, written, and dropped, so memory stays flat however large the corpus. Files are named the way the Hub
 names them, ``<split>-<index>-of-<count>.parquet``; the count is known only at the end, so
 shards are written under a temporary name and renamed on ``close``.
 """
@@ -33,7 +33,8 @@ class ShardedWriter:
         self.schema = features.arrow_schema  # carries the features under the "huggingface" key
         self.row_group_rows = row_group_rows
         self.shard_rows = shard_rows
-        self.buffer: list[dict[str, Any]] = []
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
         self.num_rows = 0
         self.num_bytes = 0
         self._writer: pq.ParquetWriter | None = None
@@ -41,23 +42,32 @@ class ShardedWriter:
         self._shards: list[Path] = []
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        for row in rows:
-            self.buffer.append(row)
-            if len(self.buffer) >= self.row_group_rows:
-                self._flush()
+        """Add rows given as dicts (the columns of the features)."""
+        if rows:
+            self.add_table(pa.Table.from_pylist(rows, schema=self.schema))
 
-    def _flush(self) -> None:
-        if not self.buffer:
-            return
-        table = pa.Table.from_pylist(self.buffer, schema=self.schema)
-        self.buffer = []
+    def add_table(self, table: pa.Table) -> None:
+        """Add rows given as an Arrow table of this writer's schema. Row groups hold exactly
+        ``row_group_rows`` rows (the last one fewer) however the rows arrive, so the file's bytes
+        do not depend on how the build chunked its work."""
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
+        while self._pending_rows >= self.row_group_rows:
+            self._write_row_group(self.row_group_rows)
+
+    def _write_row_group(self, n: int) -> None:
+        pending = pa.concat_tables(self._pending)
+        group = pending.slice(0, n).combine_chunks()
+        rest = pending.slice(n)
+        self._pending = [rest] if rest.num_rows else []
+        self._pending_rows = rest.num_rows
         if self._writer is None or self._shard_rows_written >= self.shard_rows:
             self._open_shard()
         assert self._writer is not None
-        self._writer.write_table(table, row_group_size=self.row_group_rows)
-        self._shard_rows_written += table.num_rows
-        self.num_rows += table.num_rows
-        self.num_bytes += table.nbytes
+        self._writer.write_table(group, row_group_size=n)
+        self._shard_rows_written += group.num_rows
+        self.num_rows += group.num_rows
+        self.num_bytes += group.nbytes
 
     def _open_shard(self) -> None:
         if self._writer is not None:
@@ -73,7 +83,8 @@ class ShardedWriter:
 
         A split with no rows writes no file (``datasets`` cannot load an empty Parquet split).
         """
-        self._flush()
+        if self._pending_rows:
+            self._write_row_group(self._pending_rows)
         if self._writer is not None:
             self._writer.close()
             self._writer = None

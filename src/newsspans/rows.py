@@ -6,7 +6,7 @@ encoding); ids become global: ``<document id>:<local id>``.
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from .labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
 from .model import Claim, Document, EntityMention, Quote, RegistryEntry, Span
@@ -70,8 +70,10 @@ def sentence_id(document_id: str, sentence: Sentence) -> str:
     return f"{document_id}:s{sentence.index}"
 
 
-def token_row(doc: Document, sentence: Sentence) -> dict[str, Any]:
-    tags = bio_tags(sentence, doc.annotations.entities, document_id=doc.id)
+def token_row(doc: Document, sentence: Sentence, entities: Optional[Sequence[EntityMention]] = None) -> dict[str, Any]:
+    """The ``tokens`` row of a sentence; ``entities``, when given, are the document's mentions
+    that may touch the sentence (all of them by default)."""
+    tags = bio_tags(sentence, doc.annotations.entities if entities is None else entities, document_id=doc.id)
     return {
         "id": sentence_id(doc.id, sentence),
         "document_id": doc.id,
@@ -104,13 +106,20 @@ def sentence_row(doc: Document, sentence: Sentence) -> dict[str, Any]:
     }
 
 
+def _touching(entities: Sequence[EntityMention], sentence: Sentence) -> Sequence[EntityMention]:
+    """The mentions that overlap the sentence (mentions are in text order and flat, as the
+    validator guarantees before anything is built; a mention that crosses the sentence's edge is
+    included, so that ``bio_tags`` reports it)."""
+    return [m for m in entities if m.start < sentence.end and m.end > sentence.start]
+
+
 def _without_document(row: dict[str, Any]) -> dict[str, Any]:
     del row["document_id"]
     return row
 
 
-def document_rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
-    """The rows this document contributes to each per-document config."""
+def document_rows(doc: Document, configs: Optional[Sequence[str]] = None) -> dict[str, list[dict[str, Any]]]:
+    """The rows this document contributes to each per-document config (or to ``configs`` only)."""
     doc_id = doc.id
     ann = doc.annotations
     entities = [entity_row(doc_id, m) for m in ann.entities]
@@ -130,15 +139,13 @@ def document_rows(doc: Document) -> dict[str, list[dict[str, Any]]]:
         "quotes": [_without_document(dict(r)) for r in quotes],
         "claims": [_without_document(dict(r)) for r in claims],
     }
-    sentences = segment(doc)
-    return {
-        "documents": [document],
-        "entities": entities,
-        "quotes": quotes,
-        "claims": claims,
-        "tokens": [token_row(doc, s) for s in sentences],
-        "sentences": [sentence_row(doc, s) for s in sentences],
-    }
+    out = {"documents": [document], "entities": entities, "quotes": quotes, "claims": claims}
+    wanted = set(out) | {"tokens", "sentences"} if configs is None else set(configs)
+    if wanted & {"tokens", "sentences"}:
+        sentences = segment(doc)
+        out["tokens"] = [token_row(doc, s, _touching(ann.entities, s)) for s in sentences]
+        out["sentences"] = [sentence_row(doc, s) for s in sentences]
+    return {config: rows for config, rows in out.items() if config in wanted}
 
 
 def registry_row(e: RegistryEntry) -> dict[str, Any]:

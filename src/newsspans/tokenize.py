@@ -41,7 +41,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from .errors import NewsSpansError
 from .labels import OUTSIDE
@@ -81,8 +81,10 @@ class AlignmentError(NewsSpansError):
     """A span that the tokens cannot represent (it starts or ends in whitespace, or overlaps another)."""
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
+    """A token: offsets into the document text and the text they cover (a named tuple, because a
+    document has hundreds of them and tuples are cheap to make)."""
+
     start: int
     end: int
     text: str
@@ -130,6 +132,9 @@ def span_boundaries(annotations: Annotations) -> set[int]:
     return out
 
 
+_QUOTE_OR_LINE = re.compile('[\n"\u201c\u201d]')
+
+
 def quoted_passages(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each pair of double quotation marks on one line, marks included.
 
@@ -137,24 +142,25 @@ def quoted_passages(text: str) -> list[tuple[int, int]]:
     its line protects nothing.
     """
     passages = []
-    offset = 0
-    for line in text.split("\n"):
-        opened_curly = None
-        opened_straight = None
-        for k, ch in enumerate(line):
-            if ch == "\u201c" and opened_curly is None:
+    opened_curly = None
+    opened_straight = None
+    for match in _QUOTE_OR_LINE.finditer(text):
+        ch, k = match.group(), match.start()
+        if ch == "\n":
+            opened_curly = opened_straight = None
+        elif ch == "\u201c":
+            if opened_curly is None:
                 opened_curly = k
-            elif ch == "\u201d" and opened_curly is not None:
-                passages.append((offset + opened_curly, offset + k + 1))
+        elif ch == "\u201d":
+            if opened_curly is not None:
+                passages.append((opened_curly, k + 1))
                 opened_curly = None
-            elif ch == '"':
-                if opened_straight is None:
-                    opened_straight = k
-                else:
-                    passages.append((offset + opened_straight, offset + k + 1))
-                    opened_straight = None
-        offset += len(line) + 1
-    return passages
+        elif opened_straight is None:
+            opened_straight = k
+        else:
+            passages.append((opened_straight, k + 1))
+            opened_straight = None
+    return sorted(passages)
 
 
 def split_sentences(text: str, tokens: Sequence[Token], *, protected: Iterable[tuple[int, int]] = ()) -> list[tuple[int, int]]:
