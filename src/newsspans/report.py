@@ -38,49 +38,61 @@ def select(problems: Iterable[Problem], *, select: Optional[set[str]] = None, ig
         yield p
 
 
+def _errors(counts: Counter) -> int:
+    return sum(n for code, n in counts.items() if CODES[code].severity == ERROR)
+
+
 def summary(counts: Counter) -> list[str]:
-    errors = sum(n for code, n in counts.items() if CODES[code].severity == ERROR)
-    warnings = sum(counts.values()) - errors
+    errors = _errors(counts)
     lines = [f"  {code} ({CODES[code].severity}): {n}" for code, n in sorted(counts.items())]
     verdict = "*** FAILED ***" if errors else "*** PASSED ***"
-    lines.append(f"{verdict} with {errors} error(s) and {warnings} warning(s)")
+    lines.append(f"{verdict} with {errors} error(s) and {sum(counts.values()) - errors} warning(s)")
     return lines
+
+
+class _Shown:
+    """Counts every problem, and tells which ones to show: all warnings, at most ``max_errors``
+    errors (both reports share this rule)."""
+
+    def __init__(self, max_errors: Optional[int]):
+        self.max_errors = max_errors
+        self.counts: Counter = Counter()
+        self.shown_errors = 0
+
+    def __call__(self, problems: Iterable[Problem]) -> Iterator[Problem]:
+        for p in problems:
+            self.counts[p.code] += 1
+            if p.severity == ERROR:
+                if self.max_errors is not None and self.shown_errors >= self.max_errors:
+                    continue
+                self.shown_errors += 1
+            yield p
+
+    @property
+    def hidden_errors(self) -> int:
+        return _errors(self.counts) - self.shown_errors
 
 
 def text_report(problems: Iterable[Problem], *, max_errors: Optional[int] = None, explain: bool = True) -> Iterator[str]:
     """The lines of the text report; at most ``max_errors`` error lines (counts stay complete)."""
-    counts: Counter = Counter()
+    shown = _Shown(max_errors)
     explained: set[str] = set()
-    shown_errors = 0
-    for p in problems:
-        counts[p.code] += 1
-        if p.severity == ERROR:
-            if max_errors is not None and shown_errors >= max_errors:
-                continue
-            shown_errors += 1
+    for p in shown(problems):
         yield str(p)
         explanation = CODES[p.code].explanation
         if explain and explanation and p.code not in explained:
             explained.add(p.code)
             yield f"    ({p.code}) {explanation}"
-    errors = sum(n for code, n in counts.items() if CODES[code].severity == ERROR)
-    if max_errors is not None and errors > shown_errors:
-        yield f"... {errors - shown_errors} more error(s) not shown (--max-errors {max_errors})"
-    yield from summary(counts)
+    if shown.hidden_errors:
+        yield f"... {shown.hidden_errors} more error(s) not shown (--max-errors {max_errors})"
+    yield from summary(shown.counts)
 
 
 def json_report(problems: Iterable[Problem], *, corpus: str, max_errors: Optional[int] = None) -> dict[str, Any]:
-    listed: list[dict[str, Any]] = []
-    counts: Counter = Counter()
-    shown_errors = 0
-    for p in problems:
-        counts[p.code] += 1
-        if p.severity == ERROR:
-            if max_errors is not None and shown_errors >= max_errors:
-                continue
-            shown_errors += 1
-        listed.append(p.to_dict())
-    errors = sum(n for code, n in counts.items() if CODES[code].severity == ERROR)
+    shown = _Shown(max_errors)
+    listed = [p.to_dict() for p in shown(problems)]
+    counts = shown.counts
+    errors = _errors(counts)
     return {
         "corpus": corpus,
         "result": "FAILED" if errors else "PASSED",
