@@ -6,7 +6,6 @@ import io
 import json
 import os
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import CORPUS, ROOT, read_json, tree_bytes, write_json

@@ -9,9 +9,10 @@ or alias checks, so one mistake gives one problem, not a cascade.
 from __future__ import annotations
 
 import bisect
+import difflib
+import os
 import re
 from collections import defaultdict
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
@@ -351,8 +352,6 @@ class _LayerChecks:
             if having:
                 return f"the registry id with that alias is {having[0]!r}"
         if wrong_id:
-            import difflib
-
             close = difflib.get_close_matches(wrong_id, list(self.registry), n=1, cutoff=0.6)
             if close:
                 return f"did you mean {close[0]!r}?"

@@ -13,7 +13,7 @@ from typing import Optional, Sequence, TextIO
 
 from . import __version__
 from .errors import NewsSpansError
-from .problems import ERROR, CorpusInvalid, Problem
+from .problems import CorpusInvalid, Problem
 
 DEFAULT_CORPUS = Path("corpus")
 DEFAULT_OUT = Path("data")

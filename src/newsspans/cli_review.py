@@ -70,7 +70,7 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print("", file=out)
     print(result.entry, file=out, end="")
     if not args.dry_run:
-        print(f"\nwrote corpus/dataset.json (version), rebuilt data/, added the entry to CHANGELOG.md; commit them", file=out)
+        print("\nwrote corpus/dataset.json (version), rebuilt data/, added the entry to CHANGELOG.md; commit them", file=out)
     return 0
 
 

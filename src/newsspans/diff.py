@@ -19,7 +19,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .model import Document, RegistryEntry
+from .model import Document
 from .snapshot import LAYERS, Snapshot
 
 #: How the fields of each layer are grouped in summaries.
