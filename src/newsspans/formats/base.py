@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Optional
+from typing import IO, Iterator, Optional
 
 from ..corpus import ANNOTATIONS, TEXTS, Corpus, display_path, dumps_canonical
 from ..errors import NewsSpansError
@@ -109,6 +109,29 @@ class OutputFolder:
         """The given temporary paths as they will be named once moved into place."""
         assert self.tmp is not None
         return [self.out / p.relative_to(self.tmp) for p in paths]
+
+
+class SplitFiles:
+    """One text file per split, ``<out>/<split><suffix>``, opened on first use and listed in the
+    report: ``with SplitFiles(out, ".conll", report) as files: files[split].write(...)``."""
+
+    def __init__(self, out: Path, suffix: str, report: Report):
+        self.out, self.suffix, self.report = out, suffix, report
+        self._handles: dict[str, IO[str]] = {}
+
+    def __getitem__(self, split: str) -> IO[str]:
+        if split not in self._handles:
+            path = self.out / f"{split}{self.suffix}"
+            self._handles[split] = path.open("w", encoding="utf-8", newline="\n")
+            self.report.files.append(path)
+        return self._handles[split]
+
+    def __enter__(self) -> "SplitFiles":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for fh in self._handles.values():
+            fh.close()
 
 
 def annotation_path(corpus_root: Path, document_id: str) -> Path:

@@ -16,7 +16,7 @@ from typing import Iterable, Iterator, Optional
 from ..labels import ONTONOTES_TO_CONLL, OUTSIDE
 from ..model import Document
 from ..tokenize import bio_tags, segment
-from .base import FormatError, Report
+from .base import FormatError, Report, SplitFiles
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 FILLER = "-X-"
@@ -51,19 +51,11 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, label_map: s
     if label_map not in LABEL_MAPS:
         raise FormatError(f"unknown label map {label_map!r}; choose one of {', '.join(LABEL_MAPS)}")
     report = Report()
-    handles = {}
-    try:
+    with SplitFiles(out, ".conll", report) as files:
         for split, doc in documents:
-            if split not in handles:
-                path = out / f"{split}.conll"
-                handles[split] = path.open("w", encoding="utf-8", newline="\n")
-                report.files.append(path)
-            fh = handles[split]
+            fh = files[split]
             for line in document_lines(doc, label_map=label_map, report=report):
                 fh.write(line + "\n")
-    finally:
-        for fh in handles.values():
-            fh.close()
     report.notes.append("CoNLL columns carry entity mentions only; quotes and claims travel in brat, labelstudio, spacy and jsonl")
     if report.lost.get("entity mentions"):
         dropped = sorted(k for k, v in ONTONOTES_TO_CONLL.items() if v is None)

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator
 
 from ..model import Annotations, Claim, Document, EntityMention, Quote
 from ..tokenize import AlignmentError, segment
-from .base import FormatError, Report
+from .base import FormatError, Report, SplitFiles
 
 
 def document_record(doc: Document, *, split: str) -> dict[str, Any]:
@@ -56,22 +56,14 @@ def document_record(doc: Document, *, split: str) -> dict[str, Any]:
 def export(documents: Iterable[tuple[str, Document]], *, out: Path, **_: object) -> Report:
     """Write ``<split>.jsonl`` per split into the folder ``out``."""
     report = Report()
-    handles = {}
-    try:
+    with SplitFiles(out, ".jsonl", report) as files:
         for split, doc in documents:
-            if split not in handles:
-                path = out / f"{split}.jsonl"
-                handles[split] = path.open("w", encoding="utf-8", newline="\n")
-                report.files.append(path)
             record = document_record(doc, split=split)
-            handles[split].write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+            files[split].write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
             ann = doc.annotations
             report.add("entity mentions", len(ann.entities))
             report.add("quotes", len(ann.quotes))
             report.add("claims", len(ann.claims))
-    finally:
-        for fh in handles.values():
-            fh.close()
     return report
 
 
