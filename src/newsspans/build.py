@@ -212,22 +212,21 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     stats.version = dataset["version"]
     stats.dataset = dataset
     stats.source_digest = corpus.source_digest()
-    content_digest = _digest_files(dest, [f for files in stats.files.values() for f in files])
+    # Each data file is read once: its hash serves the card's content digest and the manifest.
+    hashed = {rel: _file_entry(dest, rel) for rel in sorted(f for files in stats.files.values() for f in files)}
+    content_digest = sha256_hex("".join(f"{rel}\t{e['sha256']}\n" for rel, e in hashed.items()).encode("utf-8"))
     (dest / CARD).write_text(render_card(stats, content_digest), encoding="utf-8")
-    _write_manifest(dest, stats)
+    hashed[CARD] = _file_entry(dest, CARD)
+    _write_manifest(dest, stats, [hashed[rel] for rel in sorted(hashed)])
     return stats, problems
 
 
-def _digest_files(root: Path, rel_paths: list[str]) -> str:
-    lines = "".join(f"{p}\t{sha256_hex((root / p).read_bytes())}\n" for p in sorted(rel_paths))
-    return sha256_hex(lines.encode("utf-8"))
+def _file_entry(root: Path, rel: str) -> dict[str, Any]:
+    data = (root / rel).read_bytes()
+    return {"path": rel, "sha256": sha256_hex(data), "bytes": len(data)}
 
 
-def _write_manifest(dest: Path, stats: Stats) -> None:
-    files = []
-    for path in sorted(p for p in dest.rglob("*") if p.is_file()):
-        data = path.read_bytes()
-        files.append({"path": path.relative_to(dest).as_posix(), "sha256": sha256_hex(data), "bytes": len(data)})
+def _write_manifest(dest: Path, stats: Stats, files: list[dict[str, Any]]) -> None:
     manifest = {
         "version": stats.version,
         "source_digest": stats.source_digest,
