@@ -20,6 +20,12 @@ os.environ.update(
 )
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
+
+# CI (CI=true) replays the same examples every run, so that a red build is reproducible and never
+# a coin toss; a developer's run explores new examples each time (and remembers failures).
+settings.register_profile("ci", derandomize=True, database=None)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
