@@ -31,7 +31,7 @@ def display_path(path: Union[str, Path]) -> str:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
         return str(path)
-    return str(path) if rel.startswith("..") else rel
+    return str(path) if rel.startswith("..") or rel == "." else rel
 
 
 QUOTATION_MARKS = "\"“”„‟‘’‚‛«»‹›"

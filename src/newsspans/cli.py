@@ -205,6 +205,8 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
     try:
         return args.func(args, out, err)
     except NewsSpansError as exc:
+        if isinstance(exc, CorpusInvalid):
+            _print_report(exc.problems, err)  # the corpus's problems, not just their count
         print(f"newsspans {args.command}: {exc}", file=err)
         return 1
     except OSError as exc:
