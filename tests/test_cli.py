@@ -97,3 +97,14 @@ def test_validate_passes_on_the_corpus():
 def test_the_installed_command_runs():
     done = subprocess.run([sys.executable, "-m", "newsspans", "--version"], capture_output=True, text=True, check=True)
     assert done.stdout.startswith("newsspans ")
+
+
+def test_any_command_meeting_an_invalid_corpus_prints_its_report(tmp_path):
+    src = tmp_path / "tasks.json"
+    src.write_text("[]", encoding="utf-8")
+    code, out, err = run("import", "labelstudio", str(src), "--corpus", str(tmp_path / "missing"))
+    assert code == 1
+    lines = err.splitlines()
+    assert lines[0] == f"{tmp_path / 'missing'}: [E-FILE-MISSING] no such corpus folder"
+    assert "*** FAILED *** with 1 error(s) and 0 warning(s)" in lines
+    assert "Traceback" not in err
