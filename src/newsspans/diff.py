@@ -66,11 +66,16 @@ class Change:
         if self.kind == "changed":
             d["matched_by"] = self.matched_by
             d["fields"] = {k: {"old": o, "new": n} for k, (o, n) in self.fields.items()}
-        if self.old is not None:
-            d["old"] = self.old
-        if self.new is not None:
-            d["new"] = self.new
-        return d
+        return _with_states(d, self.old, self.new)
+
+
+def _with_states(d: dict[str, Any], old: Optional[dict[str, Any]], new: Optional[dict[str, Any]]) -> dict[str, Any]:
+    """``d`` plus the old and new states of the item, where there are any."""
+    if old is not None:
+        d["old"] = old
+    if new is not None:
+        d["new"] = new
+    return d
 
 
 @dataclass
@@ -85,11 +90,7 @@ class RegistryChange:
         d: dict[str, Any] = {"entity_id": self.entity_id, "change": self.kind}
         if self.fields:
             d["fields"] = {k: {"old": o, "new": n} for k, (o, n) in self.fields.items()}
-        if self.old is not None:
-            d["old"] = self.old
-        if self.new is not None:
-            d["new"] = self.new
-        return d
+        return _with_states(d, self.old, self.new)
 
 
 @dataclass

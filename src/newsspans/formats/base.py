@@ -37,6 +37,12 @@ class Report:
     def add(self, layer: str, n: int = 1) -> None:
         self.carried[layer] = self.carried.get(layer, 0) + n
 
+    def add_all(self, ann: Annotations) -> None:
+        """Count every item of the three layers of ``ann`` as carried."""
+        self.add("entity mentions", len(ann.entities))
+        self.add("quotes", len(ann.quotes))
+        self.add("claims", len(ann.claims))
+
     def lose(self, layer: str, n: int = 1) -> None:
         self.lost[layer] = self.lost.get(layer, 0) + n
 

@@ -148,9 +148,7 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, registry: di
         (out / f"{doc.id}.txt").write_bytes(doc.text.encode("utf-8"))
         (out / f"{doc.id}.ann").write_bytes(ann_text.encode("utf-8"))
         report.files += [out / f"{doc.id}.txt", out / f"{doc.id}.ann"]
-        report.add("entity mentions", len(doc.annotations.entities))
-        report.add("quotes", len(doc.annotations.quotes))
-        report.add("claims", len(doc.annotations.claims))
+        report.add_all(doc.annotations)
     (out / CONF).write_text(annotation_conf(groups=groups, clusters=clusters), encoding="utf-8", newline="\n")
     report.files.append(out / CONF)
     return report
@@ -440,8 +438,6 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry]) -> R
         used = ids_in(existing)
         ann = parse(ann_text, text=text, document_id=doc_id, registry=registry, file=display_path(ann_file), used_ids=used)
         results.append(ann)
-        report.add("entity mentions", len(ann.entities))
-        report.add("quotes", len(ann.quotes))
-        report.add("claims", len(ann.claims))
+        report.add_all(ann)
     report.files = write_annotations(corpus, results)
     return report

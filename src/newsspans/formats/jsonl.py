@@ -61,9 +61,7 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, **_: object)
             record = document_record(doc, split=split)
             files[split].write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
             ann = doc.annotations
-            report.add("entity mentions", len(ann.entities))
-            report.add("quotes", len(ann.quotes))
-            report.add("claims", len(ann.claims))
+            report.add_all(ann)
     return report
 
 

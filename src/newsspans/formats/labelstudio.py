@@ -179,9 +179,7 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit:
         for k, (_split, doc) in enumerate(documents):
             fh.write(",\n" if k else "\n")
             fh.write(json.dumps(task(doc, offset_unit=offset_unit), ensure_ascii=False, indent=1))
-            report.add("entity mentions", len(doc.annotations.entities))
-            report.add("quotes", len(doc.annotations.quotes))
-            report.add("claims", len(doc.annotations.claims))
+            report.add_all(doc.annotations)
         fh.write("\n]\n")
     (out / CONFIG).write_text(labeling_config(offset_unit=offset_unit), encoding="utf-8", newline="\n")
     report.files += [path, out / CONFIG]
@@ -405,8 +403,6 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry]) -> R
         ann = parse_task(value, text=text, document_id=doc_id, registry=registry, where=task_where,
                          used_ids=ids_in(annotation_path(corpus, doc_id)))
         results.append(ann)
-        report.add("entity mentions", len(ann.entities))
-        report.add("quotes", len(ann.quotes))
-        report.add("claims", len(ann.claims))
+        report.add_all(ann)
     report.files = write_annotations(corpus, results)
     return report

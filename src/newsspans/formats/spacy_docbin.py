@@ -127,9 +127,7 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, **_: object)
             bins[split] = DocBin(store_user_data=True)
         bins[split].add(to_doc(doc, vocab=vocab, split=split))
         ann = doc.annotations
-        report.add("entity mentions", len(ann.entities))
-        report.add("quotes", len(ann.quotes))
-        report.add("claims", len(ann.claims))
+        report.add_all(ann)
     for split, docbin in sorted(bins.items()):
         path = out / f"{split}.spacy"
         docbin.to_disk(path)
