@@ -69,8 +69,8 @@ def stage_ours_build_all(corpus: Path, out: Path) -> None:
 def stage_tokens(corpus: Path, out: Path) -> None:
     """Tokens/s of our tokenizer + IOB2 tags, and of spaCy's blank English tokenizer +
     offsets_to_biluo_tags on the same documents (single process, documents already in memory)."""
-    from newsspans.corpus import Corpus
-    from newsspans.rows import _touching
+    from newsspans.validation import Corpus
+    from newsspans.dataset._rows import _touching
     from newsspans.tokenize import bio_tags, segment
 
     c = Corpus(corpus)
@@ -148,8 +148,8 @@ def stage_naive(corpus: Path, out: Path) -> None:
     import datasets
     import jsonschema
 
-    from newsspans.features import FEATURES
-    from newsspans.schemas import SCHEMAS
+    from newsspans.dataset import FEATURES
+    from newsspans.validation import SCHEMAS
 
     datasets.disable_progress_bars()
     validator = jsonschema.Draft202012Validator(SCHEMAS["annotation"])
@@ -175,7 +175,7 @@ def stage_floor(corpus: Path, out: Path) -> None:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from newsspans.features import FEATURES
+    from newsspans.dataset import FEATURES
 
     labels = _label_maps()
     out.mkdir(parents=True, exist_ok=True)
@@ -240,7 +240,7 @@ def measure(name: str, corpus: Path, out: Path) -> dict:
 
 def corpus_for(workdir: Path, docs: int) -> tuple[Path, int]:
     """The synthetic corpus of ``docs`` documents (made once, reused), and its span count."""
-    from newsspans.synth import write_synthetic_corpus
+    from newsspans._synth import write_synthetic_corpus
 
     corpus = workdir / f"corpus-{docs}"
     marker = corpus / ".complete"

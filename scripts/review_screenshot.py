@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsspans.render import render
+from newsspans.review import render
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = "000_1936301ef05f6424"

@@ -10,10 +10,10 @@ import pytest
 from conftest import CORPUS, DATA, read_json, tree_bytes, write_json
 
 from newsspans import build, check
-from newsspans.build import BuildError
-from newsspans.features import CONFIGS, FEATURES
-from newsspans.problems import CorpusInvalid
-from newsspans.splits import SPLITS, split_of
+from newsspans.dataset import BuildError
+from newsspans.dataset import CONFIGS, FEATURES
+from newsspans.validation import CorpusInvalid
+from newsspans.dataset import SPLITS, split_of
 
 DOC = "000_1936301ef05f6424"
 
@@ -164,7 +164,7 @@ def test_a_corpus_without_quotes_is_refused_with_a_reason(corpus_copy, tmp_path)
 def test_sharding_keeps_every_row(corpus_copy, tmp_path, monkeypatch):
     import importlib
 
-    build_module = importlib.import_module("newsspans.build")
+    build_module = importlib.import_module("newsspans.dataset._build")
 
     monkeypatch.setitem(build_module.SHARD_ROWS, "entities", 40)
     monkeypatch.setitem(build_module.ROW_GROUP_ROWS, "entities", 20)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import read_json, write_json
 
-from newsspans.corpus import iter_problems
-from newsspans.problems import CODES
+from newsspans.validation import iter_problems
+from newsspans.validation import CODES
 
 DOC = "000_1936301ef05f6424"
 

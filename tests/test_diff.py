@@ -10,10 +10,10 @@ import subprocess
 import pytest
 from conftest import CORPUS, ROOT, read_json, tree_bytes, write_json
 
-from newsspans.build import build
+from newsspans.dataset import build
 from newsspans.cli import main
-from newsspans.diff import diff
-from newsspans.snapshot import open_snapshot
+from newsspans.versions import diff
+from newsspans.versions import open_snapshot
 
 DOC = "000_1936301ef05f6424"
 OTHER = "004_30159cef070f4760"

@@ -10,7 +10,7 @@ from formats_helpers import run
 from test_tokens import GOLD
 
 from newsspans.formats.spacy_docbin import INSTALL, words_and_spaces
-from newsspans.rows import global_id
+from newsspans.dataset import global_id
 from newsspans.tokenize import tokenize
 
 

@@ -7,9 +7,9 @@ import hashlib
 import pytest
 from conftest import CORPUS, read_json
 
-from newsspans.corpus import Corpus
+from newsspans.validation import Corpus
 from newsspans.errors import NewsSpansError
-from newsspans.ingest import add_document, parse_dateline
+from newsspans.corpus import add_document, parse_dateline
 
 
 def test_dateline_of_the_004_seed():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from newsspans.corpus import dumps_canonical
-from newsspans.jsonloc import json_path, line_of
+from newsspans.validation import json_path, line_of
 
 TRICKY = """{
   "a": "brace } and bracket ] and \\"quote\\" inside",

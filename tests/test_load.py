@@ -10,7 +10,7 @@ from conftest import CORPUS, DATA, read_json, write_json
 import datasets
 from datasets import ClassLabel
 from newsspans import build
-from newsspans.features import CONFIGS, FEATURES
+from newsspans.dataset import CONFIGS, FEATURES
 from newsspans.labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
 
 DOC = "000_1936301ef05f6424"
@@ -34,7 +34,7 @@ def corpus_counts():
 
 
 def _sentences():
-    from newsspans.corpus import Corpus
+    from newsspans.validation import Corpus
     from newsspans.tokenize import segment
 
     corpus = Corpus(CORPUS)

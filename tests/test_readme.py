@@ -8,7 +8,7 @@ import json
 
 from conftest import ROOT, read_json, write_json
 
-from newsspans.corpus import iter_problems
+from newsspans.validation import iter_problems
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import CORPUS, ROOT, read_json, tree_bytes, write_json
 
 from newsspans.cli import main
-from newsspans.release import bump_version
-from newsspans.snapshot import BadInput
+from newsspans.versions import bump_version
+from newsspans.errors import BadInput
 
 DOC = "000_1936301ef05f6424"
 

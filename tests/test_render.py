@@ -11,10 +11,10 @@ from render_dom import check_page_against, read_page
 
 from newsspans.cli import main
 from newsspans.labels import CLAIM_LABELS, ENTITY_LABELS
-from newsspans.render import render
-from newsspans.render_style import CLAIM_COLOURS, ENTITY_COLOURS
-from newsspans.render_text import Mark, render_marks
-from newsspans.snapshot import read_document_lenient, read_registry_lenient
+from newsspans.review import render
+from newsspans.review._style import CLAIM_COLOURS, ENTITY_COLOURS
+from newsspans.review._marks import Mark, render_marks
+from newsspans.corpus import read_document_lenient, read_registry_lenient
 
 
 def run(*argv):

@@ -13,8 +13,8 @@ import pytest
 from conftest import CORPUS
 from render_dom import check_page_against, read_page
 
-from newsspans.render import render
-from newsspans.snapshot import read_document_lenient
+from newsspans.review import render
+from newsspans.corpus import read_document_lenient
 
 DOC = "000_1936301ef05f6424"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -12,13 +12,13 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import read_json, tree_bytes, write_json
 
-import newsspans.corpus as corpus_module
-from newsspans.build import build
+import newsspans.validation._reader as corpus_module
+from newsspans.dataset import build
 from newsspans.cli import main
-from newsspans.corpus import iter_problems
-from newsspans.features import FEATURES
-from newsspans.parquet import ShardedWriter
-from newsspans.synth import write_synthetic_corpus
+from newsspans.validation import iter_problems
+from newsspans.dataset import FEATURES
+from newsspans.dataset._parquet import ShardedWriter
+from newsspans._synth import write_synthetic_corpus
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,9 @@ import pytest
 from conftest import ROOT
 
 from newsspans import labels
-from newsspans.features import FEATURES
-from newsspans.schemas import SCHEMAS, render, schema_filename, stale_schemas
+from newsspans.dataset import FEATURES
+from newsspans.validation import SCHEMAS, schema_filename, stale_schemas
+from newsspans.validation._schemas import render
 
 
 def test_committed_schemas_equal_the_generated_ones():

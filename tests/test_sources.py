@@ -7,7 +7,8 @@ import re
 
 from conftest import CORPUS, ROOT, read_json
 
-from newsspans.corpus import Corpus, dumps_canonical
+from newsspans.validation import Corpus
+from newsspans.corpus import dumps_canonical
 
 # The SHA-256 of the two seed files as received (the definition of "byte for byte").
 SEED_SHA256 = {

@@ -10,11 +10,11 @@ from docgen import documents
 from hypothesis import given, settings
 
 import datasets
-from newsspans.corpus import Corpus
-from newsspans.features import FEATURES
+from newsspans.validation import Corpus
+from newsspans.dataset import FEATURES
 from newsspans.labels import ENTITY_LABELS, IOB2_TAGS, SENTENCE_CLAIM_LABELS
 from newsspans.model import Annotations, Document, DocumentMeta, EntityMention
-from newsspans.rows import document_rows
+from newsspans.dataset import document_rows
 from newsspans.tokenize import AlignmentError, Sentence, bio_tags, segment, spans_from_bio, split_sentences, tokenize
 
 

@@ -11,8 +11,8 @@ import pytest
 from conftest import CORPUS, ROOT, read_json, tree_bytes, write_json
 
 from newsspans.cli import main
-from newsspans.problems import CODES, ERROR
-from newsspans.report import checks_table
+from newsspans.validation import CODES, ERROR
+from newsspans.validation import checks_table
 
 FIXTURES = ROOT / "tests" / "fixtures" / "validator"
 sys.path.insert(0, str(FIXTURES))

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsspans.cli import main
-from newsspans.corpus import dumps_canonical, iter_problems
-from newsspans.problems import ERROR
+from newsspans.corpus import dumps_canonical
+from newsspans.validation import iter_problems
+from newsspans.validation import ERROR
 
 DOC = "000_1936301ef05f6424"
 GOLD = json.loads((CORPUS / "annotations" / f"{DOC}.json").read_text(encoding="utf-8"))
@@ -143,7 +144,7 @@ def test_a_label_swap_across_the_entity_id_rule_is_flagged(corpus, index, label)
 @settings(max_examples=400, deadline=None)
 @given(kind=st.sampled_from(["annotation", "document", "registry", "dataset"]), value=json_values, data=st.data())
 def test_the_fast_path_never_accepts_what_the_detailed_validator_refuses(kind, value, data):
-    from newsspans.schemacheck import FAST, VALIDATORS
+    from newsspans.validation._schemacheck import FAST, VALIDATORS
 
     # Random JSON, and near-valid values: a gold file with one value replaced.
     if data.draw(st.booleans()):

@@ -1,6 +1,17 @@
 """NewsSpans: build, check and load a corpus of labeled spans (entities, quotes, claims) in news.
 
-Library entry points (the ``newsspans`` command is a thin layer over them):
+The package reads as the pipeline, imports pointing one way down this list:
+
+- base modules: ``errors``, ``labels``, ``model``, ``paths``, ``tokenize``;
+- ``corpus``: the on-disk layout, canonical JSON, lenient reading, ``add_document``;
+- ``validation``: every problem of a corpus (``iter_problems``, ``validate``);
+- ``dataset``: the release folder (``build``, ``check``);
+- ``versions``: snapshots, ``diff`` and ``release``;
+- ``review``: the review pages (``render``);
+- ``formats``: exports and imports of the tools' formats;
+- ``cli``: the ``newsspans`` command, a thin layer over the library.
+
+Library entry points:
 
 - ``build(corpus=..., out=...)`` writes the release folder; ``check(corpus=..., out=...)`` lists
   the stale files of a committed release.
@@ -9,16 +20,13 @@ Library entry points (the ``newsspans`` command is a thin layer over them):
 - ``add_document(text_file, corpus=..., story_id=...)`` brings a text into a corpus byte for byte.
 """
 
-__version__ = "0.1.0"
-
-# Imported eagerly on purpose: the function ``build`` shares its name with the module
-# ``newsspans.build``, and only an eager ``from .build import build`` keeps the function bound.
-from .build import BuildError, build, check  # noqa: E402
-from .corpus import Corpus, iter_problems, validate  # noqa: E402
-from .ingest import add_document, parse_dateline  # noqa: E402
-from .problems import CorpusInvalid, Problem  # noqa: E402
+from ._version import __version__
+from .corpus import add_document, parse_dateline
+from .dataset import BuildError, build, check
+from .validation import Corpus, CorpusInvalid, Problem, iter_problems, validate
 
 __all__ = [
+    "__version__",
     "BuildError",
     "Corpus",
     "CorpusInvalid",

@@ -118,3 +118,18 @@ DESCRIPTIONS: dict[str, str] = {
 
 #: Who made a claim when it is the article's own voice.
 AUTHOR_CLAIMANT = "author"
+
+
+# Identifier patterns (JSON Schema / ``re`` syntax), used by the schemas and by every importer.
+#: Registry ids, story ids, cluster ids, claimants.
+SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+#: Document ids: the text file's stem.
+DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+#: The prefix of each layer's local ids (``m1``, ``q1``, ``c1``) and of quote groups (``g1``).
+ID_PREFIXES = {"entities": "m", "quotes": "q", "claims": "c"}
+GROUP_PREFIX = "g"
+
+
+def local_id_pattern(prefix: str) -> str:
+    """The pattern of a local id with ``prefix``: the prefix and a number from 1, no leading zero."""
+    return rf"^{prefix}[1-9][0-9]*$"

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+#: The layers of an annotation file, in file order.
+LAYERS = ("entities", "quotes", "claims")
+
 
 @dataclass(frozen=True)
 class Span:

@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Iterator, Optional
 
-from ..corpus import ANNOTATIONS, TEXTS, Corpus, display_path, dumps_canonical
+from ..corpus import ANNOTATIONS, TEXTS, dumps_canonical
+from ..dataset import split_of
 from ..errors import NewsSpansError
 from ..model import Annotations, Document, RegistryEntry
-from ..problems import ERROR, CorpusInvalid
-from ..splits import split_of
+from ..paths import display_path
+from ..validation import ERROR, Corpus, CorpusInvalid
 
 #: The layers a format may carry, in report order.
 LAYERS = ("entity mentions", "quotes", "claims")

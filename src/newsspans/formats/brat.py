@@ -28,19 +28,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
-from ..checks import nearest_occurrence
-from ..corpus import TEXTS, display_path
-from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
+from ..corpus import TEXTS
+from ..labels import (
+    AUTHOR_CLAIMANT,
+    CLAIM_LABELS,
+    ENTITY_LABELS,
+    GROUP_PREFIX,
+    ID_PREFIXES,
+    QUOTE_TYPES,
+    SLUG,
+    local_id_pattern,
+)
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
-from ..schemas import SLUG
+from ..paths import display_path
+from ..validation import nearest_occurrence
 from .base import FormatError, Report, annotation_path, corpus_text, ids_in, next_id, write_annotations
 
 CONF = "annotation.conf"
 QUOTE, SPEAKER, CUE, CLAIM = "Quote", "Speaker", "Cue", "Claim"
 DB, WIKIDATA = "NewsSpans", "Wikidata"
 NOTE = "AnnotatorNotes"
-_LOCAL_ID = {"m": re.compile(r"^m[1-9][0-9]*$"), "q": re.compile(r"^q[1-9][0-9]*$"), "c": re.compile(r"^c[1-9][0-9]*$")}
-_GROUP = re.compile(r"^g[1-9][0-9]*$")
+_LOCAL_ID = {p: re.compile(local_id_pattern(p)) for p in ID_PREFIXES.values()}
+_GROUP = re.compile(local_id_pattern(GROUP_PREFIX))
 
 
 def annotation_conf(*, groups: Iterable[str] = (), clusters: Iterable[str] = ()) -> str:

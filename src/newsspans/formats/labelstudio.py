@@ -31,11 +31,19 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from xml.sax.saxutils import quoteattr
 
-from ..corpus import display_path
-from ..jsonloc import line_of
-from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
+from ..labels import (
+    AUTHOR_CLAIMANT,
+    CLAIM_LABELS,
+    ENTITY_LABELS,
+    GROUP_PREFIX,
+    ID_PREFIXES,
+    QUOTE_TYPES,
+    SLUG,
+    local_id_pattern,
+)
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
-from ..schemas import SLUG
+from ..paths import display_path
+from ..validation import line_of
 from .base import FormatError, Report, annotation_path, corpus_text, ids_in, next_id, write_annotations
 
 TASKS = "tasks.json"
@@ -50,9 +58,9 @@ _PER_REGION = {
     QUOTE: ("quote_type", "speaker_entity_id", "group_id", "cluster_id"),
     CLAIM: ("claimant", "cluster_id"),
 }
-_LOCAL_ID = {"m": re.compile(r"^m[1-9][0-9]*$"), "q": re.compile(r"^q[1-9][0-9]*$"), "c": re.compile(r"^c[1-9][0-9]*$")}
+_LOCAL_ID = {p: re.compile(local_id_pattern(p)) for p in ID_PREFIXES.values()}
 _SLUG = re.compile(SLUG)
-_GROUP = re.compile(r"^g[1-9][0-9]*$")
+_GROUP = re.compile(local_id_pattern(GROUP_PREFIX))
 
 
 # --- offsets ----------------------------------------------------------------------------------

@@ -19,8 +19,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable
 
+from ..dataset import global_id
 from ..model import Document
-from ..rows import global_id
 from ..tokenize import AlignmentError, segment
 from .base import FormatError, Report
 

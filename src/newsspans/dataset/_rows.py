@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
-from .labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
-from .model import Claim, Document, EntityMention, Quote, RegistryEntry, Span
-from .tokenize import Sentence, bio_tags, segment
+from ..labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
+from ..model import Claim, Document, EntityMention, Quote, RegistryEntry, Span
+from ..tokenize import Sentence, bio_tags, segment
 
 _ENTITY = {name: i for i, name in enumerate(ENTITY_LABELS)}
 _QUOTE = {name: i for i, name in enumerate(QUOTE_TYPES)}

@@ -7,10 +7,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
-from .corpus import ANNOTATIONS, DOCUMENTS, TEXTS, display_path, dumps_canonical, sha256_hex
-from .errors import NewsSpansError
-from .model import Annotations, DocumentMeta
-from .schemas import DOCUMENT_ID, SLUG
+from ..errors import NewsSpansError
+from ..labels import DOCUMENT_ID, SLUG
+from ..model import Annotations, DocumentMeta
+from ..paths import display_path, sha256_hex
+from ._canonical import dumps_canonical
+from ._layout import ANNOTATIONS, DOCUMENTS, TEXTS
 
 _DATELINE = re.compile(
     r"^\s*date (?P<iso>\d{4}-\d{2}-\d{2}) (?P<title>.+?) "

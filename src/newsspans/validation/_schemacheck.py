@@ -18,13 +18,12 @@ from typing import Any, Optional
 import jsonschema
 from jsonschema.validators import extend
 
-from . import labels
-from .fastcheck import compile_schema
-from .jsonloc import json_path, line_of
-from .problems import Problem
-from .schemas import SCHEMAS
-
-LAYERS = ("entities", "quotes", "claims")
+from .. import labels
+from ..model import LAYERS
+from ._fastcheck import compile_schema
+from ._jsonloc import json_path, line_of
+from ._problems import Problem
+from ._schemas import SCHEMAS
 
 # JSON has one number type; Python's json gives 3.0 for "3.0", which draft 2020-12 counts as an
 # integer. Offsets index a string, so only true integers (and never booleans) are accepted.
@@ -111,7 +110,7 @@ def check_schema(value: Any, raw: str, path: Path, kind: str, document_id: Optio
     result = SchemaResult()
     if FAST[kind](value):
         return result  # the fast path: valid, no need for the detailed validator
-    from .corpus import display_path
+    from ..paths import display_path
 
     shown = display_path(path)
     for error in VALIDATORS[kind].iter_errors(value):

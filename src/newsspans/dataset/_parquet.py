@@ -13,7 +13,6 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from datasets import Features
 
 #: Fixed writer options: part of what makes two builds byte-identical.

@@ -8,18 +8,17 @@ fresh ``load_dataset`` never returns stale rows.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 from datasets import ClassLabel, Features, List, Value
 
-from . import labels
-from .features import COLUMN_DOCS, DEFAULT_CONFIG, FEATURES
-from .splits import RULE as SPLIT_RULE
-from .splits import SPLITS
-
-if TYPE_CHECKING:
-    from .build import Stats
+from .. import labels
+from ._configs import DEFAULT_CONFIG
+from ._features import COLUMN_DOCS, FEATURES
+from ._splits import RULE as SPLIT_RULE
+from ._splits import SPLITS
+from ._stats import Stats
 
 
 def _size_category(n: int) -> str:
@@ -33,7 +32,7 @@ def _split_order(split: str) -> int:
     return SPLITS.index(split) if split in SPLITS else len(SPLITS)
 
 
-def metadata(stats: "Stats", content_digest: str) -> dict[str, Any]:
+def metadata(stats: Stats, content_digest: str) -> dict[str, Any]:
     ds = stats.dataset
     configs, infos = [], []
     for config in stats.configs:
@@ -111,7 +110,7 @@ def _count_table(title: str, inventory: tuple[str, ...], counts: Any) -> str:
     return "\n".join(rows)
 
 
-def _splits_table(stats: "Stats") -> str:
+def _splits_table(stats: Stats) -> str:
     header = "| config | " + " | ".join(SPLITS) + " | total |"
     rows = [header, "|---" * (len(SPLITS) + 2) + "|"]
     for config in stats.configs:
@@ -139,7 +138,7 @@ def _conll_table() -> str:
 
 def tokens_and_sentences_section() -> list[str]:
     """How the `tokens` and `sentences` configs are made: tokenization, sentence splitting, tags."""
-    from .tokenize import ABBREVIATIONS
+    from ..tokenize import ABBREVIATIONS
 
     return [
         "### Tokens and sentences",
@@ -179,7 +178,7 @@ def tokens_and_sentences_section() -> list[str]:
     ]
 
 
-def render_card(stats: "Stats", content_digest: str) -> str:
+def render_card(stats: Stats, content_digest: str) -> str:
     ds = stats.dataset
     meta = yaml.safe_dump(metadata(stats, content_digest), sort_keys=False, allow_unicode=True, width=1000)
     name = ds["pretty_name"]

@@ -10,8 +10,8 @@ import fnmatch
 from collections import Counter
 from typing import Any, Iterable, Iterator, Optional
 
-from .errors import NewsSpansError
-from .problems import CODES, ERROR, WARNING, Problem
+from ..errors import NewsSpansError
+from ._problems import CODES, ERROR, WARNING, Problem
 
 
 def resolve_codes(patterns: Iterable[str]) -> set[str]:

@@ -15,7 +15,6 @@ dependent check runs on garbage.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import multiprocessing
 import os
@@ -23,20 +22,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-from . import checks
-from .checks import display_path
-from .model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
-from .problems import CorpusInvalid, Problem
-from .schemacheck import LAYERS, SchemaResult, check_schema
-
-TEXTS = "texts"
-DOCUMENTS = "documents"
-ANNOTATIONS = "annotations"
-REGISTRY = "registry.json"
-DATASET = "dataset.json"
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, document_ids
+from ..model import LAYERS, Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
+from ..paths import display_path, sha256_hex
+from . import _checks as checks
+from ._problems import CorpusInvalid, Problem
+from ._schemacheck import SchemaResult, check_schema
 
 
 def _decode(path: Path, data: bytes, *, json_file: bool) -> tuple[Optional[str], list[Problem]]:
@@ -139,11 +130,7 @@ class Corpus:
 
     def document_ids(self) -> list[str]:
         """Every document id that has a text, metadata or annotation file, sorted."""
-        ids: set[str] = set()
-        for folder, suffix in ((TEXTS, ".txt"), (DOCUMENTS, ".json"), (ANNOTATIONS, ".json")):
-            with os.scandir(self.path(folder)) as it:
-                ids.update(e.name[: -len(suffix)] for e in it if e.name.endswith(suffix) and e.is_file())
-        return sorted(ids)
+        return document_ids(self.root)
 
     def read_dataset(self) -> tuple[Optional[dict[str, Any]], list[Problem]]:
         value, _, problems, _ = self._read_json(self.path(DATASET), "dataset")
@@ -300,26 +287,6 @@ def _check_chunk(corpus: "Corpus", registry, doc_ids: list[str]):
 def default_workers() -> int:
     """Both cores (or however many this machine has), as the benchmark showed it pays."""
     return max(1, min(os.cpu_count() or 1, 8))
-
-
-def dumps_canonical(value: dict[str, Any]) -> str:
-    """The canonical text of a corpus JSON file: diff-friendly, one list item per line.
-
-    A top-level object with one key per line; a list value is written one item per line (each
-    item compact on its line), so that a diff shows one changed annotation as one changed line
-    and a problem's line number points at its item.
-    """
-    def compact(v: Any) -> str:
-        return json.dumps(v, ensure_ascii=False, separators=(", ", ": "))
-
-    lines = []
-    for key, v in value.items():
-        if isinstance(v, list) and v:
-            items = ",\n".join("    " + compact(x) for x in v)
-            lines.append(f"  {compact(key)}: [\n{items}\n  ]")
-        else:
-            lines.append(f"  {compact(key)}: {compact(v)}")
-    return "{\n" + ",\n".join(lines) + "\n}\n"
 
 
 def validate(root: Path) -> list[Problem]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 import filecmp
 import functools
 import json
-import os
-import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,13 +21,14 @@ from typing import Any, Optional, Sequence
 
 import jsonschema
 
-from . import __version__
-from .corpus import Corpus, default_workers, display_path, sha256_hex
-from .errors import NewsSpansError
-from .labels import SENTENCE_CLAIM_LABELS
-from .problems import ERROR, CorpusInvalid, Problem
-from .schemas import SCHEMAS
-from .splits import split_of
+from .._version import __version__
+from ..errors import BuildError
+from ..labels import SENTENCE_CLAIM_LABELS
+from ..paths import display_path, sha256_hex, staged_dir
+from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
+from ._configs import chosen_configs
+from ._splits import split_of
+from ._stats import Stats
 
 MANIFEST = "manifest.json"
 CARD = "README.md"
@@ -38,29 +37,6 @@ ROW_GROUP_ROWS = {"documents": 1_000, "entities": 50_000, "quotes": 50_000, "cla
                   "tokens": 10_000, "sentences": 50_000}
 SHARD_ROWS = {"documents": 100_000, "entities": 5_000_000, "quotes": 5_000_000, "claims": 5_000_000, "registry": 5_000_000,
               "tokens": 1_000_000, "sentences": 5_000_000}
-
-
-class BuildError(NewsSpansError):
-    """A build that cannot start or finish for a reason other than an invalid corpus."""
-
-
-@dataclass
-class Stats:
-    """What the card and the manifest report, gathered while the rows stream past."""
-
-    version: str = ""
-    dataset: dict[str, Any] = field(default_factory=dict)
-    split_rows: dict[str, dict[str, int]] = field(default_factory=dict)
-    split_bytes: dict[str, dict[str, int]] = field(default_factory=dict)
-    files: dict[str, list[str]] = field(default_factory=dict)
-    labels: dict[str, Counter] = field(default_factory=lambda: {"entities": Counter(), "quotes": Counter(), "claims": Counter(), "registry": Counter(), "sentences": Counter()})
-    tokens: int = 0
-    configs: tuple[str, ...] = ()
-    source_digest: str = ""
-    languages: set[str] = field(default_factory=set)
-
-    def total(self, config: str) -> int:
-        return sum(self.split_rows.get(config, {}).values())
 
 
 @dataclass
@@ -93,7 +69,7 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
     ``datasets``)."""
     import pyarrow as pa
 
-    from .rows import document_rows
+    from ._rows import document_rows
 
     out = _ChunkOutput()
     rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -125,7 +101,7 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
 def _refuse(corpus_root: Path, workers: int) -> None:
     """Raise ``CorpusInvalid`` with the validator's full report (warnings included): the slow path,
     taken only by a corpus that has an error."""
-    from .corpus import iter_problems
+    from ..validation import iter_problems
 
     raise CorpusInvalid(list(iter_problems(corpus_root, workers=workers)))
 
@@ -139,15 +115,12 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     ``CorpusInvalid`` (with every problem found) when the corpus has errors; ``dest`` then holds
     partial output that the caller discards.
     """
-    from .card import render_card
-    from .features import CONFIGS, FEATURES
-    from .parquet import ShardedWriter
-    from .rows import registry_row
+    from ._card import render_card
+    from ._features import FEATURES
+    from ._parquet import ShardedWriter
+    from ._rows import registry_row
 
-    unknown = sorted(set(configs or ()) - set(CONFIGS))
-    if unknown:
-        raise BuildError(f"unknown config(s) {', '.join(unknown)}; the configs are {', '.join(CONFIGS)}")
-    chosen = tuple(c for c in CONFIGS if configs is None or c in configs)
+    chosen = chosen_configs(configs)
     corpus = Corpus(corpus_root, warnings=False)  # the gate needs the errors; see _refuse for the report
     problems = corpus.layout_problems()
     if problems:
@@ -248,20 +221,6 @@ def _check_out(out: Path) -> None:
         )
 
 
-def _replace_dir(new: Path, out: Path) -> None:
-    if not out.exists():
-        os.rename(new, out)
-        return
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    os.rename(out, old)
-    try:
-        os.rename(new, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old)
-
-
 def build(*, corpus: Path, out: Path, configs: Optional[Sequence[str]] = None, workers: Optional[int] = None) -> BuildResult:
     """Build the release of ``corpus`` into ``out``, replacing it only when the build succeeds.
 
@@ -269,18 +228,9 @@ def build(*, corpus: Path, out: Path, configs: Optional[Sequence[str]] = None, w
     and convert documents (default: one per core); the output does not depend on it."""
     corpus, out = Path(corpus), Path(out)
     _check_out(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the release folder is not
-    try:
+    with staged_dir(out, purpose="build") as tmp:
         stats, problems = write_release(corpus, tmp, configs=configs,
                                         workers=default_workers() if workers is None else workers)
-        _replace_dir(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
     return BuildResult(out, stats, problems)
 
 

@@ -25,13 +25,24 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 from urllib.parse import quote as url_quote
 
-from .corpus import ANNOTATIONS, DATASET, DOCUMENTS, TEXTS, Corpus, display_path, iter_problems
-from .labels import CLAIM_LABELS, DESCRIPTIONS, ENTITY_LABELS, QUOTE_TYPES
-from .model import Document, RegistryEntry
-from .problems import ERROR, Problem
-from .render_style import SCRIPT, entity_colour, stylesheet, claim_colour, QUOTE_HUES
-from .render_text import Mark, escape_text, render_marks, valid
-from .snapshot import BadInput, LenientDocument, _load_json, document_ids, read_document_lenient, read_registry_lenient
+from ..corpus import (
+    ANNOTATIONS,
+    DATASET,
+    DOCUMENTS,
+    TEXTS,
+    LenientDocument,
+    document_ids,
+    load_json,
+    read_document_lenient,
+    read_registry_lenient,
+)
+from ..errors import BadInput
+from ..labels import CLAIM_LABELS, DESCRIPTIONS, ENTITY_LABELS, QUOTE_TYPES
+from ..model import Document, RegistryEntry
+from ..paths import display_path
+from ..validation import ERROR, Corpus, Problem, iter_problems
+from ._marks import Mark, escape_text, render_marks, valid
+from ._style import QUOTE_HUES, SCRIPT, claim_colour, entity_colour, stylesheet
 
 GENERATOR = "newsspans render"
 CONTEXT = 70  # code points of context on each side of a mention on an entity page
@@ -502,7 +513,7 @@ def render(*, corpus: Path, out: Path) -> RenderResult:
         d = problem_document(p, doc_ids)
         (by_doc[d] if d in doc_ids else corpus_problems).append(p)
 
-    dataset = _load_json(corpus / DATASET)
+    dataset = load_json(corpus / DATASET)
     version = dataset.get("version") if isinstance(dataset, dict) and isinstance(dataset.get("version"), str) else None
     registry = read_registry_lenient(corpus)
 

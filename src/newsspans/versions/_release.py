@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from .corpus import iter_problems
-from .diff import DiffResult, diff, format_markdown
-from .errors import NewsSpansError
-from .problems import ERROR, Problem
-from .snapshot import BadInput, git_toplevel, open_snapshot, read_corpus, resolve_revision, show_file
+from ..errors import BadInput, NewsSpansError
+from ..validation import ERROR, Problem, iter_problems
+from ._diff import DiffResult, diff, format_markdown
+from ._git import git_toplevel, resolve_revision, run_git, show_file
+from ._snapshot import open_snapshot, read_corpus
 
 BUMPS = ("major", "minor", "patch")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -79,9 +79,7 @@ def previous_release(root: Path, version: str) -> Optional[str]:
     if tag is not None:
         return f"v{version}"
     rel = (root.resolve() / "corpus" / "dataset.json").relative_to(top).as_posix()
-    from .snapshot import _git
-
-    log = _git(top, "log", "--first-parent", "--format=%H", "HEAD", "--", rel)
+    log = run_git(top, "log", "--first-parent", "--format=%H", "HEAD", "--", rel)
     found = None
     for commit in log.stdout.split() if log.returncode == 0 else []:
         text = show_file(top, commit, rel)
@@ -110,7 +108,7 @@ def _insert_entry(changelog: str, entry: str) -> str:
 def release(*, root: Path, bump: str, since: Optional[str] = None, date: Optional[str] = None,
             dry_run: bool = False) -> ReleaseResult:
     """Release the next version of the project at ``root`` (see the module docstring)."""
-    from .build import build
+    from ..dataset import build
 
     root = Path(root)
     corpus = root / "corpus"

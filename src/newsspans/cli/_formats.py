@@ -7,11 +7,11 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-DEFAULT_CORPUS = Path("corpus")
+from ._common import DEFAULT_CORPUS
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .formats import export
+    from ..formats import export
 
     options = {}
     if args.label_map is not None:
@@ -32,7 +32,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .formats import import_
+    from ..formats import import_
 
     report = import_(args.format, src=args.src, corpus=args.corpus)
     print(f"imported {args.format} from {args.src} into {len(report.files)} annotation file(s): {report.summary()}", file=out)
@@ -41,9 +41,9 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the ``newsspans`` parser."""
-    from .formats import DESCRIPTIONS, EXPORTERS, IMPORTERS
-    from .formats.conll import LABEL_MAPS
-    from .formats.labelstudio import OFFSET_UNITS
+    from ..formats import DESCRIPTIONS, EXPORTERS, IMPORTERS
+    from ..formats.conll import LABEL_MAPS
+    from ..formats.labelstudio import OFFSET_UNITS
 
     formats = "; ".join(f"{name}: {DESCRIPTIONS[name]}" for name in EXPORTERS)
     p = sub.add_parser("export", help="write the corpus in a training or annotation-tool format", description=(

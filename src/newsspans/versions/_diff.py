@@ -19,8 +19,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .model import Document
-from .snapshot import LAYERS, Snapshot
+from ..model import LAYERS, Document
+from ._snapshot import Snapshot
 
 #: How the fields of each layer are grouped in summaries.
 _FIELD_GROUPS = {

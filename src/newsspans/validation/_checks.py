@@ -10,28 +10,19 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
-from .jsonloc import line_of
-from .labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS
-from .model import Annotations, DocumentMeta, RegistryEntry, Span
-from .problems import Problem
+from ..labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS
+from ..model import Annotations, DocumentMeta, RegistryEntry, Span
+from ..paths import display_path
+from ._jsonloc import line_of
+from ._problems import Problem
 
 PathItem = Union[str, int]
-
-
-def display_path(path: Union[str, Path]) -> str:
-    """The path as a user would type it: relative to the working directory when inside it."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith("..") or rel == "." else rel
 
 
 QUOTATION_MARKS = "\"“”„‟‘’‚‛«»‹›"

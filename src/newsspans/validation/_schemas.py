@@ -11,12 +11,11 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import labels
+from .. import labels
+from ..labels import DOCUMENT_ID, GROUP_PREFIX, ID_PREFIXES, SLUG, local_id_pattern
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 SHA256 = r"^[0-9a-f]{64}$"
 SEMVER = r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$"
 WIKIDATA = r"^Q[1-9][0-9]*$"
@@ -37,7 +36,7 @@ def _object(properties: dict[str, Any], description: str = "") -> dict[str, Any]
 def _local_id(prefix: str, what: str) -> dict[str, Any]:
     return {
         "type": "string",
-        "pattern": rf"^{prefix}[1-9][0-9]*$",
+        "pattern": local_id_pattern(prefix),
         "description": f"Id of the {what}, unique in its document and never reused; "
         f"the release publishes it as '<document id>:<id>'.",
     }
@@ -59,7 +58,7 @@ def annotation_schema() -> dict[str, Any]:
     span = _object(_span_fields(), "A character span: Python code points, end exclusive.")
     entity = _object(
         {
-            "id": _local_id("m", "entity mention"),
+            "id": _local_id(ID_PREFIXES["entities"], "entity mention"),
             **_span_fields(),
             "label": {"enum": list(labels.ENTITY_LABELS)},
             "entity_id": _nullable(_slug("Registry id; required for the types listed in ENTITY_ID_LABELS, null otherwise.")),
@@ -67,19 +66,19 @@ def annotation_schema() -> dict[str, Any]:
     )
     quote = _object(
         {
-            "id": _local_id("q", "quote"),
+            "id": _local_id(ID_PREFIXES["quotes"], "quote"),
             "type": {"enum": list(labels.QUOTE_TYPES)},
             "content": {"$ref": "#/$defs/span"},
             "speaker": _nullable({"$ref": "#/$defs/span"}),
             "cue": _nullable({"$ref": "#/$defs/span"}),
             "speaker_entity_id": _nullable(_slug("Registry id of the speaker.")),
-            "group_id": _nullable({"type": "string", "pattern": r"^g[1-9][0-9]*$", "description": "Shared by the parts of one statement split by an attribution."}),
+            "group_id": _nullable({"type": "string", "pattern": local_id_pattern(GROUP_PREFIX), "description": "Shared by the parts of one statement split by an attribution."}),
             "cluster_id": _nullable(_slug("Shared by the same statement reported in several documents.")),
         }
     )
     claim = _object(
         {
-            "id": _local_id("c", "claim"),
+            "id": _local_id(ID_PREFIXES["claims"], "claim"),
             **_span_fields(),
             "label": {"enum": list(labels.CLAIM_LABELS)},
             "claimant": _slug(f"'{labels.AUTHOR_CLAIMANT}' for the article's own voice, else a registry id."),

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
-from .errors import NewsSpansError
+from ..errors import NewsSpansError
 
 ERROR = "error"
 WARNING = "warning"

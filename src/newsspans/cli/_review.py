@@ -12,7 +12,8 @@ import argparse
 from pathlib import Path
 from typing import Callable, TextIO
 
-from .snapshot import BadInput
+from ..errors import BadInput
+from ._common import DEFAULT_CORPUS
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
@@ -29,7 +30,7 @@ def _bad_input_is_2(name: str, handler: Handler) -> Handler:
 
 
 def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .render import render
+    from ..review import render
 
     result = render(corpus=args.corpus, out=args.out)
     status = "valid" if not result.problems else f"{result.errors} error(s), {result.problems - result.errors} warning(s) shown in place"
@@ -39,8 +40,7 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .diff import diff, format_json, format_markdown, format_text
-    from .snapshot import open_snapshot
+    from ..versions import diff, format_json, format_markdown, format_text, open_snapshot
 
     with open_snapshot(args.old, repo=args.repo) as old, open_snapshot(args.new, repo=args.repo) as new:
         result = diff(old=old, new=new)
@@ -55,7 +55,7 @@ def cmd_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from .release import ReleaseRefused, release
+    from ..versions import ReleaseRefused, release
 
     try:
         result = release(root=args.root, bump=args.bump, since=args.since, date=args.date, dry_run=args.dry_run)
@@ -80,7 +80,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "Write one self-contained HTML page per document (entities, quotes and claims highlighted, "
         "layers switchable, validation problems shown in place), one page per registry entity and an "
         "index. No server, no network: open OUT/index.html in a browser."))
-    p.add_argument("--corpus", type=Path, default=Path("corpus"), help="corpus folder (default: corpus)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     p.add_argument("--out", type=Path, required=True, help="folder for the pages (created; replaced if it holds an earlier render)")
     p.set_defaults(func=_bad_input_is_2("render", cmd_render))
 

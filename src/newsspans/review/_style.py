@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from .labels import CLAIM_LABELS, ENTITY_LABELS
+from ..labels import CLAIM_LABELS, ENTITY_LABELS
 
 #: displaCy's entity colours.
 ENTITY_COLOURS: dict[str, str] = {

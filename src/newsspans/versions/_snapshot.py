@@ -15,28 +15,20 @@ An existing folder wins over a revision of the same name. Reading never modifies
 from __future__ import annotations
 
 import contextlib
-import io
 import json
-import subprocess
-import tarfile
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from .corpus import ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, display_path
-from .errors import NewsSpansError
-from .model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry, Span
+from ..corpus import DATASET, document_ids, is_corpus, load_json, read_document_lenient, read_registry_lenient
+from ..errors import BadInput
+from ..model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry, Span
+from ..paths import display_path
+from ._git import extract_revision, git_toplevel, resolve_revision
 
-#: The layers of an annotation file, in file order.
-LAYERS = ("entities", "quotes", "claims")
 #: Keys of no meaning to a schema comparison.
 _DOC_KEYS = {"description", "title", "$comment", "examples"}
-_CORPUS_PARTS = ("dataset.json", "registry.json", "texts", "documents", "annotations")
-
-
-class BadInput(NewsSpansError):
-    """The user named something that is not a corpus, a release or a revision (exit status 2)."""
 
 
 @dataclass
@@ -79,97 +71,15 @@ def _schema_labels(annotation_schema: dict[str, Any]) -> Optional[dict[str, tupl
         return None
 
 
-def is_corpus(folder: Path) -> bool:
-    return folder.is_dir() and all((folder / part).exists() for part in _CORPUS_PARTS)
-
-
 def is_release(folder: Path) -> bool:
     return (folder / "manifest.json").is_file() and (folder / "documents").is_dir()
-
-
-@dataclass
-class LenientDocument:
-    """A document read without judging it: ``positions[layer][k]`` is the position in the
-    annotation file of ``document.annotations.<layer>[k]`` (items that do not have the shape of
-    their kind are left out, so positions can skip)."""
-
-    document: Document
-    positions: dict[str, list[int]]
-
-
-def document_ids(root: Path) -> list[str]:
-    """Every document id with a text, metadata or annotation file, sorted."""
-    ids: set[str] = set()
-    for folder, suffix in ((TEXTS, ".txt"), (DOCUMENTS, ".json"), (ANNOTATIONS, ".json")):
-        if (root / folder).is_dir():
-            ids.update(p.name[: -len(suffix)] for p in (root / folder).iterdir() if p.name.endswith(suffix) and p.is_file())
-    return sorted(ids)
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_bytes().decode("utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def _build(kind: Any, value: Any) -> Any:
-    try:
-        item = kind.from_dict(value)
-    except (KeyError, TypeError, AttributeError, IndexError):
-        return None
-    if kind is DocumentMeta:
-        return item
-    spans = [item] if kind is not Quote else list(item.spans().values())
-    ok = all(isinstance(s.start, int) and isinstance(s.end, int) and isinstance(s.text, str) for s in spans)
-    return item if ok and isinstance(getattr(item, "id", None), str) else None
-
-
-def read_document_lenient(root: Path, doc_id: str) -> Optional[LenientDocument]:
-    """The document as far as its files can be read, errors and all; None when its text or its
-    annotation file cannot be read at all. (``newsspans.corpus`` judges it; this only reads.)"""
-    try:
-        text = (root / TEXTS / f"{doc_id}.txt").read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-    ann = _load_json(root / ANNOTATIONS / f"{doc_id}.json")
-    if not isinstance(ann, dict):
-        return None
-    meta_value = _load_json(root / DOCUMENTS / f"{doc_id}.json")
-    meta = _build(DocumentMeta, meta_value) if isinstance(meta_value, dict) else None
-    if not isinstance(meta, DocumentMeta) or not all(isinstance(v, (str, type(None))) for v in vars(meta).values()):
-        meta = DocumentMeta(doc_id, None, None, f"{doc_id}.txt", "", "", "")
-    layers: dict[str, list[Any]] = {}
-    positions: dict[str, list[int]] = {}
-    for layer, kind in (("entities", EntityMention), ("quotes", Quote), ("claims", Claim)):
-        items = ann.get(layer) if isinstance(ann.get(layer), list) else []
-        built = [(i, _build(kind, v)) for i, v in enumerate(items) if isinstance(v, dict)]
-        layers[layer] = [x for _, x in built if x is not None]
-        positions[layer] = [i for i, x in built if x is not None]
-    annotations = Annotations(doc_id, tuple(layers["entities"]), tuple(layers["quotes"]), tuple(layers["claims"]))
-    return LenientDocument(Document(meta, text, annotations), positions)
-
-
-def read_registry_lenient(root: Path) -> dict[str, RegistryEntry]:
-    """The registry entries that have the shape of one, in file order (first of a duplicate id wins)."""
-    value = _load_json(root / REGISTRY)
-    entries: dict[str, RegistryEntry] = {}
-    items = value.get("entities") if isinstance(value, dict) else None
-    for item in items if isinstance(items, list) else []:
-        try:
-            e = RegistryEntry.from_dict(item)
-        except (KeyError, TypeError, AttributeError):
-            continue
-        if isinstance(e.entity_id, str) and e.entity_id not in entries:
-            entries[e.entity_id] = e
-    return entries
 
 
 def read_corpus(root: Path, *, spec: str) -> Snapshot:
     """Read every readable document of a corpus folder, errors and all (judging them is the
     validator's business); a document whose text or annotation file does not parse is listed in
     ``unreadable``."""
-    dataset = _load_json(root / DATASET)
+    dataset = load_json(root / DATASET)
     dataset = dataset if isinstance(dataset, dict) else None
     version = dataset.get("version") if dataset else None
     snap = Snapshot(spec, "corpus", version if isinstance(version, str) else None,
@@ -280,54 +190,6 @@ def read_folder(folder: Path, *, spec: str) -> Snapshot:
         f"{display_path(folder)} is neither a corpus folder (dataset.json, registry.json, texts/, documents/, "
         "annotations/) nor a release folder (manifest.json and Parquet per config)"
     )
-
-
-def _git(repo: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=not binary, check=False)
-    except FileNotFoundError:
-        raise BadInput("git is not installed, so revisions cannot be read") from None
-
-
-def git_toplevel(path: Path) -> Optional[Path]:
-    """The root of the git work tree holding ``path``, or None."""
-    folder = path if path.is_dir() else path.parent
-    try:
-        r = _git(folder, "rev-parse", "--show-toplevel")
-    except BadInput:
-        return None
-    return Path(r.stdout.strip()) if r.returncode == 0 else None
-
-
-def resolve_revision(repo: Path, rev: str) -> Optional[str]:
-    """The commit id that ``rev`` names in the repository at ``repo``, or None."""
-    if rev.startswith("-"):
-        return None
-    r = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}")
-    return r.stdout.strip() if r.returncode == 0 else None
-
-
-def show_file(repo: Path, commit: str, path: str) -> Optional[str]:
-    """The text of ``path`` (relative to the repository root) at ``commit``, or None."""
-    r = _git(repo, "show", f"{commit}:{path}")
-    return r.stdout if r.returncode == 0 else None
-
-
-def extract_revision(repo: Path, commit: str, paths: list[str], dest: Path) -> list[str]:
-    """Write ``paths`` (relative to the repository root) as they are at ``commit`` into ``dest``;
-    returns the paths that exist there."""
-    present = []
-    for path in paths:
-        r = _git(repo, "archive", "--format=tar", commit, "--", path, binary=True)
-        if r.returncode != 0:
-            continue
-        with tarfile.open(fileobj=io.BytesIO(r.stdout)) as tar:
-            try:
-                tar.extractall(dest, filter="data")
-            except TypeError:  # Python without extraction filters
-                tar.extractall(dest)
-        present.append(path)
-    return present
 
 
 @contextlib.contextmanager

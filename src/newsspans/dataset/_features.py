@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
-from .labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
-
-CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "claims", "registry", "tokens", "sentences")
-DEFAULT_CONFIG = "documents"
+from ..labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
 
 ENTITY_LABEL = ClassLabel(names=list(ENTITY_LABELS))
 QUOTE_TYPE = ClassLabel(names=list(QUOTE_TYPES))

@@ -1,0 +1,30 @@
+"""``newsspans add``: texts into the corpus, over ``newsspans.corpus``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ._common import DEFAULT_CORPUS
+
+
+def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..corpus import add_document
+
+    for text_file in args.texts:
+        meta = add_document(text_file, corpus=args.corpus, story_id=args.story_id, language=args.language)
+        print(f"added {meta.id} (title: {meta.title!r}, published: {meta.published})", file=out)
+    return 0
+
+
+def add_parsers(sub: "argparse._SubParsersAction") -> None:
+    """Add this module's subcommands to the ``newsspans`` parser."""
+    p = sub.add_parser("add", help="bring text files into the corpus byte for byte", description=(
+        "Copy each text into corpus/texts/ unchanged and write its metadata (title and date parsed "
+        "from a dateline where the text has one) and an empty annotation file."))
+    p.add_argument("texts", type=Path, nargs="+", metavar="TEXT", help="UTF-8 text file(s); the id is the file's stem")
+    p.add_argument("--story-id", required=True, help="slug shared by the documents that report one event")
+    p.add_argument("--language", default="en", help="ISO 639 code (default: en)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.set_defaults(func=cmd_add)

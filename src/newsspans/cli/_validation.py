@@ -1,0 +1,83 @@
+"""``newsspans validate`` and ``newsspans schema``: over ``newsspans.validation``."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import TextIO
+
+from ..errors import NewsSpansError
+from ._common import DEFAULT_CORPUS, DEFAULT_SCHEMA, positive
+
+
+def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import json
+
+    from ..validation import checks_table, iter_problems, json_report, resolve_codes, select, text_report
+
+    if args.list_checks:
+        out.write(checks_table())
+        return 0
+    try:
+        chosen = resolve_codes(args.select) if args.select else None
+        ignored = resolve_codes(args.ignore) if args.ignore else None
+    except NewsSpansError as exc:
+        print(f"newsspans validate: {exc}", file=err)
+        return 2
+    if args.max_errors is not None and args.max_errors < 0:
+        print("newsspans validate: --max-errors must be 0 or more", file=err)
+        return 2
+    if not args.corpus.is_dir():
+        print(f"newsspans validate: {args.corpus}: no such corpus folder", file=err)
+        return 2
+    problems = select(iter_problems(args.corpus, workers=args.workers), select=chosen, ignore=ignored, warnings=not args.no_warnings)
+    if args.format == "json":
+        report = json_report(problems, corpus=str(args.corpus), max_errors=args.max_errors)
+        print(json.dumps(report, indent=2, ensure_ascii=False), file=out)
+        return 1 if report["errors"] else 0
+    failed = False
+    for line in text_report(problems, max_errors=args.max_errors):
+        print(line, file=out)
+        failed = line.startswith("*** FAILED ***")
+    return 1 if failed else 0
+
+
+def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..validation import stale_schemas, write_schemas
+
+    if args.check:
+        stale = stale_schemas(args.out)
+        if stale:
+            print(f"{args.out}/ is stale: {', '.join(stale)}; run `newsspans schema`", file=err)
+            return 1
+        print(f"{args.out}/ is up to date", file=out)
+        return 0
+    for path in write_schemas(args.out):
+        print(f"wrote {path}", file=out)
+    return 0
+
+
+def add_parsers(sub: "argparse._SubParsersAction") -> None:
+    """Add this module's subcommands to the ``newsspans`` parser."""
+    p = sub.add_parser("validate", help="report every problem of a corpus", description=(
+        "Check every file of the corpus and report every problem, one line each (file:line: [CODE] "
+        "item offsets: what was found — the fix), then the counts per code and PASSED or FAILED. "
+        "Exit 0 when there is no error (warnings allowed), 1 when there are errors, 2 for a usage error. "
+        "Nothing is modified."))
+    p.add_argument("corpus", type=Path, nargs="?", default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="text lines (default) or one JSON report")
+    p.add_argument("--select", action="append", metavar="CODE", help="report only these codes (repeat, or comma-separate; globs such as 'E-SPAN-*' work)")
+    p.add_argument("--ignore", action="append", metavar="CODE", help="do not report these codes")
+    p.add_argument("--max-errors", type=int, metavar="N", help="print at most N errors (the summary still counts all)")
+    p.add_argument("--no-warnings", action="store_true", help="leave warnings out of the report")
+    p.add_argument("--list-checks", action="store_true", help="print the table of every check and exit")
+    p.add_argument("--workers", type=positive, metavar="N", help="processes that check documents (default: one per core; the report does not depend on it)")
+    p.set_defaults(func=cmd_validate)
+
+
+    p = sub.add_parser("schema", help="write the JSON Schemas (schema/) from the label declarations", description=(
+        "Write schema/<kind>.schema.json for every corpus and release file kind, generated from "
+        "newsspans.labels; --check fails when the committed files differ."))
+    p.add_argument("--out", type=Path, default=DEFAULT_SCHEMA, help="schema folder (default: schema)")
+    p.add_argument("--check", action="store_true", help="fail if the files in --out differ from the generated ones")
+    p.set_defaults(func=cmd_schema)

@@ -1,0 +1,22 @@
+"""The corpus on disk: its layout, canonical JSON writing, lenient reading, and ``add``."""
+
+from ._add import add_document, parse_dateline
+from ._canonical import dumps_canonical
+from ._layout import (
+    ANNOTATIONS,
+    CORPUS_PARTS,
+    DATASET,
+    DOCUMENT_FOLDERS,
+    DOCUMENTS,
+    REGISTRY,
+    TEXTS,
+    document_ids,
+    is_corpus,
+)
+from ._read import LenientDocument, load_json, read_document_lenient, read_registry_lenient
+
+__all__ = [
+    "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "REGISTRY", "TEXTS",
+    "LenientDocument", "add_document", "document_ids", "dumps_canonical", "is_corpus", "load_json",
+    "parse_dateline", "read_document_lenient", "read_registry_lenient",
+]

@@ -1,0 +1,31 @@
+"""The release: build and check, rows, features, Parquet writing, splits, the card, statistics.
+
+``FEATURES`` and ``COLUMN_DOCS`` come from ``_features``, which imports ``datasets``: they are loaded
+on first use, so that the validator and the build's worker processes do not pay for it.
+"""
+
+from typing import Any
+
+from ..errors import BuildError
+from ._build import BuildResult, CheckResult, build, check, write_release
+from ._configs import CONFIGS, DEFAULT_CONFIG, UnknownConfig, chosen_configs
+from ._rows import document_rows, global_id, registry_row
+from ._splits import SPLITS, split_of
+from ._stats import Stats
+
+_LAZY = {"FEATURES", "COLUMN_DOCS"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        from . import _features
+
+        return getattr(_features, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "BuildError", "BuildResult", "CONFIGS", "COLUMN_DOCS", "CheckResult", "DEFAULT_CONFIG", "FEATURES",
+    "SPLITS", "Stats", "UnknownConfig", "chosen_configs", "build", "check", "document_rows", "global_id", "registry_row", "split_of",
+    "write_release",
+]

@@ -1,0 +1,26 @@
+"""What the card and the manifest report about a release, gathered while the rows stream past."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Stats:
+    """What the card and the manifest report, gathered while the rows stream past."""
+
+    version: str = ""
+    dataset: dict[str, Any] = field(default_factory=dict)
+    split_rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    split_bytes: dict[str, dict[str, int]] = field(default_factory=dict)
+    files: dict[str, list[str]] = field(default_factory=dict)
+    labels: dict[str, Counter] = field(default_factory=lambda: {"entities": Counter(), "quotes": Counter(), "claims": Counter(), "registry": Counter(), "sentences": Counter()})
+    tokens: int = 0
+    configs: tuple[str, ...] = ()
+    source_digest: str = ""
+    languages: set[str] = field(default_factory=set)
+
+    def total(self, config: str) -> int:
+        return sum(self.split_rows.get(config, {}).values())

@@ -1,0 +1,21 @@
+"""Validation: every file of a corpus read into model objects or problems, stage by stage.
+
+decode (``_reader``) -> schema (``_schemacheck``, with the ``_fastcheck`` fast path) -> content
+(``_checks``) -> cross-document (``_checks``); ``_report`` turns problems into reports. Each
+problem is a ``Problem`` with a stable code (``_problems``); ``iter_problems`` yields them all and
+``validate`` raises the worst, one code path.
+"""
+
+from ._checks import QUOTATION_MARKS, nearest_occurrence
+from ._jsonloc import json_path, line_of
+from ._problems import CODES, ERROR, WARNING, CorpusInvalid, Problem
+from ._reader import Corpus, default_workers, iter_problems, validate
+from ._report import checks_table, json_report, resolve_codes, select, text_report
+from ._schemas import SCHEMAS, schema_filename, stale_schemas, write_schemas
+
+__all__ = [
+    "CODES", "ERROR", "QUOTATION_MARKS", "SCHEMAS", "WARNING", "Corpus", "CorpusInvalid", "Problem",
+    "checks_table", "default_workers", "iter_problems", "json_path", "json_report", "line_of",
+    "nearest_occurrence", "resolve_codes", "schema_filename", "select", "stale_schemas", "text_report",
+    "validate", "write_schemas",
+]
