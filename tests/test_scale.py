@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import read_json, tree_bytes, write_json
 
-import newsspans.validation._reader as corpus_module
+import newsspans.validation._parallel as corpus_module
 from newsspans.dataset import build
 from newsspans.cli import main
 from newsspans.validation import iter_problems

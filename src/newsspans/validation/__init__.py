@@ -8,14 +8,36 @@ problem is a ``Problem`` with a stable code (``_problems``); ``iter_problems`` y
 
 from ._checks import QUOTATION_MARKS, nearest_occurrence
 from ._jsonloc import json_path, line_of
+from ._parallel import default_workers
 from ._problems import CODES, ERROR, WARNING, CorpusInvalid, Problem
-from ._reader import Corpus, default_workers, iter_problems, validate
+from ._reader import Corpus, JsonFile, check_annotation_file, iter_problems, read_json, validate
 from ._report import checks_table, json_report, resolve_codes, select, text_report
 from ._schemas import SCHEMAS, schema_filename, stale_schemas, write_schemas
 
 __all__ = [
-    "CODES", "ERROR", "QUOTATION_MARKS", "SCHEMAS", "WARNING", "Corpus", "CorpusInvalid", "Problem",
-    "checks_table", "default_workers", "iter_problems", "json_path", "json_report", "line_of",
-    "nearest_occurrence", "resolve_codes", "schema_filename", "select", "stale_schemas", "text_report",
-    "validate", "write_schemas",
+    "check_annotation_file",
+    "checks_table",
+    "CODES",
+    "Corpus",
+    "CorpusInvalid",
+    "default_workers",
+    "ERROR",
+    "iter_problems",
+    "json_path",
+    "json_report",
+    "JsonFile",
+    "line_of",
+    "nearest_occurrence",
+    "Problem",
+    "QUOTATION_MARKS",
+    "read_json",
+    "resolve_codes",
+    "schema_filename",
+    "SCHEMAS",
+    "select",
+    "stale_schemas",
+    "text_report",
+    "validate",
+    "WARNING",
+    "write_schemas",
 ]

@@ -16,16 +16,17 @@ dependent check runs on garbage.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional, Union
 
 from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, document_ids
 from ..model import LAYERS, Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
 from ..paths import display_path, sha256_hex
 from . import _checks as checks
+from . import _parallel
+from ._parallel import default_workers
 from ._problems import CorpusInvalid, Problem
 from ._schemacheck import SchemaResult, check_schema
 
@@ -42,31 +43,39 @@ def _decode(path: Path, data: bytes, *, json_file: bool) -> tuple[Optional[str],
         ]
 
 
-def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> tuple[Any, Optional[str], list[Problem], SchemaResult]:
-    """Read a JSON file and check it against the schema of ``kind``.
+@dataclass
+class JsonFile:
+    """A JSON file read and checked against the schema of its kind."""
 
-    Returns ``(value, raw_text, problems, schema_result)``: ``value`` is None when the file did not
-    decode or parse or its top level broke the schema; items of an annotation layer that broke
-    it are listed in ``schema_result.broken_items``.
-    """
+    #: The parsed value; None when the file did not decode or parse, or its top level broke the schema.
+    value: Any
+    #: The decoded text; None when it did not decode.
+    raw: Optional[str]
+    problems: list[Problem]
+    #: How far schema violations reach (items of an annotation layer left out, or the whole file).
+    schema: SchemaResult
+
+
+def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
+    """Read the JSON file at ``path`` and check it against the schema of ``kind``."""
     return read_json_bytes(path.read_bytes(), path, kind, document_id)
 
 
-def read_json_bytes(data: bytes, path: Path, kind: str, document_id: Optional[str] = None) -> tuple[Any, Optional[str], list[Problem], SchemaResult]:
+def read_json_bytes(data: bytes, path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
     """``read_json`` of bytes already read from ``path``."""
     raw, problems = _decode(path, data, json_file=True)
     if raw is None:
-        return None, None, problems, SchemaResult(file_broken=True)
+        return JsonFile(None, None, problems, SchemaResult(file_broken=True))
     try:
         value = json.loads(raw)
     except json.JSONDecodeError as exc:
         problem = Problem("E-FILE-JSON", exc.msg, file=display_path(path), line=exc.lineno, column=exc.colno, document_id=document_id)
-        return None, raw, [problem], SchemaResult(file_broken=True)
+        return JsonFile(None, raw, [problem], SchemaResult(file_broken=True))
     except RecursionError:
         problem = Problem("E-FILE-JSON", "nested too deeply to parse", file=display_path(path), document_id=document_id)
-        return None, raw, [problem], SchemaResult(file_broken=True)
+        return JsonFile(None, raw, [problem], SchemaResult(file_broken=True))
     result = check_schema(value, raw, path, kind, document_id)
-    return (None if result.file_broken else value), raw, result.problems, result
+    return JsonFile(None if result.file_broken else value, raw, result.problems, result)
 
 
 _ITEM_CLASSES = {"entities": EntityMention, "quotes": Quote, "claims": Claim}
@@ -81,6 +90,31 @@ def _annotations(value: dict[str, Any], broken: set[tuple[str, int]]) -> tuple[A
         indices[layer] = keep
         layers[layer] = tuple(_ITEM_CLASSES[layer].from_dict(value[layer][i]) for i in keep)
     return Annotations(value["document_id"], **layers), indices
+
+
+def _document_input(doc_id: str, text: str, ann_file: JsonFile, ann_path: str, *, text_sha256: str,
+                    meta: Optional[DocumentMeta], meta_path: str, meta_raw: Optional[str]) -> checks.DocumentInput:
+    annotations, indices = (None, {})
+    if ann_file.value is not None:
+        annotations, indices = _annotations(ann_file.value, ann_file.schema.broken_items)
+    return checks.DocumentInput(
+        doc_id=doc_id, text=text, text_sha256=text_sha256, meta=meta, meta_path=meta_path, meta_raw=meta_raw,
+        annotations=annotations, indices=indices, ann_path=ann_path, ann_raw=ann_file.raw,
+        broken_layers=frozenset(layer for layer, _ in ann_file.schema.broken_items))
+
+
+def check_annotation_file(data: bytes, *, path: Union[str, Path], text: str, document_id: str,
+                          registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
+    """Every problem of one annotation file's bytes against its document's ``text`` and the
+    registry, by the validator's own code path (decode, schema, content checks), as if the file
+    were at ``path``: what an importer checks before it writes. Cross-document checks and the
+    unannotated-alias warning need the whole corpus and are left to ``newsspans validate``."""
+    ann_file = read_json_bytes(data, Path(path), "annotation", document_id)
+    if ann_file.value is None:
+        return ann_file.problems
+    doc_input = _document_input(document_id, text, ann_file, str(path), text_sha256="", meta=None,
+                                meta_path="", meta_raw=None)
+    return ann_file.problems + checks.check_document(doc_input, registry=registry, aliases=None, tally=None)
 
 
 @dataclass
@@ -109,11 +143,11 @@ class Corpus:
     def _rel(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
-    def _read_json(self, path: Path, kind: str, document_id: Optional[str] = None):
-        value, raw, problems, result = read_json(path, kind, document_id)
-        if raw is not None:
-            self.digests[self._rel(path)] = sha256_hex(raw.encode("utf-8"))
-        return value, raw, problems, result
+    def _read_json(self, path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
+        found = read_json(path, kind, document_id)
+        if found.raw is not None:
+            self.digests[self._rel(path)] = sha256_hex(found.raw.encode("utf-8"))
+        return found
 
     def layout_problems(self) -> list[Problem]:
         """Missing top-level files and folders; a corpus with any of these is not read further."""
@@ -133,16 +167,17 @@ class Corpus:
         return document_ids(self.root)
 
     def read_dataset(self) -> tuple[Optional[dict[str, Any]], list[Problem]]:
-        value, _, problems, _ = self._read_json(self.path(DATASET), "dataset")
-        return value, problems
+        found = self._read_json(self.path(DATASET), "dataset")
+        return found.value, found.problems
 
     def read_registry(self) -> tuple[Optional[dict[str, RegistryEntry]], list[Problem]]:
         """The registry by entity id; None (and the reference checks are skipped) when broken."""
         path = self.path(REGISTRY)
-        value, raw, problems, _ = self._read_json(path, "registry")
-        if value is None or problems:
-            return None, problems
-        entries = [RegistryEntry.from_dict(e) for e in value["entities"]]
+        found = self._read_json(path, "registry")
+        if found.value is None or found.problems:
+            return None, found.problems
+        raw = found.raw
+        entries = [RegistryEntry.from_dict(e) for e in found.value["entities"]]
         problems = checks.check_registry(entries, raw, display_path(path))
         registry = {e.entity_id: e for e in entries}
         self._registry_raw = raw
@@ -178,25 +213,21 @@ class Corpus:
         self.digests[names[0]] = text_sha256
         text, problems = _decode(text_path, data, json_file=False)
         problems = [replace(p, document_id=doc_id) for p in problems]
-        meta_value, meta_raw, found, _ = read_json_bytes(meta_bytes, meta_path, "document", doc_id)
+        meta_file = read_json_bytes(meta_bytes, meta_path, "document", doc_id)
         self.digests[names[1]] = sha256_hex(meta_bytes)
-        problems += found
-        ann_value, ann_raw, found, schema = read_json_bytes(ann_bytes, ann_path, "annotation", doc_id)
+        problems += meta_file.problems
+        ann_file = read_json_bytes(ann_bytes, ann_path, "annotation", doc_id)
         self.digests[names[2]] = sha256_hex(ann_bytes)
-        problems += found
-        if text is None or ann_value is None or schema.broken_items:
+        problems += ann_file.problems
+        if text is None or ann_file.value is None or ann_file.schema.broken_items:
             self._incomplete = True
         if text is None:
             return None, problems
 
-        meta = DocumentMeta.from_dict(meta_value) if meta_value is not None else None
-        annotations, indices = (None, {})
-        if ann_value is not None:
-            annotations, indices = _annotations(ann_value, schema.broken_items)
-        doc_input = checks.DocumentInput(
-            doc_id, text, text_sha256, meta, meta_path, meta_raw,
-            annotations, indices, ann_path, ann_raw,
-            frozenset(layer for layer, _ in schema.broken_items))
+        meta = DocumentMeta.from_dict(meta_file.value) if meta_file.value is not None else None
+        doc_input = _document_input(doc_id, text, ann_file, ann_path, text_sha256=text_sha256, meta=meta,
+                                    meta_path=meta_path, meta_raw=meta_file.raw)
+        annotations = doc_input.annotations
         problems += checks.check_document(doc_input, registry=registry, aliases=self._aliases, tally=self.tally)
         if meta is None or annotations is None or any(p.severity == "error" for p in problems):
             return None, problems
@@ -213,20 +244,20 @@ class Corpus:
         the same as a serial run.
         """
         ids = self.document_ids()
-        chunks = [ids[i : i + CHUNK_DOCUMENTS] for i in range(0, len(ids), CHUNK_DOCUMENTS)]
-        if workers <= 1 or len(ids) < PARALLEL_MIN_DOCUMENTS:
+        chunks = _parallel.chunked(ids, _parallel.CHUNK_DOCUMENTS)
+        if workers <= 1 or len(ids) < _parallel.PARALLEL_MIN_DOCUMENTS:
             for chunk in chunks:
                 yield fn(self, registry, chunk)
             return
-        context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-        with context.Pool(workers, initializer=_init_worker, initargs=(self.root, registry is not None, self.warnings)) as pool:
-            for result, tally, digests, incomplete in pool.imap(_run_chunk, [(fn, c) for c in chunks]):
-                self.digests.update(digests)
-                for key, uses in tally.clusters.items():
-                    self.tally.clusters[key].extend(uses)
-                self.tally.used_entities |= tally.used_entities
-                self._incomplete = self._incomplete or incomplete
-                yield result
+        results = _parallel.map_in_processes(_run_chunk, [(fn, c) for c in chunks], workers=workers, initializer=_init_worker,
+                                             initargs=(self.root, registry is not None, self.warnings))
+        for result, tally, digests, incomplete in results:
+            self.digests.update(digests)
+            for key, uses in tally.clusters.items():
+                self.tally.clusters[key].extend(uses)
+            self.tally.used_entities |= tally.used_entities
+            self._incomplete = self._incomplete or incomplete
+            yield result
 
     def iter_documents(self, registry: Optional[dict[str, RegistryEntry]], *, workers: int = 1,
                        keep_documents: bool = True) -> Iterator[tuple[str, Optional[Document], list[Problem]]]:
@@ -253,9 +284,6 @@ class Corpus:
         return sha256_hex(lines.encode("utf-8"))
 
 
-#: Below this many documents a single process is faster than starting workers.
-PARALLEL_MIN_DOCUMENTS = 2_000
-CHUNK_DOCUMENTS = 500
 _WORKER: dict[str, Any] = {}
 
 
@@ -282,11 +310,6 @@ def _read_chunk(corpus: "Corpus", registry, doc_ids: list[str]):
 
 def _check_chunk(corpus: "Corpus", registry, doc_ids: list[str]):
     return [(doc_id, None, corpus.read_document(doc_id, registry)[1]) for doc_id in doc_ids]
-
-
-def default_workers() -> int:
-    """Both cores (or however many this machine has), as the benchmark showed it pays."""
-    return max(1, min(os.cpu_count() or 1, 8))
 
 
 def validate(root: Path) -> list[Problem]:
