@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -27,9 +26,7 @@ from hypothesis import settings  # noqa: E402
 settings.register_profile("ci", derandomize=True, database=None)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT / "corpus"
-DATA = ROOT / "data"
+from helpers import CORPUS  # noqa: E402
 
 
 @pytest.fixture
@@ -38,22 +35,3 @@ def corpus_copy(tmp_path: Path) -> Path:
     dest = tmp_path / "corpus"
     shutil.copytree(CORPUS, dest)
     return dest
-
-
-def read_json(path: Path):
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def write_json(path: Path, value) -> None:
-    from newsspans.corpus import dumps_canonical
-
-    path.write_text(dumps_canonical(value), encoding="utf-8")
-
-
-def tree_bytes(folder: Path) -> dict[str, bytes]:
-    """Every file under ``folder`` with its bytes, by relative path."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def first_doc(corpus: Path) -> str:
-    return sorted(p.stem for p in (corpus / "texts").glob("*.txt"))[0]

@@ -7,7 +7,7 @@ import shutil
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import CORPUS, DATA, read_json, tree_bytes, write_json
+from helpers import CORPUS, DATA, read_json, tree_bytes, write_json
 
 from newsspans import build, check
 from newsspans.dataset import BuildError

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import read_json, write_json
+from helpers import read_json, write_json
 
 from newsspans.validation import iter_problems
 from newsspans.validation import CODES

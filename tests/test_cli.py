@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 
 import pytest
-from conftest import CORPUS, DATA, read_json, tree_bytes, write_json
+from helpers import CORPUS, DATA, read_json, run, tree_bytes, write_json
 
-from newsspans.cli import main, make_parser
+from newsspans.cli import make_parser
 
 COMMANDS = sorted(make_parser()._subparsers._group_actions[0].choices)
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_the_core_commands_exist():

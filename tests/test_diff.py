@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
 import subprocess
 
 import pytest
-from conftest import CORPUS, ROOT, read_json, tree_bytes, write_json
+from helpers import CORPUS, ROOT, git, read_json, run, tree_bytes, write_json
 
 from newsspans.dataset import build
-from newsspans.cli import main
 from newsspans.versions import diff
 from newsspans.versions import open_snapshot
 
 DOC = "000_1936301ef05f6424"
 OTHER = "004_30159cef070f4760"
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def edit(corpus, doc_id, change):
@@ -35,11 +27,6 @@ def edit(corpus, doc_id, change):
 def compare(old, new):
     with open_snapshot(str(old)) as a, open_snapshot(str(new)) as b:
         return diff(old=a, new=b)
-
-
-def git(repo, *args):
-    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                   check=True, capture_output=True)
 
 
 def test_identical_corpora_have_no_differences(corpus_copy):

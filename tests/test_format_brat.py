@@ -5,9 +5,9 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from conftest import CORPUS
+from helpers import CORPUS
 from docgen import REGISTRY, documents
-from formats_helpers import annotation_files, run
+from helpers import annotation_files, run
 from hypothesis import given, settings
 
 from newsspans.corpus import dumps_canonical
@@ -96,7 +96,7 @@ def test_a_mention_added_in_brat_gets_a_fresh_id(exported, corpus_copy):
     with (exported / f"{DOC}.ann").open("a", encoding="utf-8") as fh:
         fh.write(f"T999\tORG {len('Russian ')} {len('Russian Security')}\tSecurity\n")
     assert run("import", "brat", exported, "--corpus", corpus_copy)[0] == 0
-    from conftest import read_json
+    from helpers import read_json
 
     entities = read_json(corpus_copy / "annotations" / f"{DOC}.json")["entities"]
     assert entities[-1] == {"id": "m54", "start": 8, "end": 16, "text": "Security", "label": "ORG", "entity_id": None}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from conftest import CORPUS, DATA
-from formats_helpers import run
+from helpers import CORPUS, DATA
+from helpers import run
 from test_tokens import GOLD
 
 from newsspans.formats import conll

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import CORPUS
-from formats_helpers import run
+from helpers import CORPUS
+from helpers import run
 from test_tokens import GOLD
 
 from newsspans.corpus import dumps_canonical

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import CORPUS
+from helpers import CORPUS
 from docgen import REGISTRY, documents
-from formats_helpers import annotation_files, run
+from helpers import annotation_files, run
 from hypothesis import given, settings
 
 from newsspans.corpus import dumps_canonical
@@ -127,7 +127,7 @@ def test_a_region_drawn_in_label_studio_gets_a_fresh_id(exported, corpus_copy):
     add(tasks)
     (exported / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
     assert run("import", "labelstudio", exported, "--corpus", corpus_copy)[0] == 0
-    from conftest import read_json
+    from helpers import read_json
 
     claims = read_json(corpus_copy / "annotations" / f"{DOC}.json")["claims"]
     assert claims[-1] == Claim("c9", 0, 7, "Russian", "UFS", "author", None).to_dict()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from conftest import CORPUS
-from formats_helpers import run
+from helpers import CORPUS
+from helpers import run
 from test_tokens import GOLD
 
 from newsspans.formats.spacy_docbin import INSTALL, words_and_spaces

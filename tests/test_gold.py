@@ -6,7 +6,7 @@ import re
 from collections import defaultdict
 
 import pytest
-from conftest import CORPUS, ROOT, read_json
+from helpers import CORPUS, ROOT, read_json
 
 from newsspans import labels
 

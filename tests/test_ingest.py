@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from conftest import CORPUS, read_json
+from helpers import CORPUS, read_json
 
 from newsspans.validation import Corpus
 from newsspans.errors import NewsSpansError

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import CORPUS, DATA, read_json, write_json
+from helpers import CORPUS, DATA, read_json, write_json
 
 import datasets
 from datasets import ClassLabel

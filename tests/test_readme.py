@@ -6,7 +6,7 @@ import contextlib
 import io
 import json
 
-from conftest import ROOT, read_json, write_json
+from helpers import ROOT, read_json, write_json
 
 from newsspans.validation import iter_problems
 

@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
 import shutil
-import subprocess
 
 import pytest
-from conftest import CORPUS, ROOT, read_json, tree_bytes, write_json
+from helpers import CORPUS, ROOT, git, read_json, run, tree_bytes, write_json
 
-from newsspans.cli import main
 from newsspans.versions import bump_version
 from newsspans.errors import BadInput
 
 DOC = "000_1936301ef05f6424"
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def git(repo, *args):
-    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.org", *args],
-                          check=True, capture_output=True, text=True).stdout
 
 
 @pytest.fixture

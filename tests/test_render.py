@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from conftest import CORPUS, read_json, tree_bytes, write_json
+from helpers import CORPUS, read_json, run, tree_bytes, write_json
 from render_dom import check_page_against, read_page
 
-from newsspans.cli import main
 from newsspans.labels import CLAIM_LABELS, ENTITY_LABELS
 from newsspans.review import render
 from newsspans.review._style import CLAIM_COLOURS, ENTITY_COLOURS
 from newsspans.review._marks import Mark, render_marks
 from newsspans.corpus import read_document_lenient, read_registry_lenient
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), stdout=out, stderr=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import struct
 import subprocess
 
 import pytest
-from conftest import CORPUS
+from helpers import CORPUS
 from render_dom import check_page_against, read_page
 
 from newsspans.review import render

@@ -10,7 +10,7 @@ import json
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from conftest import read_json, tree_bytes, write_json
+from helpers import read_json, tree_bytes, write_json
 
 import newsspans.validation._parallel as corpus_module
 from newsspans.dataset import build

@@ -6,7 +6,7 @@ import json
 
 import jsonschema
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from newsspans import labels
 from newsspans.dataset import FEATURES

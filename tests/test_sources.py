@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from conftest import CORPUS, ROOT, read_json
+from helpers import CORPUS, ROOT, read_json
 
 from newsspans.validation import Corpus
 from newsspans.corpus import dumps_canonical

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import CORPUS, DATA
+from helpers import CORPUS, DATA
 from docgen import documents
 from hypothesis import given, settings
 

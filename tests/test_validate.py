@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import io
 import json
-import os
 import sys
 
 import pytest
-from conftest import CORPUS, ROOT, read_json, tree_bytes, write_json
+from helpers import CORPUS, ROOT, read_json, run, tree_bytes, write_json
 
-from newsspans.cli import main
 from newsspans.validation import CODES, ERROR
 from newsspans.validation import checks_table
 
 FIXTURES = ROOT / "tests" / "fixtures" / "validator"
 sys.path.insert(0, str(FIXTURES))
 import make_fixtures  # noqa: E402
-
-
-def run(*argv, cwd=None):
-    out, err = io.StringIO(), io.StringIO()
-    old = os.getcwd()
-    os.chdir(cwd or old)
-    try:
-        code = main(list(argv), stdout=out, stderr=err)
-    finally:
-        os.chdir(old)
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.mark.parametrize("name", make_fixtures.fixture_names())
