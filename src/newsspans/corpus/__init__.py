@@ -13,10 +13,18 @@ from ._layout import (
     document_ids,
     is_corpus,
 )
-from ._read import LenientDocument, load_json, read_document_lenient, read_registry_lenient
+from ._read import (
+    DocumentFiles,
+    LenientDocument,
+    lenient_document,
+    load_json,
+    read_document_files,
+    read_document_lenient,
+    read_registry_lenient,
+)
 
 __all__ = [
     "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "REGISTRY", "TEXTS",
-    "LenientDocument", "add_document", "document_ids", "dumps_canonical", "is_corpus", "load_json",
+    "DocumentFiles", "LenientDocument", "add_document", "lenient_document", "read_document_files", "document_ids", "dumps_canonical", "is_corpus", "load_json",
     "parse_dateline", "read_document_lenient", "read_registry_lenient",
 ]

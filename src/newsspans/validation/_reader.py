@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Union
 
-from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, document_ids
+from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, document_ids, read_document_files
 from ..model import LAYERS, Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
 from ..paths import display_path, sha256_hex
 from . import _checks as checks
@@ -185,22 +185,18 @@ class Corpus:
         self._aliases = checks.AliasIndex(registry) if self.warnings else None  # only the warning uses it
         return registry, problems
 
-    def read_document(self, doc_id: str, registry: Optional[dict[str, RegistryEntry]]) -> tuple[Optional[Document], list[Problem]]:
-        """Read one document's three files and check them against each other and the registry.
+    def read_document(self, doc_id: str, registry: Optional[dict[str, RegistryEntry]], *,
+                      files: Optional[DocumentFiles] = None) -> tuple[Optional[Document], list[Problem]]:
+        """Read one document's three files (or take ``files`` already read) and check them against
+        each other and the registry.
 
         Returns the document only when it has no error at all. With ``registry`` None (the
         registry itself is broken) the reference checks are skipped.
         """
-        # Plain strings, not pathlib, on this path: it runs once per document.
         root = self._root_str
-        names = (f"{TEXTS}/{doc_id}.txt", f"{DOCUMENTS}/{doc_id}.json", f"{ANNOTATIONS}/{doc_id}.json")
-        contents: list[Optional[bytes]] = []
-        for name in names:
-            try:
-                with open(os.path.join(root, name), "rb") as f:
-                    contents.append(f.read())
-            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
-                contents.append(None)
+        files = files if files is not None else read_document_files(root, doc_id)
+        names = files.names
+        contents = [files.text, files.meta, files.annotations]
         if None in contents:
             self._incomplete = True
             missing = zip(("E-DOC-NO-TEXT", "E-DOC-NO-META", "E-DOC-NO-ANNOTATION"), names,
