@@ -3,36 +3,8 @@
 Both work on the text as stored (offsets are Python code points, end exclusive) and never change
 it: a token or a sentence is a pair of offsets into the document text.
 
-Tokenizer rules, in order:
-
-1. Whitespace (``str.isspace``: spaces, tabs, line breaks, no-break spaces) separates tokens and
-   is never part of one.
-2. A *word* is a run of letters, digits and combining marks, joined across a hyphen between two
-   such runs ("North-South", "7,200-kilometer", "Il-76") and across ``.``, ``,`` or ``:`` between
-   two digits ("7,200", "7:28:33", "3.5").
-3. An *abbreviation* keeps its periods: letters each followed by a period ("U.S.", "e.g.") and the
-   titles and short forms in ``ABBREVIATIONS`` ("Mr.", "Gen.", "Inc.").
-4. Clitics are split off as in the Penn Treebank: "Iran's" -> "Iran" "'s", "don't" -> "do" "n't"
-   (straight or curly apostrophe).
-5. A run of periods ("...") is one token; every other character is a token of its own
-   (punctuation, quotation marks, symbols, emoji).
-6. **Gold boundaries**: the text is also split at every start and end offset of every annotated
-   span (entity mentions, quote contents, speakers and cues, claims), so that glued words such as
-   "presidentMasoud" or "Iranwhile" become "president" "Masoud" and "Iran" "while" where a span
-   begins or ends inside them. So no gold span is ever misaligned with the tokens; but the tokens
-   of the released text depend on its annotation (a tagger sees "Iranwhile" split only because
-   "Iran" is a mention).
-
-Sentence rules:
-
-1. A line break ends a sentence (headlines, datelines and paragraphs are never joined).
-2. Inside a line, a sentence ends after ``.``, ``!``, ``?`` or ``...`` (and any closing quotation
-   marks or brackets right after it) when whitespace follows and the next token starts with an
-   upper-case letter, a digit or an opening quotation mark or bracket.
-3. No break falls inside an abbreviation token ("the U.S. and"), inside a quoted passage (a pair of
-   double quotation marks on one line, curly or straight), or inside an entity mention.
-4. A sentence runs from its first token to its last (no leading or trailing whitespace); a stretch
-   of whitespace alone is no sentence.
+The rules are written once, below, in Markdown (``TOKENIZATION_RULES`` and ``SENTENCE_RULES``):
+the dataset card prints them, and the README points to them.
 """
 
 from __future__ import annotations
@@ -53,6 +25,33 @@ ABBREVIATIONS: tuple[str, ...] = (
     "Capt.", "Sgt.", "Adm.", "Cmdr.", "Gov.", "Sen.", "Rep.", "Pres.", "Rev.", "Hon.", "Inc.", "Corp.",
     "Ltd.", "Co.", "Bros.", "No.", "Nos.", "vs.", "etc.", "approx.", "Jan.", "Feb.", "Mar.", "Apr.",
     "Aug.", "Sept.", "Sep.", "Oct.", "Nov.", "Dec.",
+)
+
+#: How text becomes tokens (Markdown; the dataset card prints it).
+TOKENIZATION_RULES = (
+    "**Tokenization.** Whitespace separates tokens and is never part of one. A word is a run of letters, "
+    "digits and combining marks, kept whole across a hyphen (`North-South`, `7,200-kilometer`) and across "
+    "`.`, `,` or `:` between digits (`7,200`). Abbreviations keep their periods: letters each followed by a "
+    "period (`U.S.`) and " + ", ".join(f"`{a}`" for a in ABBREVIATIONS[:6]) + " and the other short forms "
+    "listed in `newsspans.tokenize.ABBREVIATIONS`. Clitics are split as in the Penn Treebank (`Iran` `'s`, "
+    "`do` `n't`). Every other character is a token of its own. **The text is also split at every start "
+    "and end of every annotated span** (mentions, quote parts, claims), so glued words such as "
+    "`presidentMasoud` and `Iranwhile` become `president` `Masoud` and `Iran` `while`, and no gold span is "
+    "misaligned: decoding the `ner_tags` of every sentence gives back exactly the mentions of the "
+    "`entities` config (a test checks it). The price: the tokens depend on the annotation, so a tagger "
+    "trained here sees glued words split only where a span begins or ends; tokenize unseen text with the "
+    "same rules and it will not be."
+)
+
+#: How tokens become sentences (Markdown; the dataset card prints it).
+SENTENCE_RULES = (
+    "**Sentence splitting.** A line break always ends a sentence (headlines and datelines stand alone). "
+    "Inside a line, a sentence ends after `.`, `!`, `?` or `...` (with any closing quotation marks or "
+    "brackets right after it) when whitespace and then an upper-case letter, a digit or an opening mark "
+    "follow. No break falls inside an abbreviation (`the U.S., accusing`), inside a quoted passage (a pair "
+    "of double quotation marks on one line), or inside an entity mention, so no mention crosses a sentence "
+    "boundary. Sentences carry no leading or trailing whitespace. Their ids (`<document id>:s<n>`) are "
+    "positions, stable as long as the text, its spans and these rules are."
 )
 
 _MARK = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"

@@ -106,8 +106,49 @@ def _refuse(corpus_root: Path, workers: int) -> None:
     raise CorpusInvalid(list(iter_problems(corpus_root, workers=workers)))
 
 
+@dataclass
+class BuildOutput:
+    """What ``write_release`` wrote: the statistics the card and manifest report, and the
+    problems (warnings only: a corpus with an error raises) found on the way."""
+
+    stats: Stats
+    problems: list[Problem]
+
+
+class _Writers:
+    """One Parquet writer per (config, split), opened on first use."""
+
+    def __init__(self, dest: Path):
+        self.dest = dest
+        self.by_key: dict[tuple[str, str], Any] = {}
+
+    def __call__(self, config: str, split: str):
+        from ._features import FEATURES
+        from ._parquet import ShardedWriter
+
+        key = (config, split)
+        if key not in self.by_key:
+            self.by_key[key] = ShardedWriter(self.dest / config, split, FEATURES[config],
+                                             row_group_rows=ROW_GROUP_ROWS[config], shard_rows=SHARD_ROWS[config])
+        return self.by_key[key]
+
+    def close(self, stats: Stats) -> None:
+        """Close every writer and record its rows, bytes and files in ``stats``."""
+        for (config, split), w in sorted(self.by_key.items()):
+            paths = w.close()
+            if not paths:
+                continue
+            stats.split_rows.setdefault(config, {})[split] = w.num_rows
+            stats.split_bytes.setdefault(config, {})[split] = w.num_bytes
+            stats.files.setdefault(config, []).extend(p.relative_to(self.dest).as_posix() for p in paths)
+
+
+def _has_error(problems: list[Problem]) -> bool:
+    return any(p.severity == ERROR for p in problems)
+
+
 def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[str]] = None,
-                  workers: int = 1) -> tuple[Stats, list[Problem]]:
+                  workers: int = 1) -> BuildOutput:
     """Write the release of the corpus at ``corpus_root`` into the empty folder ``dest``.
 
     ``configs`` limits the configs written (default: all). ``workers`` processes read, check and
@@ -115,83 +156,75 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     ``CorpusInvalid`` (with every problem found) when the corpus has errors; ``dest`` then holds
     partial output that the caller discards.
     """
-    from ._card import render_card
-    from ._features import FEATURES
-    from ._parquet import ShardedWriter
     from ._rows import registry_row
 
     chosen = chosen_configs(configs)
     corpus = Corpus(corpus_root, warnings=False)  # the gate needs the errors; see _refuse for the report
-    problems = corpus.layout_problems()
-    if problems:
+    if corpus.layout_problems():
         _refuse(corpus_root, workers)
-    dataset, found = corpus.read_dataset()
-    problems += found
+    dataset, problems = corpus.read_dataset()
     registry, found = corpus.read_registry()
     problems += found
-
     stats = Stats(configs=chosen)
-    writers: dict[tuple[str, str], ShardedWriter] = {}
-
-    def writer(config: str, split: str) -> ShardedWriter:
-        key = (config, split)
-        if key not in writers:
-            writers[key] = ShardedWriter(dest / config, split, FEATURES[config],
-                                         row_group_rows=ROW_GROUP_ROWS[config], shard_rows=SHARD_ROWS[config])
-        return writers[key]
-
-    failed = any(p.severity == ERROR for p in problems)
-    doc_configs = tuple(c for c in chosen if c != "registry")
-    schemas = {c: FEATURES[c].arrow_schema for c in doc_configs}
-    convert = functools.partial(_build_chunk, configs=doc_configs, schemas=schemas)
-    for chunk in corpus.map_documents(registry, convert, workers=workers):
-        for found in chunk.problems:
-            problems += found
-            failed = failed or any(p.severity == ERROR for p in found)
-        if failed:
-            continue  # keep checking, stop writing
-        for (config, split), table in chunk.tables.items():
-            writer(config, split).add_table(table)
-        for layer, counts in chunk.labels.items():
-            stats.labels[layer].update(counts)
-        stats.tokens += chunk.tokens
-        stats.languages |= chunk.languages
-    found = corpus.cross_document_problems(registry)
-    problems += found
-    failed = failed or any(p.severity == ERROR for p in found)
-    if failed:
+    writers = _Writers(dest)
+    problems += _write_documents(corpus, registry, writers, stats, failed=_has_error(problems), workers=workers)
+    problems += corpus.cross_document_problems(registry)
+    if _has_error(problems):
         _refuse(corpus_root, workers)
     assert dataset is not None and registry is not None
 
     entries = sorted(registry.values(), key=lambda e: e.entity_id)
     if "registry" in chosen:
-        writer("registry", REGISTRY_SPLIT).add([registry_row(e) for e in entries])
+        writers("registry", REGISTRY_SPLIT).add([registry_row(e) for e in entries])
     stats.labels["registry"].update(e.type for e in entries)
-
-    for (config, split), w in sorted(writers.items()):
-        paths = w.close()
-        if not paths:
-            continue
-        stats.split_rows.setdefault(config, {})[split] = w.num_rows
-        stats.split_bytes.setdefault(config, {})[split] = w.num_bytes
-        stats.files.setdefault(config, []).extend(p.relative_to(dest).as_posix() for p in paths)
+    writers.close(stats)
     empty = [c for c in chosen if not stats.total(c)]
     if empty:
         raise BuildError(
             f"config(s) {', '.join(empty)} would have no rows, and `datasets` cannot load an empty "
             "config: annotate at least one item of each layer"
         )
-
     stats.version = dataset["version"]
     stats.dataset = dataset
     stats.source_digest = corpus.source_digest()
+    _write_card_and_manifest(dest, stats)
+    return BuildOutput(stats, problems)
+
+
+def _write_documents(corpus: Corpus, registry, writers: _Writers, stats: Stats, *, failed: bool,
+                     workers: int) -> list[Problem]:
+    """Read, check and convert every document into the writers; returns the problems found.
+    After the first error, checking goes on (the report lists every problem) but writing stops."""
+    from ._features import FEATURES
+
+    problems: list[Problem] = []
+    doc_configs = tuple(c for c in stats.configs if c != "registry")
+    schemas = {c: FEATURES[c].arrow_schema for c in doc_configs}
+    convert = functools.partial(_build_chunk, configs=doc_configs, schemas=schemas)
+    for chunk in corpus.map_documents(registry, convert, workers=workers):
+        for found in chunk.problems:
+            problems += found
+            failed = failed or _has_error(found)
+        if failed:
+            continue
+        for (config, split), table in chunk.tables.items():
+            writers(config, split).add_table(table)
+        for layer, counts in chunk.labels.items():
+            stats.labels[layer].update(counts)
+        stats.tokens += chunk.tokens
+        stats.languages |= chunk.languages
+    return problems
+
+
+def _write_card_and_manifest(dest: Path, stats: Stats) -> None:
+    from ._card import render_card
+
     # Each data file is read once: its hash serves the card's content digest and the manifest.
     hashed = {rel: _file_entry(dest, rel) for rel in sorted(f for files in stats.files.values() for f in files)}
     content_digest = sha256_hex("".join(f"{rel}\t{e['sha256']}\n" for rel, e in hashed.items()).encode("utf-8"))
     (dest / CARD).write_text(render_card(stats, content_digest), encoding="utf-8")
     hashed[CARD] = _file_entry(dest, CARD)
     _write_manifest(dest, stats, [hashed[rel] for rel in sorted(hashed)])
-    return stats, problems
 
 
 def _file_entry(root: Path, rel: str) -> dict[str, Any]:
@@ -229,9 +262,9 @@ def build(*, corpus: Path, out: Path, configs: Optional[Sequence[str]] = None, w
     corpus, out = Path(corpus), Path(out)
     _check_out(out)
     with staged_dir(out, purpose="build") as tmp:
-        stats, problems = write_release(corpus, tmp, configs=configs,
-                                        workers=default_workers() if workers is None else workers)
-    return BuildResult(out, stats, problems)
+        written = write_release(corpus, tmp, configs=configs,
+                                workers=default_workers() if workers is None else workers)
+    return BuildResult(out, written.stats, written.problems)
 
 
 @dataclass
@@ -248,7 +281,7 @@ def check(*, corpus: Path, out: Path, workers: Optional[int] = None) -> CheckRes
     with tempfile.TemporaryDirectory(prefix="newsspans-check-") as tmp:
         fresh = Path(tmp) / "data"
         fresh.mkdir()
-        _, problems = write_release(corpus, fresh, workers=default_workers() if workers is None else workers)
+        problems = write_release(corpus, fresh, workers=default_workers() if workers is None else workers).problems
         new = {p.relative_to(fresh).as_posix() for p in fresh.rglob("*") if p.is_file()}
         old = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()} if out.is_dir() else set()
         stale = []

@@ -12,6 +12,8 @@ from typing import Any
 
 import yaml
 from datasets import ClassLabel, Features, List, Value
+from datasets.info import DatasetInfo, DatasetInfosDict
+from datasets.splits import SplitDict, SplitInfo
 
 from .. import labels
 from ._configs import DEFAULT_CONFIG
@@ -42,18 +44,8 @@ def metadata(stats: Stats, content_digest: str) -> dict[str, Any]:
             entry["default"] = True
         entry["data_files"] = [{"split": s, "path": f"{config}/{s}-*.parquet"} for s in splits]
         configs.append(entry)
-        infos.append(
-            {
-                "config_name": config,
-                "description": f"{ds['pretty_name']} {stats.version}, {config}; content sha256 {content_digest}",
-                "features": FEATURES[config]._to_yaml_list(),
-                "splits": [
-                    {"name": s, "num_bytes": stats.split_bytes[config][s], "num_examples": stats.split_rows[config][s]}
-                    for s in splits
-                ],
-                "dataset_size": sum(stats.split_bytes[config].values()),
-            }
-        )
+        description = f"{ds['pretty_name']} {stats.version}, {config}; content sha256 {content_digest}"
+        infos.append(_dataset_info(config, splits, stats, description))
     return {
         "pretty_name": ds["pretty_name"],
         "language": sorted(stats.languages),
@@ -71,6 +63,23 @@ def metadata(stats: Stats, content_digest: str) -> dict[str, Any]:
         "configs": configs,
         "dataset_info": infos,
     }
+
+
+def _dataset_info(config: str, splits: list[str], stats: Stats, description: str) -> dict[str, Any]:
+    """The ``dataset_info`` entry of one config, serialized by ``datasets`` itself, with the
+    content digest in ``description``: ``datasets`` keys its cache on the card's YAML alone, and
+    its serializer leaves the description out."""
+    info = DatasetInfo(
+        features=FEATURES[config],
+        splits=SplitDict({s: SplitInfo(s, num_bytes=stats.split_bytes[config][s], num_examples=stats.split_rows[config][s])
+                          for s in splits}),
+        dataset_size=sum(stats.split_bytes[config].values()),
+    )
+    card: dict[str, Any] = {}  # a DatasetCardData's mapping interface is all the method uses
+    DatasetInfosDict({config: info}).to_dataset_card_data(card)
+    entry = dict(card["dataset_info"])
+    entry.pop("config_name", None)
+    return {"config_name": config, "description": description, **entry}
 
 
 def type_name(feature: Any) -> str:
@@ -138,7 +147,7 @@ def _conll_table() -> str:
 
 def tokens_and_sentences_section() -> list[str]:
     """How the `tokens` and `sentences` configs are made: tokenization, sentence splitting, tags."""
-    from ..tokenize import ABBREVIATIONS
+    from ..tokenize import SENTENCE_RULES, TOKENIZATION_RULES
 
     return [
         "### Tokens and sentences",
@@ -147,25 +156,8 @@ def tokens_and_sentences_section() -> list[str]:
         "into the document text, which is never changed. `tokens` has the shape of the `conll2003` and "
         "`ontonotes` datasets on the Hub (`tokens`, `ner_tags`), so token-classification scripts run on it "
         "unchanged; `token_starts` and `token_ends` map every token back to the text.",
-        "**Tokenization.** Whitespace separates tokens and is never part of one. A word is a run of letters, "
-        "digits and combining marks, kept whole across a hyphen (`North-South`, `7,200-kilometer`) and across "
-        "`.`, `,` or `:` between digits (`7,200`). Abbreviations keep their periods: letters each followed by a "
-        "period (`U.S.`) and " + ", ".join(f"`{a}`" for a in ABBREVIATIONS[:6]) + " and the other short forms "
-        "listed in `newsspans.tokenize.ABBREVIATIONS`. Clitics are split as in the Penn Treebank (`Iran` `'s`, "
-        "`do` `n't`). Every other character is a token of its own. **The text is also split at every start "
-        "and end of every annotated span** (mentions, quote parts, claims), so glued words such as "
-        "`presidentMasoud` and `Iranwhile` become `president` `Masoud` and `Iran` `while`, and no gold span is "
-        "misaligned: decoding the `ner_tags` of every sentence gives back exactly the mentions of the "
-        "`entities` config (a test checks it). The price: the tokens depend on the annotation, so a tagger "
-        "trained here sees glued words split only where a span begins or ends; tokenize unseen text with the "
-        "same rules and it will not be.",
-        "**Sentence splitting.** A line break always ends a sentence (headlines and datelines stand alone). "
-        "Inside a line, a sentence ends after `.`, `!`, `?` or `...` (with any closing quotation marks or "
-        "brackets right after it) when whitespace and then an upper-case letter, a digit or an opening mark "
-        "follow. No break falls inside an abbreviation (`the U.S., accusing`), inside a quoted passage (a pair "
-        "of double quotation marks on one line), or inside an entity mention, so no mention crosses a sentence "
-        "boundary. Sentences carry no leading or trailing whitespace. Their ids (`<document id>:s<n>`) are "
-        "positions, stable as long as the text, its spans and these rules are.",
+        TOKENIZATION_RULES,
+        SENTENCE_RULES,
         "**Sentence labels.** `claim_label` is ClaimBuster's three-way sentence scheme: the highest label "
         "among the claims that overlap the sentence (CFS over UFS), NFS when none does. `has_quote` says "
         "whether a quote's content overlaps the sentence.",
@@ -179,13 +171,27 @@ def tokens_and_sentences_section() -> list[str]:
 
 
 def render_card(stats: Stats, content_digest: str) -> str:
-    ds = stats.dataset
+    """The card's text: YAML metadata, then the sections, each generated from the statistics."""
     meta = yaml.safe_dump(metadata(stats, content_digest), sort_keys=False, allow_unicode=True, width=1000)
-    name = ds["pretty_name"]
-    registry_counts = stats.labels["registry"]
-    views = "tokens" in stats.configs and "sentences" in stats.configs
     sections = [
         f"---\n{meta}---",
+        *_summary(stats, content_digest),
+        *_loading(),
+        *_structure(stats),
+        *_labels(stats),
+        *_creation(stats.dataset),
+        *_citation_and_versioning(stats),
+    ]
+    return "\n\n".join(sections) + "\n"
+
+
+def _has_views(stats: Stats) -> bool:
+    return "tokens" in stats.configs and "sentences" in stats.configs
+
+
+def _summary(stats: Stats, content_digest: str) -> list[str]:
+    name = stats.dataset["pretty_name"]
+    return [
         f"# Dataset Card for {name}",
         f"Version **{stats.version}**. Content SHA-256 `{content_digest}` "
         f"(over the Parquet files; `manifest.json` lists the SHA-256 of every file and the digest of the sources).",
@@ -198,7 +204,12 @@ def render_card(stats: Stats, content_digest: str) -> str:
         f"This release holds {stats.total('documents')} documents, {stats.total('entities')} entity mentions, "
         f"{stats.total('quotes')} quotes, {stats.total('claims')} claims and {stats.total('registry')} registry entities"
         + (f", and {stats.total('sentences')} sentences of {stats.tokens} tokens in the `tokens` and `sentences` views."
-           if views else "."),
+           if _has_views(stats) else "."),
+    ]
+
+
+def _loading() -> list[str]:
+    return [
         "## Loading",
         "The folder loads with `datasets` alone: no loading script, no network.\n\n"
         "```python\nimport os\nfrom datasets import load_dataset\n\n"
@@ -210,6 +221,11 @@ def render_card(stats: Stats, content_digest: str) -> str:
         "Pass an absolute path (`datasets` names the dataset after the folder, and `\".\"` has no name). "
         "`streaming=True` works too. Offsets are Python code points (end exclusive): "
         "`doc[\"text\"][m[\"start\"]:m[\"end\"]] == m[\"text\"]` holds for every span.",
+    ]
+
+
+def _structure(stats: Stats) -> list[str]:
+    sections = [
         "## Dataset Structure",
         "### Configs and splits",
         f"`{DEFAULT_CONFIG}` is the default config. Rows per config and split (a split with no rows is "
@@ -220,7 +236,12 @@ def render_card(stats: Stats, content_digest: str) -> str:
     for config in stats.configs:
         sections.append(f"#### `{config}`")
         sections.append(_fields_table(config, FEATURES[config]))
-    sections += [
+    return sections
+
+
+def _labels(stats: Stats) -> list[str]:
+    registry_counts = stats.labels["registry"]
+    return [
         "### Labels and statistics",
         "Counts are generated from the data at build time. The `id` column is the `ClassLabel` integer.",
         "#### Entity mentions per label (OntoNotes 5.0)",
@@ -233,12 +254,18 @@ def render_card(stats: Stats, content_digest: str) -> str:
         "\n".join(["| type | count |", "|---|---|"] + [f"| {t} | {registry_counts[t]} |" for t in labels.ENTITY_LABELS if registry_counts.get(t)]),
         *(["#### Sentences per claim label",
            _count_table("claim_label", labels.SENTENCE_CLAIM_LABELS, stats.labels["sentences"]),
-           *tokens_and_sentences_section()] if views else []),
+           *tokens_and_sentences_section()] if _has_views(stats) else []),
         "### Data Splits",
         "Splits are assigned per story, never per document, so that articles reporting the same event "
         "never straddle train and test, and a story's split never changes between versions: "
         f"`{SPLIT_RULE}`. The registry has a single split, `train`, that holds every entity "
         "(the `datasets` convention for a single table); it is not a training subset.",
+    ]
+
+
+def _creation(ds: dict[str, Any]) -> list[str]:
+    """The sections written by hand, in ``corpus/dataset.json``."""
+    return [
         "## Dataset Creation",
         "### Source Data",
         ds["source_note"],
@@ -251,6 +278,12 @@ def render_card(stats: Stats, content_digest: str) -> str:
         ds["limitations_note"],
         "## Licensing Information",
         f"`license: {ds['license']}` (`license_name: {ds['license_name']}`). {ds['license_note']}",
+    ]
+
+
+def _citation_and_versioning(stats: Stats) -> list[str]:
+    name = stats.dataset["pretty_name"]
+    return [
         "## Citation Information",
         "```bibtex\n@misc{newsspans,\n"
         f"  title   = {{{{{name}}}: labeled spans of entities, quotes and claims in news}},\n"
@@ -262,4 +295,3 @@ def render_card(stats: Stats, content_digest: str) -> str:
         "the SHA-256 and size of every file, the counts, and the digest of the corpus sources it was "
         "built from; the project's `CHANGELOG.md` records every version.",
     ]
-    return "\n\n".join(sections) + "\n"

@@ -375,10 +375,6 @@ def format_json(result: DiffResult) -> str:
     return json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n"
 
 
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 or word.endswith("s") else f"{n} {word}s"
-
-
 def format_markdown(result: DiffResult, *, details: int = 12) -> str:
     """Bullets for a CHANGELOG.md entry: the counts, then the changes per document (at most
     ``details`` lines per document and layer)."""

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from ..corpus import dumps_canonical
 from ..errors import BadInput, NewsSpansError
 from ..validation import ERROR, Problem, iter_problems
 from ._diff import DiffResult, diff, format_markdown
@@ -30,7 +31,6 @@ from ._snapshot import open_snapshot, read_corpus
 
 BUMPS = ("major", "minor", "patch")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
-_VERSION_LINE = re.compile(r'("version"\s*:\s*")([^"]*)(")')
 CHANGELOG_HEADER = (
     "# Changelog\n\nDataset versions of NewsSpans (the version lives in `corpus/dataset.json`). Semantic versioning:\n"
     "a label-set or schema change is **major**; documents or annotations added are **minor**;\ncorrections are **patches**.\n"
@@ -151,10 +151,7 @@ def release(*, root: Path, bump: str, since: Optional[str] = None, date: Optiona
     if dry_run:
         return outcome
 
-    new_raw, n = _VERSION_LINE.subn(lambda m: m.group(1) + new_version + m.group(3), raw, count=1)
-    if n != 1 or json.loads(new_raw)["version"] != new_version:
-        raise NewsSpansError("could not find the version field in corpus/dataset.json")
-    dataset_path.write_text(new_raw, encoding="utf-8")
+    dataset_path.write_text(dumps_canonical({**json.loads(raw), "version": new_version}), encoding="utf-8")
     try:
         build(corpus=corpus, out=root / "data")
     except BaseException:

@@ -106,10 +106,6 @@ def _local(global_id: Optional[str]) -> Optional[str]:
     return None if global_id is None else global_id.rsplit(":", 1)[-1]
 
 
-def _span(d: Optional[dict[str, Any]]) -> Optional[Span]:
-    return None if d is None else Span(d["start"], d["end"], d["text"])
-
-
 def _features(path: Path) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
@@ -167,7 +163,7 @@ def _release_document(row: dict[str, Any], features: dict[str, Any]) -> Document
         for m in row["entities"]
     )
     quotes = tuple(
-        Quote(_local(q["id"]), quote_names[q["type"]], _span(q["content"]), _span(q["speaker"]), _span(q["cue"]),
+        Quote(_local(q["id"]), quote_names[q["type"]], Span.from_dict(q["content"]), Span.from_dict(q["speaker"]), Span.from_dict(q["cue"]),
               q["speaker_entity_id"], _local(q["group_id"]), q["cluster_id"])
         for q in row["quotes"]
     )
