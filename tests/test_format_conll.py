@@ -8,20 +8,24 @@ from helpers import CORPUS, DATA
 from helpers import run
 from test_tokens import GOLD
 
+from newsspans.dataset import split_of
 from newsspans.formats import conll
 from newsspans.labels import ONTONOTES_TO_CONLL
 from newsspans.tokenize import segment, spans_from_bio
+
+TRAIN = [doc for doc in GOLD if split_of(doc.meta.story_id) == "train"]
+MENTIONS = sum(len(doc.annotations.entities) for doc in GOLD)
 
 
 def test_export_decodes_back_to_the_gold_mentions(tmp_path):
     code, out, err = run("export", "conll", "--corpus", CORPUS, "--out", tmp_path / "c")
     assert code == 0, err
-    assert "105 entity mentions" in out and "lost" not in out
+    assert f"{MENTIONS} entity mentions" in out and "lost" not in out
     text = (tmp_path / "c" / "train.conll").read_text(encoding="utf-8")
     assert text.startswith(conll.DOCSTART + "\n\nRussian -X- -X- B-ORG\nSecurity -X- -X- I-ORG\n")
     parsed = conll.parse(text, file="train.conll")
-    assert len(parsed) == len(GOLD)
-    for doc, sentences in zip(GOLD, parsed):
+    assert TRAIN and len(parsed) == len(TRAIN)
+    for doc, sentences in zip(TRAIN, parsed):
         ours = segment(doc)
         assert [[w for w, _ in s] for s in sentences] == [[t.text for t in s.tokens] for s in ours]
         decoded = []
@@ -34,12 +38,13 @@ def test_the_conll_label_map_keeps_four_classes_and_counts_what_it_drops(tmp_pat
     code, out, err = run("export", "conll", "--label-map", "conll", "--corpus", CORPUS, "--out", tmp_path / "c")
     assert code == 0
     dropped = sum(1 for d in GOLD for m in d.annotations.entities if ONTONOTES_TO_CONLL[m.label] is None)
-    assert dropped == 12
-    assert f"{105 - dropped} entity mentions; lost to the format's documented limit: {dropped} entity mentions" in out
+    assert dropped > 0  # else this test shows nothing
+    assert f"{MENTIONS - dropped} entity mentions; lost to the format's documented limit: {dropped} entity mentions" in out
     assert "are tagged O" in err
-    tags = Counter(tag for doc in conll.parse((tmp_path / "c" / "train.conll").read_text(encoding="utf-8")) for s in doc for _, tag in s)
+    tags = Counter(tag for path in sorted((tmp_path / "c").glob("*.conll"))
+                   for doc in conll.parse(path.read_text(encoding="utf-8")) for s in doc for _, tag in s)
     assert {t.split("-", 1)[-1] for t in tags if t != "O"} == {"PER", "ORG", "LOC", "MISC"}
-    assert sum(n for t, n in tags.items() if t.startswith("B-")) == 105 - dropped
+    assert sum(n for t, n in tags.items() if t.startswith("B-")) == MENTIONS - dropped
 
 
 def test_the_map_covers_every_type_and_is_in_the_card():

@@ -7,19 +7,24 @@ import json
 import pytest
 from helpers import CORPUS
 from docgen import REGISTRY, documents
-from helpers import annotation_files, run
+from helpers import annotation_files, document_ids, read_json, run
 from hypothesis import given, settings
 
 from newsspans.corpus import dumps_canonical
+from newsspans.formats import import_
 from newsspans.formats import labelstudio as ls
 from newsspans.formats.base import FormatError
+from newsspans.formats.importer import check
 from newsspans.model import Annotations, Claim, Document, DocumentMeta, EntityMention
 
 DOC = "000_1936301ef05f6424"
 
 
-def where(path, message):
-    return FormatError(f"task {path}: {message}")
+def corpus_summary() -> str:
+    """The import's summary of the whole corpus, counted from its annotation files."""
+    files = [read_json(CORPUS / "annotations" / f"{d}.json") for d in document_ids()]
+    n = {layer: sum(len(f[layer]) for f in files) for layer in ("entities", "quotes", "claims")}
+    return f"{n['entities']} entity mentions, {n['quotes']} quotes, {n['claims']} claims"
 
 
 def doc_of(text, ann):
@@ -38,7 +43,7 @@ def test_gold_round_trip_is_byte_identical(exported, corpus_copy):
         path.write_text('{"document_id": "x", "entities": [], "quotes": [], "claims": []}\n', encoding="utf-8")
     code, out, err = run("import", "labelstudio", exported / "tasks.json", "--corpus", corpus_copy)
     assert code == 0, err
-    assert "105 entity mentions, 21 quotes, 13 claims" in out
+    assert corpus_summary() in out
     assert annotation_files(corpus_copy) == annotation_files(CORPUS)
     config = (exported / "labeling-config.xml").read_text(encoding="utf-8")
     assert "UTF-16 code units" in config and '<Label value="PERSON"/>' in config
@@ -56,11 +61,11 @@ def test_offsets_after_an_emoji_count_utf16_code_units():
     assert [(r["value"]["start"], r["value"]["end"]) for r in regions] == [(iran[0] + 1, iran[1] + 1), (russia[0] + 2, russia[1] + 2)] == [(3, 7), (15, 21)]
     for r in regions:
         assert js[2 * r["value"]["start"]:2 * r["value"]["end"]].decode("utf-16-le") == r["value"]["text"]
-    back = ls.parse_task(task, text=text, document_id="d", registry=REGISTRY, where=where)
+    back = ls.parse_task(task, text=text, document_id="d").annotations
     assert back == ann
     as_codepoints = ls.task(doc_of(text, ann), offset_unit=ls.CODEPOINTS)
     assert [(r["value"]["start"], r["value"]["end"]) for r in as_codepoints["annotations"][0]["result"] if r["type"] == "labels"] == [iran, russia]
-    assert ls.parse_task(as_codepoints, text=text, document_id="d", registry=REGISTRY, where=where) == ann
+    assert ls.parse_task(as_codepoints, text=text, document_id="d").annotations == ann
 
 
 def test_an_offset_inside_a_surrogate_pair_is_refused():
@@ -68,17 +73,23 @@ def test_an_offset_inside_a_surrogate_pair_is_refused():
     ann = Annotations("d", (EntityMention("m1", 2, 6, "Iran", "GPE", None),))
     task = ls.task(doc_of(text, ann))
     task["annotations"][0]["result"][0]["value"].update(start=1, text="\ude00 Iran")
-    with pytest.raises(FormatError, match=r"region m1 1-7 \(UTF-16 code units\): an offset falls inside a character"):
-        ls.parse_task(task, text=text, document_id="d", registry=REGISTRY, where=where)
+    with pytest.raises(FormatError, match=r"^<task>: task 0 \(document d\): region m1 1-7 \(UTF-16 code units\): "
+                                          r"an offset falls inside a character \(a surrogate pair\)$"):
+        ls.parse_task(task, text=text, document_id="d")
 
 
 def test_code_point_offsets_under_a_utf16_label_are_caught_with_a_hint():
     text = "😀 Iran"
-    ann = Annotations("d", (EntityMention("m1", 2, 6, "Iran", "GPE", None),))
+    ann = Annotations("d", (EntityMention("m1", 2, 6, "Iran", "GPE", "iran"),))
     task = ls.task(doc_of(text, ann), offset_unit=ls.CODEPOINTS)
     task["data"]["offset_unit"] = ls.UTF16
-    with pytest.raises(FormatError, match=r"region m1 2-6 \(utf-16\): text 'Iran' != document text ' Ira' — the offsets match in codepoints"):
-        ls.parse_task(task, text=text, document_id="d", registry=REGISTRY, where=where)
+    parsed = ls.parse_task(task, text=text, document_id="d")  # the format is fine: the span is wrong
+    with pytest.raises(FormatError) as caught:
+        check(parsed, text=text, registry=REGISTRY)
+    assert str(caught.value) == ("<task>: [E-SPAN-TEXT] task 0 (document d): region m1 2-6 (utf-16): stored text 'Iran' != document text ' Ira'"
+                                 " — the offsets match in codepoints: set data.offset_unit to 'codepoints' for this task"
+                                 " (else: did you mean 3-7?)")  # the validator's fix, in the task's unit
+    assert [p.code for p in caught.value.problems] == ["E-SPAN-TEXT"]
 
 
 def broken(exported, corpus_copy, edit):
@@ -92,31 +103,72 @@ def broken(exported, corpus_copy, edit):
     return err
 
 
-def result(tasks, k=0):
-    return tasks[k]["annotations"][0]["result"]
+def task_of(tasks, doc=DOC):
+    return next(k for k, t in enumerate(tasks) if t["data"]["document_id"] == doc)
+
+
+def result(tasks, doc=DOC):
+    return tasks[task_of(tasks, doc)]["annotations"][0]["result"]
+
+
+def line_of_region(exported, err):
+    """The lines of tasks.json from the one ``err`` names."""
+    tasks_text = (exported / "tasks.json").read_text(encoding="utf-8").split("\n")
+    line = int(err.split(":")[2])
+    return "\n".join(tasks_text[line - 1:line + 8])
 
 
 @pytest.mark.parametrize("edit,message", [
-    (lambda t: result(t)[0]["value"].update(start=1), "region m1 1-24 (utf-16): text 'Russian Security Council' != document text"),
-    (lambda t: result(t)[0]["value"].update(labels=["HUMAN"]), "region m1 must carry exactly one label of entity"),
-    (lambda t: result(t)[1]["value"].update(text=["nobody"]), "entity_id of m1: 'nobody' is not in the registry"),
-    (lambda t: t[0]["annotations"].append({"result": []}), "holds 2 annotations that were not cancelled"),
-    (lambda t: t[0]["data"].update(text="edited"), "data.text differs from the corpus text"),
+    # What the validator checks: its code, message and fix, located at the task and region.
+    (lambda t: result(t)[0]["value"].update(start=1),
+     "[E-SPAN-TEXT] {task}: region m1 1-24 (utf-16): stored text 'Russian Security Council' != document text 'ussian Security Council'"
+     " — did you mean 0-24?"),
+    (lambda t: result(t)[0]["value"].update(labels=["HUMAN"]), '[E-ENT-LABEL] {task}: region m1 0-24 (utf-16): unknown label "HUMAN"'),
+    (lambda t: result(t)[1]["value"].update(text=["nobody"]), "[E-ENT-REF] {task}: entity_id of region m1: 'nobody' is not in the registry"),
+    # What only Label Studio's format has.
+    (lambda t: t[task_of(t)]["annotations"].append({"result": []}), "{task}: the task holds 2 annotations that were not cancelled"),
+    (lambda t: t[task_of(t)]["data"].update(text="edited"), "{task}: data.text differs from the corpus text"),
     (lambda t: result(t).append({"from_id": "m1", "to_id": "m2", "type": "relation", "labels": ["speaker"]}),
-     "a speaker relation goes from a Speaker region to a Quote region"),
+     "{task}: a speaker relation goes from a Speaker region to a Quote region"),
 ])
 def test_a_malformed_export_names_file_line_and_task_and_writes_nothing(exported, corpus_copy, edit, message):
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
     err = broken(exported, corpus_copy, edit)
     assert err.startswith(f"newsspans import: {exported / 'tasks.json'}:")
-    assert f"task 0 (document {DOC}): " in err
-    assert message in err
+    assert message.format(task=f"task {task_of(tasks)} (document {DOC})") in err
+
+
+def test_an_unknown_claimant_is_refused_with_the_validators_code(exported, corpus_copy):
+    def edit(tasks):
+        claimant = next(r for r in result(tasks) if r.get("from_name") == "claimant")
+        claimant["value"]["text"] = ["irna-news"]
+    err = broken(exported, corpus_copy, edit)
+    assert "[E-CLAIM-CLAIMANT] " in err and ": claimant of region c" in err
+    assert "'irna-news' is neither 'author' nor a registry id" in err
+    assert '"value"' in line_of_region(exported, err).split("\n")[0] and '"irna-news"' in line_of_region(exported, err)
+
+
+def test_every_error_of_every_task_is_reported_and_nothing_is_written(exported, corpus_copy):
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
+    other = next(d for d in document_ids() if d != DOC)
+    result(tasks)[0]["value"].update(start=1)
+    result(tasks)[1]["value"].update(text=["nobody"])
+    result(tasks, other)[0]["value"].update(labels=["PERSN"])
+    (exported / "tasks.json").write_text(json.dumps(tasks, indent=1, ensure_ascii=False), encoding="utf-8")
+    before = annotation_files(corpus_copy)
+    with pytest.raises(FormatError) as caught:
+        import_("labelstudio", src=exported, corpus=corpus_copy)
+    assert annotation_files(corpus_copy) == before
+    assert [(p.code, p.document_id) for p in caught.value.problems] == [("E-SPAN-TEXT", DOC), ("E-ENT-REF", DOC), ("E-ENT-LABEL", other)]
+    assert str(caught.value).startswith("3 errors:\n") and str(caught.value).count("\n") == 3
+    assert f"[E-ENT-LABEL] task {task_of(tasks, other)} (document {other}): region m1 " in str(caught.value)
+    assert "unknown label \"PERSN\" — did you mean 'PERSON'?" in str(caught.value)
 
 
 def test_the_line_number_points_at_the_region(exported, corpus_copy):
     err = broken(exported, corpus_copy, lambda t: result(t)[4]["value"].update(end=9999))
-    tasks_text = (exported / "tasks.json").read_text(encoding="utf-8").split("\n")
-    line = int(err.split(":")[2])
-    assert '"end": 9999' in "\n".join(tasks_text[line - 1:line + 8])
+    assert "[E-SPAN-BOUNDS] " in err and "end 9999 is past the end of the text" in err
+    assert '"end": 9999' in line_of_region(exported, err)
 
 
 def test_a_region_drawn_in_label_studio_gets_a_fresh_id(exported, corpus_copy):
@@ -127,10 +179,10 @@ def test_a_region_drawn_in_label_studio_gets_a_fresh_id(exported, corpus_copy):
     add(tasks)
     (exported / "tasks.json").write_text(json.dumps(tasks), encoding="utf-8")
     assert run("import", "labelstudio", exported, "--corpus", corpus_copy)[0] == 0
-    from helpers import read_json
-
+    before = read_json(CORPUS / "annotations" / f"{DOC}.json")["claims"]
+    fresh = f"c{max(int(c['id'][1:]) for c in before) + 1}"
     claims = read_json(corpus_copy / "annotations" / f"{DOC}.json")["claims"]
-    assert claims[-1] == Claim("c9", 0, 7, "Russian", "UFS", "author", None).to_dict()
+    assert claims[-1] == Claim(fresh, 0, 7, "Russian", "UFS", "author", None).to_dict()
 
 
 @settings(max_examples=300, deadline=None)
@@ -138,5 +190,5 @@ def test_a_region_drawn_in_label_studio_gets_a_fresh_id(exported, corpus_copy):
 def test_random_documents_round_trip(doc):
     for unit in ls.OFFSET_UNITS:
         task = json.loads(json.dumps(ls.task(doc, offset_unit=unit)))
-        back = ls.parse_task(task, text=doc.text, document_id=doc.id, registry=REGISTRY, where=where)
+        back = ls.parse_task(task, text=doc.text, document_id=doc.id).annotations
         assert dumps_canonical(back.to_dict()) == dumps_canonical(doc.annotations.to_dict())

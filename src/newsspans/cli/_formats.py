@@ -35,6 +35,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..formats import import_
 
     report = import_(args.format, src=args.src, corpus=args.corpus)
+    for note in report.notes:
+        print(f"note: {note}", file=err)
     print(f"imported {args.format} from {args.src} into {len(report.files)} annotation file(s): {report.summary()}", file=out)
     return 0
 

@@ -6,7 +6,9 @@ where a tool edits the files) and add an entry here.
 
 Every exporter takes ``(documents, *, out, registry, **options)``: ``documents`` yields
 ``(split, Document)`` pairs of a valid corpus, ``out`` is an empty folder. Every importer takes
-``(src, *, corpus, registry)`` and writes the corpus annotation files all or nothing. Both return a
+``(src, *, corpus, registry)``, parses the tool's files into the model, checks the result by the
+validator's own code path (``importer``) and writes the corpus annotation files all or nothing;
+its ``FormatError`` names every problem at its place in the tool's file. Both return a
 ``Report`` of what they carried; a span a format cannot hold raises ``FormatError`` (or is counted
 as lost where that is the format's documented limit, such as CoNLL-2003's four classes): nothing
 is dropped silently.

@@ -1,28 +1,42 @@
-"""What every exchange format shares: reading a valid corpus, writing an output folder or
-annotation files all or nothing, and the report of what a format carried and lost."""
+"""What every exchange format shares: reading a valid corpus, writing an output folder all or
+nothing, the report of what a format carried and lost, and the error a format raises (what
+importers share besides is in ``importer``)."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator, Optional
+from typing import IO, Iterator, Optional, Sequence
 
-from ..corpus import ANNOTATIONS, TEXTS, dumps_canonical
 from ..dataset import split_of
 from ..errors import NewsSpansError
 from ..model import Annotations, Document, RegistryEntry
-from ..paths import display_path
-from ..validation import ERROR, Corpus, CorpusInvalid
+from ..paths import display_path, staged_dir
+from ..validation import ERROR, Corpus, CorpusInvalid, Problem
 
 #: The layers a format may carry, in report order.
 LAYERS = ("entity mentions", "quotes", "claims")
 
 
 class FormatError(NewsSpansError):
-    """A tool file that cannot be read, or a corpus that a format cannot hold; names file and line."""
+    """A tool file that cannot be read, or a corpus that a format cannot hold; names file and line.
+
+    ``errors`` holds one located message per problem (an import reports every error it finds);
+    ``problems`` the validator's problems among them, located in the tool's file."""
+
+    def __init__(self, message: str, *, errors: Sequence[str] = (), problems: Sequence[Problem] = ()):
+        super().__init__(message)
+        self.errors = list(errors) or [message]
+        self.problems = list(problems)
+
+    @classmethod
+    def of(cls, errors: Sequence[str], *, problems: Sequence[Problem] = ()) -> "FormatError":
+        """One error per line: the error itself when there is one, else a count and the list."""
+        if len(errors) == 1:
+            return cls(errors[0], problems=problems)
+        listed = "".join(f"\n  {e}" for e in errors)
+        return cls(f"{len(errors)} errors:{listed}", errors=errors, problems=problems)
 
 
 @dataclass
@@ -86,7 +100,8 @@ def open_corpus(root: Path) -> CorpusView:
 
 
 class OutputFolder:
-    """A fresh output folder, written in a temporary sibling and moved into place on success.
+    """A fresh output folder, written in a temporary sibling and swapped into place on success
+    (``newsspans.paths.staged_dir``); the temporary folder is gone afterwards whatever happens.
 
     Refuses an existing folder that is not empty, so an export never mixes with or replaces
     other files.
@@ -96,21 +111,15 @@ class OutputFolder:
         self.out = Path(out)
         if self.out.exists() and (not self.out.is_dir() or any(self.out.iterdir())):
             raise NewsSpansError(f"{display_path(self.out)} exists and is not an empty folder; choose another --out")
-        self.out.parent.mkdir(parents=True, exist_ok=True)
         self.tmp: Optional[Path] = None
+        self._stack = ExitStack()
 
     def __enter__(self) -> Path:
-        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.export-", dir=self.out.parent))
+        self.tmp = self._stack.enter_context(staged_dir(self.out, purpose="export"))
         return self.tmp
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        assert self.tmp is not None
-        if exc_type is None:
-            if self.out.exists():
-                self.out.rmdir()
-            os.rename(self.tmp, self.out)
-        else:
-            shutil.rmtree(self.tmp, ignore_errors=True)
+    def __exit__(self, exc_type, exc, tb) -> Optional[bool]:
+        return self._stack.__exit__(exc_type, exc, tb)
 
     def final(self, paths: list[Path]) -> list[Path]:
         """The given temporary paths as they will be named once moved into place."""
@@ -139,62 +148,3 @@ class SplitFiles:
     def __exit__(self, *exc: object) -> None:
         for fh in self._handles.values():
             fh.close()
-
-
-def annotation_path(corpus_root: Path, document_id: str) -> Path:
-    return Path(corpus_root) / ANNOTATIONS / f"{document_id}.json"
-
-
-def write_annotations(corpus_root: Path, annotations: list[Annotations]) -> list[Path]:
-    """Write the annotation files of a corpus all or nothing: every file is written to a temporary
-    name first, then all are renamed into place."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for ann in annotations:
-            target = annotation_path(corpus_root, ann.document_id)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            staged.append((Path(name), target))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(dumps_canonical(ann.to_dict()))
-            os.chmod(name, 0o666 & ~_umask())
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
-    return [target for _, target in staged]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def next_id(prefix: str, used: set[str]) -> str:
-    """A fresh local id with ``prefix``: one past the highest number in use."""
-    numbers = [int(i[len(prefix):]) for i in used if i.startswith(prefix) and i[len(prefix):].isdigit()]
-    return f"{prefix}{max(numbers, default=0) + 1}"
-
-
-def corpus_text(corpus: Path, doc_id: str, source: Path) -> str:
-    path = corpus / TEXTS / f"{doc_id}.txt"
-    if not path.is_file():
-        raise FormatError(f"{display_path(source)}: no document {doc_id!r} in the corpus ({display_path(path)} is missing); "
-                          "add the text with `newsspans add` first")
-    try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise FormatError(f"{display_path(path)}: byte {exc.start} is not UTF-8") from None
-
-
-def ids_in(path: Path) -> set[str]:
-    """The local ids of an existing annotation file (none when it is missing or unreadable)."""
-    import json
-
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-        return {x["id"] for layer in ("entities", "quotes", "claims") for x in value.get(layer, []) if isinstance(x, dict) and "id" in x}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return set()

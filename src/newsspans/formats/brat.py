@@ -17,39 +17,31 @@ The ``.ann`` lines, in the order of the corpus annotation file:
 - the NewsSpans id of each mention, quote (on its event) and claim as its annotator note
   ``#1<TAB>AnnotatorNotes T1<TAB>m4``. An annotation added in brat has no note and gets a fresh id.
 
+The import parses each ``.ann`` into the model, checking the brat side (line syntax, event roles,
+references between annotations), then checks the result by the validator's own code path
+(``importer.check``): every problem is reported at the ``.ann`` line it came from.
+
 Limits, reported at export and never silent: brat's line format cannot hold a span whose text
 contains a line break, and such a corpus is refused.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
 
 from ..corpus import TEXTS
-from ..labels import (
-    AUTHOR_CLAIMANT,
-    CLAIM_LABELS,
-    ENTITY_LABELS,
-    GROUP_PREFIX,
-    ID_PREFIXES,
-    QUOTE_TYPES,
-    SLUG,
-    local_id_pattern,
-)
+from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, ID_PREFIXES, QUOTE_TYPES
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
-from ..validation import nearest_occurrence
-from .base import FormatError, Report, annotation_path, corpus_text, ids_in, next_id, write_annotations
+from .base import FormatError, Report
+from .importer import ErrorList, ImportRun, Parsed, Source, SourceMap, next_id
 
 CONF = "annotation.conf"
 QUOTE, SPEAKER, CUE, CLAIM = "Quote", "Speaker", "Cue", "Claim"
 DB, WIKIDATA = "NewsSpans", "Wikidata"
 NOTE = "AnnotatorNotes"
-_LOCAL_ID = {p: re.compile(local_id_pattern(p)) for p in ID_PREFIXES.values()}
-_GROUP = re.compile(local_id_pattern(GROUP_PREFIX))
 
 
 def annotation_conf(*, groups: Iterable[str] = (), clusters: Iterable[str] = ()) -> str:
@@ -85,64 +77,79 @@ def annotation_conf(*, groups: Iterable[str] = (), clusters: Iterable[str] = ())
 # --- writing ----------------------------------------------------------------------------------
 
 
-def serialize(doc: Document, *, registry: dict[str, RegistryEntry]) -> str:
-    """The ``.ann`` text of one document. Raises ``FormatError`` for a span brat cannot hold."""
-    ann = doc.annotations
-    lines: list[str] = []
-    counters = {"T": 0, "E": 0, "A": 0, "N": 0, "#": 0}
+class _Writer:
+    """The lines of one ``.ann`` file, each kind of annotation numbered from 1 in writing order."""
 
-    def new(prefix: str) -> str:
-        counters[prefix] += 1
-        return f"{prefix}{counters[prefix]}"
+    def __init__(self, doc: Document, registry: dict[str, RegistryEntry]):
+        self.doc, self.registry = doc, registry
+        self.lines: list[str] = []
+        self.counters = {"T": 0, "E": 0, "A": 0, "N": 0, "#": 0}
 
-    def textbound(kind: str, span: Span, where: str) -> str:
+    def new(self, prefix: str) -> str:
+        self.counters[prefix] += 1
+        return f"{prefix}{self.counters[prefix]}"
+
+    def textbound(self, kind: str, span: Span, where: str) -> str:
         if "\n" in span.text or "\r" in span.text:
-            raise FormatError(f"{doc.id}: {where} {span.start}-{span.end} holds a line break, which a brat .ann line cannot")
-        tid = new("T")
-        lines.append(f"{tid}\t{kind} {span.start} {span.end}\t{span.text}")
+            raise FormatError(f"{self.doc.id}: {where} {span.start}-{span.end} holds a line break, which a brat .ann line cannot")
+        tid = self.new("T")
+        self.lines.append(f"{tid}\t{kind} {span.start} {span.end}\t{span.text}")
         return tid
 
-    def norm(target: str, db: str, value: str, name: Optional[str] = None) -> None:
+    def norm(self, target: str, db: str, value: str, name: Optional[str] = None) -> None:
         if name is None:
-            name = registry[value].name if value in registry else value
-        lines.append(f"{new('N')}\tReference {target} {db}:{value}\t{name}")
+            name = self.registry[value].name if value in self.registry else value
+        self.lines.append(f"{self.new('N')}\tReference {target} {db}:{value}\t{name}")
 
-    def attr(name: str, target: str, value: Optional[str]) -> None:
+    def attr(self, name: str, target: str, value: Optional[str]) -> None:
         if value is not None:
-            lines.append(f"{new('A')}\t{name} {target} {value}")
+            self.lines.append(f"{self.new('A')}\t{name} {target} {value}")
 
-    def note(target: str, local_id: str) -> None:
-        lines.append(f"{new('#')}\t{NOTE} {target}\t{local_id}")
+    def note(self, target: str, local_id: str) -> None:
+        self.lines.append(f"{self.new('#')}\t{NOTE} {target}\t{local_id}")
 
-    for m in ann.entities:
-        tid = textbound(m.label, m.span, f"entity mention {m.id}")
+    def entity(self, m: EntityMention) -> None:
+        tid = self.textbound(m.label, m.span, f"entity mention {m.id}")
         if m.entity_id is not None:
-            norm(tid, DB, m.entity_id)
-            entry = registry.get(m.entity_id)
+            self.norm(tid, DB, m.entity_id)
+            entry = self.registry.get(m.entity_id)
             if entry is not None and entry.wikidata:
-                norm(tid, WIKIDATA, entry.wikidata, entry.name)
-        note(tid, m.id)
-    for q in ann.quotes:
-        content = textbound(QUOTE, q.content, f"quote {q.id} content")
-        speaker = textbound(SPEAKER, q.speaker, f"quote {q.id} speaker") if q.speaker else None
-        cue = textbound(CUE, q.cue, f"quote {q.id} cue") if q.cue else None
-        eid = new("E")
+                self.norm(tid, WIKIDATA, entry.wikidata, entry.name)
+        self.note(tid, m.id)
+
+    def quote(self, q: Quote) -> None:
+        content = self.textbound(QUOTE, q.content, f"quote {q.id} content")
+        speaker = self.textbound(SPEAKER, q.speaker, f"quote {q.id} speaker") if q.speaker else None
+        cue = self.textbound(CUE, q.cue, f"quote {q.id} cue") if q.cue else None
+        eid = self.new("E")
         args = [f"{QUOTE}:{content}"] + ([f"{SPEAKER}:{speaker}"] if speaker else []) + ([f"{CUE}:{cue}"] if cue else [])
-        lines.append(f"{eid}\t{' '.join(args)}")
-        attr("QuoteType", eid, q.type)
-        attr("Group", eid, q.group_id)
-        attr("Cluster", eid, q.cluster_id)
+        self.lines.append(f"{eid}\t{' '.join(args)}")
+        self.attr("QuoteType", eid, q.type)
+        self.attr("Group", eid, q.group_id)
+        self.attr("Cluster", eid, q.cluster_id)
         if q.speaker_entity_id is not None:
-            norm(speaker or eid, DB, q.speaker_entity_id)
-        note(eid, q.id)
-    for c in ann.claims:
-        tid = textbound(CLAIM, c.span, f"claim {c.id}")
-        attr("ClaimLabel", tid, c.label)
-        attr("Cluster", tid, c.cluster_id)
+            self.norm(speaker or eid, DB, q.speaker_entity_id)
+        self.note(eid, q.id)
+
+    def claim(self, c: Claim) -> None:
+        tid = self.textbound(CLAIM, c.span, f"claim {c.id}")
+        self.attr("ClaimLabel", tid, c.label)
+        self.attr("Cluster", tid, c.cluster_id)
         if c.claimant != AUTHOR_CLAIMANT:
-            norm(tid, DB, c.claimant)
-        note(tid, c.id)
-    return "".join(line + "\n" for line in lines)
+            self.norm(tid, DB, c.claimant)
+        self.note(tid, c.id)
+
+
+def serialize(doc: Document, *, registry: dict[str, RegistryEntry]) -> str:
+    """The ``.ann`` text of one document. Raises ``FormatError`` for a span brat cannot hold."""
+    writer = _Writer(doc, registry)
+    for m in doc.annotations.entities:
+        writer.entity(m)
+    for q in doc.annotations.quotes:
+        writer.quote(q)
+    for c in doc.annotations.claims:
+        writer.claim(c)
+    return "".join(line + "\n" for line in writer.lines)
 
 
 def export(documents: Iterable[tuple[str, Document]], *, out: Path, registry: dict[str, RegistryEntry], **_: object) -> Report:
@@ -165,16 +172,35 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, registry: di
 
 # --- reading ----------------------------------------------------------------------------------
 
+#: The kind of an ``E`` annotation (a text-bound type has no space, so this cannot be one).
+EVENT = f"{QUOTE} event"
+#: Text-bound types that are parts of a quote event; any other type but ``Claim`` is an entity label.
+_PARTS = (QUOTE, SPEAKER, CUE)
+_NOT_ENTITY = {*_PARTS, CLAIM, EVENT}
+#: Each attribute, the kinds of annotation it goes on, and how a message names them.
+_ATTRIBUTES = {"QuoteType": ((EVENT,), "event"), "Group": ((EVENT,), "event"),
+               "Cluster": ((EVENT, CLAIM), "event or claim"), "ClaimLabel": ((CLAIM,), "claim")}
+
+
+class _Malformed(Exception):
+    """A line that does not follow the ``.ann`` syntax NewsSpans uses."""
+
 
 @dataclass
 class _Line:
     number: int
     id: str
     fields: list[str]
+    raw: str
+    #: How a problem names the annotation: ``T4 PERSON 79-96``, ``A1 QuoteType E1``.
+    label: str = ""
 
 
 @dataclass
-class _Parsed:
+class _Ann:
+    """The annotations of one ``.ann`` file by kind, as read line by line."""
+
+    file: str
     textbound: dict[str, tuple[_Line, str, Span]] = field(default_factory=dict)  # id -> (line, type, span)
     events: dict[str, tuple[_Line, dict[str, str]]] = field(default_factory=dict)  # id -> (line, role -> T id)
     attributes: dict[str, dict[str, tuple[_Line, Optional[str]]]] = field(default_factory=dict)  # target -> name -> value
@@ -182,271 +208,347 @@ class _Parsed:
     notes: dict[str, tuple[_Line, str]] = field(default_factory=dict)  # target -> note
     order: list[str] = field(default_factory=list)  # T and E ids in file order
 
+    def source(self, line: _Line) -> Source:
+        return Source(self.file, line.number, line.label, name=line.id)
 
-_ENTITY_TYPES = set(ENTITY_LABELS)
-_TEXTBOUND_TYPES = _ENTITY_TYPES | {QUOTE, SPEAKER, CUE, CLAIM}
-_ATTRIBUTES = {"QuoteType": "event", "Group": "event", "Cluster": "event or claim", "ClaimLabel": "claim"}
+    def kind(self, aid: str) -> Optional[str]:
+        """``EVENT`` for an event, the type of a text-bound annotation, None for anything else."""
+        if aid in self.events:
+            return EVENT
+        if aid in self.textbound:
+            return self.textbound[aid][1]
+        return None
+
+    def line(self, aid: str) -> _Line:
+        return self.events[aid][0] if aid in self.events else self.textbound[aid][0]
 
 
-def parse(ann_text: str, *, text: str, document_id: str, registry: dict[str, RegistryEntry],
-          file: str = "<ann>", used_ids: Iterable[str] = ()) -> Annotations:
-    """The annotations of one ``.ann`` file over ``text``. Raises ``FormatError`` naming the file
-    and line of the first thing that is malformed or inconsistent; ``used_ids`` are ids that a new
-    annotation must not take (those of the corpus file it replaces)."""
+def parse(ann_text: str, *, document_id: str, registry: dict[str, RegistryEntry], file: str = "<ann>",
+          used_ids: Iterable[str] = ()) -> Parsed:
+    """The annotations of one ``.ann`` file, with the line each item and field came from.
 
-    def fail(line: _Line | int, message: str) -> FormatError:
-        number = line if isinstance(line, int) else line.number
-        return FormatError(f"{file}:{number}: {message}")
+    Checks the brat side only, stage by stage (line syntax, references between annotations, the
+    items they make) and raises ``FormatError`` with every problem of the first stage that has
+    any, each naming the file and line; what the validator checks is left to ``importer.check``.
+    ``used_ids`` are ids that a new annotation must not take (those of the corpus file it replaces)."""
+    ann = _read_lines(ann_text, file)
+    role_of = _check_references(ann)
+    return _Assembly(ann, role_of, registry=registry, used_ids=set(used_ids)).build(document_id)
 
-    p = _Parsed()
+
+# -- stage 1: line syntax --
+
+
+def _read_lines(ann_text: str, file: str) -> _Ann:
+    ann = _Ann(file)
+    errors = ErrorList()
     seen: dict[str, int] = {}
     for number, raw in enumerate(ann_text.split("\n"), start=1):
-        if raw.endswith("\r"):
-            raw = raw[:-1]
+        raw = raw.removesuffix("\r")
         if not raw.strip():
             continue
         fields = raw.split("\t", 2)
-        line = _Line(number, fields[0], fields)
-        aid = fields[0]
-        if aid in seen:
-            raise fail(line, f"id {aid} is already used at line {seen[aid]}")
-        seen[aid] = number
-        kind = aid[:1]
-        if kind == "T":
-            _parse_textbound(line, text, p, fail)
-        elif kind == "E":
-            if len(fields) != 2 or not fields[1].strip():
-                raise fail(line, f"expected 'E<n><TAB>Quote:T<n> [Speaker:T<n>] [Cue:T<n>]', got {raw!r}")
-            args = fields[1].split()
-            roles: dict[str, str] = {}
-            for k, arg in enumerate(args):
-                role, _, target = arg.partition(":")
-                if not target:
-                    raise fail(line, f"argument {arg!r} is not ROLE:ID")
-                if k == 0 and role != QUOTE:
-                    raise fail(line, f"unknown event type {role!r}: NewsSpans has only {QUOTE} events")
-                if k > 0 and role not in (SPEAKER, CUE):
-                    raise fail(line, f"unknown argument {role!r} of a {QUOTE} event: use {SPEAKER} and {CUE}, at most one each")
-                if role in roles:
-                    raise fail(line, f"a {QUOTE} event has at most one {role}")
-                roles[role] = target
-            p.events[aid] = (line, roles)
-            p.order.append(aid)
-        elif kind in ("A", "M"):
-            parts = fields[1].split() if len(fields) >= 2 else []
-            if len(fields) != 2 or len(parts) not in (2, 3):
-                raise fail(line, f"expected 'A<n><TAB>NAME TARGET VALUE', got {raw!r}")
-            name, target = parts[0], parts[1]
-            if name not in _ATTRIBUTES:
-                raise fail(line, f"unknown attribute {name!r}: NewsSpans uses {', '.join(_ATTRIBUTES)}")
-            if name in p.attributes.get(target, {}):
-                raise fail(line, f"{target} already has a {name} (line {p.attributes[target][name][0].number})")
-            p.attributes.setdefault(target, {})[name] = (line, parts[2] if len(parts) == 3 else None)
-        elif kind == "N":
-            parts = fields[1].split() if len(fields) >= 2 else []
-            if len(fields) not in (2, 3) or len(parts) != 3 or parts[0] != "Reference" or ":" not in parts[2]:
-                raise fail(line, f"expected 'N<n><TAB>Reference TARGET DB:ID<TAB>NAME', got {raw!r}")
-            db, _, value = parts[2].partition(":")
-            if db not in (DB, WIKIDATA):
-                raise fail(line, f"unknown normalization database {db!r}: use {DB} (registry ids) or {WIKIDATA}")
-            if db in p.norms.get(parts[1], {}):
-                raise fail(line, f"{parts[1]} already has a {db} normalization (line {p.norms[parts[1]][db][0].number})")
-            p.norms.setdefault(parts[1], {})[db] = (line, value)
-        elif kind == "#":
-            parts = fields[1].split() if len(fields) >= 2 else []
-            if len(fields) != 3 or len(parts) != 2 or parts[0] != NOTE:
-                raise fail(line, f"expected '#<n><TAB>{NOTE} TARGET<TAB>ID', got {raw!r}")
-            p.notes[parts[1]] = (line, fields[2].strip())
-        else:
-            raise fail(line, f"annotation {aid!r} is of a kind NewsSpans does not use (T, E, A, N and # only)")
-    return _assemble(p, text=text, document_id=document_id, registry=registry, used_ids=set(used_ids), fail=fail)
+        line = _Line(number, fields[0], fields, raw)
+        try:
+            if line.id in seen:
+                raise _Malformed(f"id {line.id} is already used at line {seen[line.id]}")
+            seen[line.id] = number
+            reader = _READERS.get(line.id[:1])
+            if reader is None:
+                raise _Malformed(f"annotation {line.id!r} is of a kind NewsSpans does not use (T, E, A, N and # only)")
+            reader(line, ann)
+        except _Malformed as exc:
+            errors.add(ann.source(line), str(exc))
+    errors.raise_if_any()
+    return ann
 
 
-def _parse_textbound(line: _Line, text: str, p: _Parsed, fail) -> None:
+def _read_textbound(line: _Line, ann: _Ann) -> None:
     fields = line.fields
     if len(fields) != 3:
-        raise fail(line, f"expected 'T<n><TAB>TYPE START END<TAB>TEXT', got {chr(9).join(fields)!r}")
+        raise _Malformed(f"expected 'T<n><TAB>TYPE START END<TAB>TEXT', got {line.raw!r}")
     head = fields[1]
     if ";" in head:
-        raise fail(line, f"{line.id} is discontinuous ({head!r}); NewsSpans spans are contiguous")
+        raise _Malformed(f"{line.id} is discontinuous ({head!r}); NewsSpans spans are contiguous")
     parts = head.split()
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
-        raise fail(line, f"expected 'TYPE START END', got {head!r}")
+    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts[1:]):
+        raise _Malformed(f"expected 'TYPE START END', got {head!r}")
     kind, start, end = parts[0], int(parts[1]), int(parts[2])
-    if kind not in _TEXTBOUND_TYPES:
-        raise fail(line, f"unknown label {kind!r}; known: {', '.join(sorted(_TEXTBOUND_TYPES))}")
-    stored = fields[2]
-    if start >= end or end > len(text):
-        raise fail(line, f"{line.id} {kind} {start}-{end}: offsets outside the text (0-{len(text)} code points, end exclusive)")
-    if text[start:end] != stored:
-        at = nearest_occurrence(text, stored, start)
-        hint = f" — did you mean {at}-{at + len(stored)}?" if at is not None else ""
-        raise fail(line, f"{line.id} {kind} {start}-{end}: text {stored!r} != document text {text[start:end]!r}{hint}")
-    p.textbound[line.id] = (line, kind, Span(start, end, stored))
-    p.order.append(line.id)
+    line.label = f"{line.id} {kind} {start}-{end}"
+    ann.textbound[line.id] = (line, kind, Span(start, end, fields[2]))
+    ann.order.append(line.id)
 
 
-def _assemble(p: _Parsed, *, text: str, document_id: str, registry: dict[str, RegistryEntry], used_ids: set[str], fail) -> Annotations:
-    # Every reference must resolve to an annotation of the right kind.
-    for target, attrs in p.attributes.items():
-        for name, (line, value) in attrs.items():
-            kind = _kind(p, target)
-            allowed = {"QuoteType": ("event",), "Group": ("event",), "Cluster": ("event", CLAIM), "ClaimLabel": (CLAIM,)}[name]
-            if kind not in allowed:
-                raise fail(line, f"attribute {name} cannot be on {target} ({kind or 'no such annotation'}); it goes on a {_ATTRIBUTES[name]}")
-    for target, norms in p.norms.items():
-        for db, (line, value) in norms.items():
-            kind = _kind(p, target)
-            if kind is None:
-                raise fail(line, f"normalization of {target}: no such annotation")
-            if db == DB and kind not in _ENTITY_TYPES | {SPEAKER, "event", CLAIM}:
-                raise fail(line, f"a registry id belongs on an entity mention, a speaker, a quote event or a claim, not on {target} ({kind})")
-            if db == DB and value not in registry:
-                raise fail(line, f"{value!r} is not in the registry (corpus/registry.json)")
-            if db == WIKIDATA and kind not in _ENTITY_TYPES:
-                raise fail(line, f"a {WIKIDATA} id belongs on an entity mention, not on {target} ({kind})")
-    for target, (line, _) in p.notes.items():
-        if _kind(p, target) is None:
-            raise fail(line, f"note on {target}: no such annotation")
-
-    role_of: dict[str, str] = {}  # T id -> event id using it
-    for eid, (line, roles) in p.events.items():
-        for role, tid in roles.items():
-            if tid not in p.textbound:
-                raise fail(line, f"{role} argument {tid}: no such text-bound annotation")
-            if p.textbound[tid][1] != role:
-                raise fail(line, f"{role} argument {tid} is a {p.textbound[tid][1]}, not a {role}")
-            if tid in role_of:
-                raise fail(line, f"{tid} is already an argument of {role_of[tid]}; each quote has its own {role} span")
-            role_of[tid] = eid
-
-    wanted = {"m": [], "q": [], "c": []}
-    local: dict[str, Optional[str]] = {}
-    for aid in p.order:
-        kind = _kind(p, aid)
-        prefix = "m" if kind in _ENTITY_TYPES else "q" if kind == "event" else "c" if kind == CLAIM else None
-        note = p.notes.get(aid)
-        if prefix is None:
-            if note is not None:
-                raise fail(note[0], f"a note on {aid} ({kind}): the ids of quotes are noted on their event")
-            continue
-        if note is not None and not _LOCAL_ID[prefix].match(note[1]):
-            raise fail(note[0], f"note {note[1]!r} on {aid} is not a NewsSpans id ({prefix}<n>); the corpus keeps no free notes")
-        local[aid] = note[1] if note else None
-        wanted[prefix].append(aid)
-    taken: dict[str, int] = {}
-    for aid, lid in local.items():
-        if lid is not None:
-            if lid in taken:
-                raise fail(p.notes[aid][0], f"id {lid} is already noted at line {taken[lid]}")
-            taken[lid] = p.notes[aid][0].number
-    used = set(used_ids) | set(taken)
-    for aid, lid in local.items():
-        if lid is None:
-            prefix = "m" if aid in wanted["m"] else "q" if aid in wanted["q"] else "c"
-            local[aid] = next_id(prefix, used)
-            used.add(local[aid])
-
-    def attr(target: str, name: str, required: bool, pattern: Optional[re.Pattern] = None, choices=None) -> Optional[str]:
-        found = p.attributes.get(target, {}).get(name)
-        if found is None:
-            if required:
-                line = p.events[target][0] if target in p.events else p.textbound[target][0]
-                raise fail(line, f"{target} has no {name} attribute")
-            return None
-        line, value = found
-        if value is None or (choices is not None and value not in choices) or (pattern is not None and not pattern.match(value)):
-            expected = "|".join(choices) if choices else pattern.pattern if pattern else "a value"
-            raise fail(line, f"{name} of {target} is {value!r}; expected {expected}")
-        return value
-
-    def db_id(target: str) -> Optional[str]:
-        found = p.norms.get(target, {}).get(DB)
-        return None if found is None else found[1]
-
-    entities, quotes, claims = [], [], []
-    slug = re.compile(SLUG)
-    for aid in p.order:
-        kind = _kind(p, aid)
-        if kind in _ENTITY_TYPES:
-            line, label, span = p.textbound[aid]
-            entity_id = db_id(aid)
-            wikidata = p.norms.get(aid, {}).get(WIKIDATA)
-            if wikidata is not None:
-                expected = registry[entity_id].wikidata if entity_id is not None else None
-                if wikidata[1] != expected:
-                    raise fail(wikidata[0], f"{WIKIDATA} id {wikidata[1]} of {aid} differs from the registry's "
-                                            f"({expected or 'none'} for {entity_id or 'no registry id'}); Wikidata ids are edited in corpus/registry.json")
-            for name in p.attributes.get(aid, {}):
-                raise fail(p.attributes[aid][name][0], f"an entity mention has no attribute {name}")
-            entities.append(EntityMention(local[aid], span.start, span.end, span.text, label, entity_id))
-        elif kind == "event":
-            line, roles = p.events[aid]
-            content = p.textbound[roles[QUOTE]][2]
-            speaker = p.textbound[roles[SPEAKER]][2] if SPEAKER in roles else None
-            cue = p.textbound[roles[CUE]][2] if CUE in roles else None
-            speaker_entity = db_id(roles[SPEAKER]) if SPEAKER in roles else None
-            on_event = db_id(aid)
-            if speaker_entity is not None and on_event is not None:
-                raise fail(p.norms[aid][DB][0], f"the speaker of {aid} has a registry id on both the event and the speaker span")
-            quotes.append(Quote(
-                local[aid],
-                attr(aid, "QuoteType", True, choices=QUOTE_TYPES),
-                content, speaker, cue,
-                speaker_entity if speaker_entity is not None else on_event,
-                attr(aid, "Group", False, pattern=_GROUP),
-                attr(aid, "Cluster", False, pattern=slug),
-            ))
-        elif kind == CLAIM:
-            line, _, span = p.textbound[aid]
-            claims.append(Claim(
-                local[aid], span.start, span.end, span.text,
-                attr(aid, "ClaimLabel", True, choices=CLAIM_LABELS),
-                db_id(aid) or AUTHOR_CLAIMANT,
-                attr(aid, "Cluster", False, pattern=slug),
-            ))
-        else:  # Quote, Speaker or Cue span: must be used by exactly one event
-            line, label, _ = p.textbound[aid]
-            if aid not in role_of:
-                raise fail(line, f"{aid} ({label}) is not part of any {QUOTE} event" if label != QUOTE
-                           else f"{aid} ({QUOTE}) is the trigger of no {QUOTE} event; brat makes one when you annotate a quote")
-    return Annotations(document_id, tuple(entities), tuple(quotes), tuple(claims))
+def _read_event(line: _Line, ann: _Ann) -> None:
+    if len(line.fields) != 2 or not line.fields[1].strip():
+        raise _Malformed(f"expected 'E<n><TAB>Quote:T<n> [Speaker:T<n>] [Cue:T<n>]', got {line.raw!r}")
+    roles: dict[str, str] = {}
+    for k, arg in enumerate(line.fields[1].split()):
+        role, _, target = arg.partition(":")
+        if not target:
+            raise _Malformed(f"argument {arg!r} is not ROLE:ID")
+        if k == 0 and role != QUOTE:
+            raise _Malformed(f"unknown event type {role!r}: NewsSpans has only {QUOTE} events")
+        if k > 0 and role not in (SPEAKER, CUE):
+            raise _Malformed(f"unknown argument {role!r} of a {QUOTE} event: use {SPEAKER} and {CUE}, at most one each")
+        if role in roles:
+            raise _Malformed(f"a {QUOTE} event has at most one {role}")
+        roles[role] = target
+    line.label = f"{line.id} {EVENT}"
+    ann.events[line.id] = (line, roles)
+    ann.order.append(line.id)
 
 
-def _kind(p: _Parsed, aid: str) -> Optional[str]:
-    if aid in p.events:
-        return "event"
-    if aid in p.textbound:
-        return p.textbound[aid][1]
+def _read_attribute(line: _Line, ann: _Ann) -> None:
+    parts = line.fields[1].split() if len(line.fields) >= 2 else []
+    if len(line.fields) != 2 or len(parts) not in (2, 3):
+        raise _Malformed(f"expected 'A<n><TAB>NAME TARGET VALUE', got {line.raw!r}")
+    name, target = parts[0], parts[1]
+    if name not in _ATTRIBUTES:
+        raise _Malformed(f"unknown attribute {name!r}: NewsSpans uses {', '.join(_ATTRIBUTES)}")
+    if name in ann.attributes.get(target, {}):
+        raise _Malformed(f"{target} already has a {name} (line {ann.attributes[target][name][0].number})")
+    line.label = f"{line.id} {name} {target}"
+    ann.attributes.setdefault(target, {})[name] = (line, parts[2] if len(parts) == 3 else None)
+
+
+def _read_normalization(line: _Line, ann: _Ann) -> None:
+    parts = line.fields[1].split() if len(line.fields) >= 2 else []
+    if len(line.fields) not in (2, 3) or len(parts) != 3 or parts[0] != "Reference" or ":" not in parts[2]:
+        raise _Malformed(f"expected 'N<n><TAB>Reference TARGET DB:ID<TAB>NAME', got {line.raw!r}")
+    target = parts[1]
+    db, _, value = parts[2].partition(":")
+    if db not in (DB, WIKIDATA):
+        raise _Malformed(f"unknown normalization database {db!r}: use {DB} (registry ids) or {WIKIDATA}")
+    if db in ann.norms.get(target, {}):
+        raise _Malformed(f"{target} already has a {db} normalization (line {ann.norms[target][db][0].number})")
+    line.label = f"{line.id} Reference {target} {parts[2]}"
+    ann.norms.setdefault(target, {})[db] = (line, value)
+
+
+def _read_note(line: _Line, ann: _Ann) -> None:
+    parts = line.fields[1].split() if len(line.fields) >= 2 else []
+    if len(line.fields) != 3 or len(parts) != 2 or parts[0] != NOTE:
+        raise _Malformed(f"expected '#<n><TAB>{NOTE} TARGET<TAB>ID', got {line.raw!r}")
+    line.label = f"{line.id} {NOTE} {parts[1]}"
+    ann.notes[parts[1]] = (line, line.fields[2].strip())
+
+
+_READERS = {"T": _read_textbound, "E": _read_event, "A": _read_attribute, "M": _read_attribute,
+            "N": _read_normalization, "#": _read_note}
+
+
+# -- stage 2: references between annotations --
+
+
+def _check_references(ann: _Ann) -> dict[str, str]:
+    """Every reference resolves to an annotation of the right kind; returns the event that uses
+    each quote part (T id -> E id)."""
+    errors = ErrorList()
+    for target, attrs in ann.attributes.items():
+        for name, (line, _) in attrs.items():
+            kind = ann.kind(target)
+            kinds, place = _ATTRIBUTES[name]
+            if kind not in kinds:
+                errors.add(ann.source(line), f"attribute {name} cannot be on {target} ({kind or 'no such annotation'}); it goes on a {place}")
+    for target, norms in ann.norms.items():
+        for db, (line, _) in norms.items():
+            problem = _misplaced_normalization(db, target, ann.kind(target))
+            if problem:
+                errors.add(ann.source(line), problem)
+    for target, (line, _) in ann.notes.items():
+        if ann.kind(target) is None:
+            errors.add(ann.source(line), f"note on {target}: no such annotation")
+    role_of = _event_arguments(ann, errors)
+    errors.raise_if_any()
+    return role_of
+
+
+def _misplaced_normalization(db: str, target: str, kind: Optional[str]) -> Optional[str]:
+    if kind is None:
+        return f"normalization of {target}: no such annotation"
+    if db == DB and kind in (QUOTE, CUE):
+        return f"a registry id belongs on an entity mention, a speaker, a quote event or a claim, not on {target} ({kind})"
+    if db == WIKIDATA and kind in _NOT_ENTITY:
+        return f"a {WIKIDATA} id belongs on an entity mention, not on {target} ({kind})"
     return None
 
 
+def _event_arguments(ann: _Ann, errors: ErrorList) -> dict[str, str]:
+    role_of: dict[str, str] = {}
+    for eid, (line, roles) in ann.events.items():
+        for role, tid in roles.items():
+            if tid not in ann.textbound:
+                errors.add(ann.source(line), f"{role} argument {tid}: no such text-bound annotation")
+            elif ann.kind(tid) != role:
+                errors.add(ann.source(line), f"{role} argument {tid} is a {ann.kind(tid)}, not a {role}")
+            elif tid in role_of:
+                errors.add(ann.source(line), f"{tid} is already an argument of {role_of[tid]}; each quote has its own {role} span")
+            else:
+                role_of[tid] = eid
+    return role_of
+
+
+# -- stage 3: the items --
+
+
+class _Assembly:
+    """The model's items made of the annotations of one ``.ann`` file, and their sources."""
+
+    def __init__(self, ann: _Ann, role_of: dict[str, str], *, registry: dict[str, RegistryEntry], used_ids: set[str]):
+        self.ann, self.role_of, self.registry = ann, role_of, registry
+        self.errors = ErrorList()
+        self.sources = SourceMap(Source(ann.file, None))
+        self.local = self._local_ids(used_ids)
+
+    def build(self, document_id: str) -> Parsed:
+        entities: list[EntityMention] = []
+        quotes: list[Quote] = []
+        claims: list[Claim] = []
+        for aid in self.ann.order:
+            kind = self.ann.kind(aid)
+            if kind == EVENT:
+                quotes.append(self.quote(aid, len(quotes)))
+            elif kind == CLAIM:
+                claims.append(self.claim(aid, len(claims)))
+            elif kind in _PARTS:
+                self.check_part(aid)
+            else:
+                entities.append(self.entity(aid, len(entities)))
+        self.errors.raise_if_any()
+        return Parsed(Annotations(document_id, tuple(entities), tuple(quotes), tuple(claims)), self.sources)
+
+    def _local_ids(self, used_ids: set[str]) -> dict[str, str]:
+        """The NewsSpans id of each mention, event and claim: its note, else a fresh one."""
+        prefixes: dict[str, str] = {}
+        for aid in self.ann.order:
+            kind = self.ann.kind(aid)
+            note = self.ann.notes.get(aid)
+            if kind in _PARTS:
+                if note is not None:
+                    self.errors.add(self.ann.source(note[0]), f"a note on {aid} ({kind}): the ids of quotes are noted on their event")
+                continue
+            layer = "quotes" if kind == EVENT else "claims" if kind == CLAIM else "entities"
+            prefixes[aid] = ID_PREFIXES[layer]
+        local = {aid: self.ann.notes[aid][1] for aid in prefixes if aid in self.ann.notes}
+        used = used_ids | set(local.values())
+        for aid, prefix in prefixes.items():
+            if aid not in local:
+                local[aid] = next_id(prefix, used)
+                used.add(local[aid])
+        return local
+
+    def source(self, line: Optional[_Line]) -> Optional[Source]:
+        return None if line is None else self.ann.source(line)
+
+    def note_source(self, aid: str) -> Optional[Source]:
+        note = self.ann.notes.get(aid)
+        return None if note is None else self.ann.source(note[0])
+
+    def attr(self, target: str, name: str, *, required: bool = False) -> tuple[Optional[str], Optional[Source]]:
+        """The value of attribute ``name`` of ``target``, and its source."""
+        found = self.ann.attributes.get(target, {}).get(name)
+        if found is None:
+            if required:
+                self.errors.add(self.ann.source(self.ann.line(target)), f"{target} has no {name} attribute")
+            return None, None
+        line, value = found
+        if value is None:
+            self.errors.add(self.ann.source(line), f"{name} of {target} has no value")
+        return value, self.ann.source(line)
+
+    def db_id(self, target: str) -> tuple[Optional[str], Optional[Source]]:
+        """The registry id normalizing ``target``, and its source."""
+        found = self.ann.norms.get(target, {}).get(DB)
+        return (None, None) if found is None else (found[1], self.ann.source(found[0]))
+
+    def entity(self, tid: str, position: int) -> EntityMention:
+        line, label, span = self.ann.textbound[tid]
+        entity_id, id_source = self.db_id(tid)
+        self.check_wikidata(tid, entity_id)
+        source = self.ann.source(line)
+        self.sources.add("entities", position, source, label=source, entity_id=id_source, id=self.note_source(tid))
+        return EntityMention(self.local[tid], span.start, span.end, span.text, label, entity_id)
+
+    def check_wikidata(self, tid: str, entity_id: Optional[str]) -> None:
+        """A Wikidata normalization is read back only to be compared with the registry's."""
+        found = self.ann.norms.get(tid, {}).get(WIKIDATA)
+        if found is None or (entity_id is not None and entity_id not in self.registry):
+            return  # an unknown registry id is the validator's to report
+        line, wikidata = found
+        expected = self.registry[entity_id].wikidata if entity_id is not None else None
+        if wikidata != expected:
+            self.errors.add(self.ann.source(line), f"{WIKIDATA} id {wikidata} of {tid} differs from the registry's "
+                                                   f"({expected or 'none'} for {entity_id or 'no registry id'}); "
+                                                   "Wikidata ids are edited in corpus/registry.json")
+
+    def quote(self, eid: str, position: int) -> Quote:
+        line, roles = self.ann.events[eid]
+        spans = {role: self.ann.textbound[tid] for role, tid in roles.items()}
+        speaker_id, speaker_id_source = self.db_id(roles[SPEAKER]) if SPEAKER in roles else (None, None)
+        on_event, on_event_source = self.db_id(eid)
+        if speaker_id is not None and on_event is not None:
+            self.errors.add(on_event_source, f"the speaker of {eid} has a registry id on both the event and the speaker span")
+        quote_type, type_source = self.attr(eid, "QuoteType", required=True)
+        group_id, group_source = self.attr(eid, "Group")
+        cluster_id, cluster_source = self.attr(eid, "Cluster")
+        part = {name: self.source(spans[role][0]) if role in spans else None
+                for name, role in (("content", QUOTE), ("speaker", SPEAKER), ("cue", CUE))}
+        self.sources.add("quotes", position, self.ann.source(line), **part, type=type_source,
+                         speaker_entity_id=speaker_id_source or on_event_source, group_id=group_source,
+                         cluster_id=cluster_source, id=self.note_source(eid))
+        return Quote(self.local[eid], quote_type, spans[QUOTE][2],
+                     spans[SPEAKER][2] if SPEAKER in spans else None, spans[CUE][2] if CUE in spans else None,
+                     speaker_id if speaker_id is not None else on_event, group_id, cluster_id)
+
+    def claim(self, tid: str, position: int) -> Claim:
+        line, _, span = self.ann.textbound[tid]
+        label, label_source = self.attr(tid, "ClaimLabel", required=True)
+        claimant, claimant_source = self.db_id(tid)
+        cluster_id, cluster_source = self.attr(tid, "Cluster")
+        self.sources.add("claims", position, self.ann.source(line), label=label_source, claimant=claimant_source,
+                         cluster_id=cluster_source, id=self.note_source(tid))
+        return Claim(self.local[tid], span.start, span.end, span.text, label, claimant or AUTHOR_CLAIMANT, cluster_id)
+
+    def check_part(self, tid: str) -> None:
+        """A Quote, Speaker or Cue span must be used by an event (stage 2 made sure: by one only)."""
+        line, label, _ = self.ann.textbound[tid]
+        if tid not in self.role_of:
+            self.errors.add(self.ann.source(line), f"{tid} ({label}) is not part of any {QUOTE} event" if label != QUOTE
+                            else f"{tid} ({QUOTE}) is the trigger of no {QUOTE} event; brat makes one when you annotate a quote")
+
+
+# -- the import --
+
+
 def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry]) -> Report:
-    """Read every ``<id>.ann`` in ``src`` (with its ``<id>.txt``) and write the corpus annotation
-    files, all or nothing. Raises ``FormatError`` naming the file and line of the first problem."""
+    """Read every ``<id>.ann`` in ``src`` (with its ``<id>.txt``), check each by the validator's code
+    path and write the corpus annotation files, all or nothing. Raises ``FormatError`` naming the
+    file and line of every problem."""
     src, corpus = Path(src), Path(corpus)
     if not src.is_dir():
         raise FormatError(f"{display_path(src)}: no such folder")
     ann_files = sorted(src.glob("*.ann"))
     if not ann_files:
         raise FormatError(f"{display_path(src)}: no .ann files")
-    results = []
-    report = Report()
+    run = ImportRun(corpus, registry)
     for ann_file in ann_files:
-        doc_id = ann_file.stem
-        text = corpus_text(corpus, doc_id, ann_file)
-        txt = ann_file.with_suffix(".txt")
-        if txt.is_file() and txt.read_bytes() != text.encode("utf-8"):
-            raise FormatError(f"{display_path(txt)}: differs from {display_path(corpus / TEXTS / (doc_id + '.txt'))}; "
-                              "texts are never edited, and offsets refer to the corpus text")
-        try:
-            ann_text = ann_file.read_bytes().decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise FormatError(f"{display_path(ann_file)}: byte {exc.start} is not UTF-8") from None
-        existing = annotation_path(corpus, doc_id)
-        used = ids_in(existing)
-        ann = parse(ann_text, text=text, document_id=doc_id, registry=registry, file=display_path(ann_file), used_ids=used)
-        results.append(ann)
-        report.add_all(ann)
-    report.files = write_annotations(corpus, results)
-    return report
+        with run.document():
+            _import_file(run, ann_file)
+    return run.finish()
+
+
+def _import_file(run: ImportRun, ann_file: Path) -> None:
+    doc_id = ann_file.stem
+    text = run.text(doc_id, ann_file)
+    txt = ann_file.with_suffix(".txt")
+    if txt.is_file() and txt.read_bytes() != text.encode("utf-8"):
+        raise FormatError(f"{display_path(txt)}: differs from {display_path(run.corpus / TEXTS / (doc_id + '.txt'))}; "
+                          "texts are never edited, and offsets refer to the corpus text")
+    try:
+        ann_text = ann_file.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormatError(f"{display_path(ann_file)}: byte {exc.start} is not UTF-8") from None
+    parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=display_path(ann_file),
+                   used_ids=run.used_ids(doc_id))
+    run.accept(parsed, text)

@@ -21,30 +21,28 @@ annotation's ``result`` holds, in the order of the corpus annotation file:
 
 A region added in Label Studio has a random id and gets a fresh NewsSpans id on import. A task
 must hold exactly one annotation that was not cancelled; predictions are not read.
+
+The import parses each task into the model, checking the Label Studio side (the result's
+structure, offset units, which control a region belongs to, relations), then checks the result by
+the validator's own code path (``importer.check``): every problem is reported at the task and
+region it came from, with the line of ``tasks.json`` that holds it.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 from xml.sax.saxutils import quoteattr
 
-from ..labels import (
-    AUTHOR_CLAIMANT,
-    CLAIM_LABELS,
-    ENTITY_LABELS,
-    GROUP_PREFIX,
-    ID_PREFIXES,
-    QUOTE_TYPES,
-    SLUG,
-    local_id_pattern,
-)
+from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, ID_PREFIXES, QUOTE_TYPES, local_id_pattern
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
 from ..validation import line_of
-from .base import FormatError, Report, annotation_path, corpus_text, ids_in, next_id, write_annotations
+from .base import FormatError, Report
+from .importer import ErrorList, ImportRun, Parsed, Source, SourceMap, next_id
 
 TASKS = "tasks.json"
 CONFIG = "labeling-config.xml"
@@ -58,9 +56,10 @@ _PER_REGION = {
     QUOTE: ("quote_type", "speaker_entity_id", "group_id", "cluster_id"),
     CLAIM: ("claimant", "cluster_id"),
 }
+_LABELS_CONTROLS = (ENTITY, QUOTE, CLAIM)
+_QUOTE_PARTS = (CONTENT, SPEAKER, CUE)
+_PREFIX_OF = {ENTITY: ID_PREFIXES["entities"], QUOTE: ID_PREFIXES["quotes"], CLAIM: ID_PREFIXES["claims"]}
 _LOCAL_ID = {p: re.compile(local_id_pattern(p)) for p in ID_PREFIXES.values()}
-_SLUG = re.compile(SLUG)
-_GROUP = re.compile(local_id_pattern(GROUP_PREFIX))
 
 
 # --- offsets ----------------------------------------------------------------------------------
@@ -83,17 +82,15 @@ def to_utf16(text: str, offsets: Iterable[int]) -> list[int]:
 
 def from_utf16(text: str, offset: int) -> Optional[int]:
     """The code-point offset of a UTF-16 code-unit offset, or None when it falls inside a surrogate
-    pair or past the end."""
-    if not _astral(text):
-        return offset if 0 <= offset <= len(text) else None
+    pair. An offset outside the text stays as far outside it (the span check reports it)."""
+    if offset <= 0 or not _astral(text):
+        return offset
     unit = 0
     for i, ch in enumerate(text):
-        if unit == offset:
-            return i
-        if unit > offset:
-            return None
+        if unit >= offset:
+            return i if unit == offset else None
         unit += 2 if ord(ch) > 0xFFFF else 1
-    return len(text) if unit == offset else None
+    return len(text) + offset - unit if offset >= unit else None
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -197,184 +194,344 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def parse_task(value: dict[str, Any], *, text: str, document_id: str, registry: dict[str, RegistryEntry],
-               where: Any, used_ids: Iterable[str] = ()) -> Annotations:
-    """The annotations of one exported task. ``where(path, message)`` makes the ``FormatError`` that
-    names the file, line and task of a problem (``path``: the JSON path inside the task)."""
+@dataclass(frozen=True)
+class TaskLocation:
+    """Where one task is in the tasks file, to name the file, line and task of its parts."""
+
+    file: str = "<task>"
+    #: The tasks file's text, where lines are found (None: no lines).
+    raw: Optional[str] = None
+    index: int = 0
+    document: str = "?"
+
+    def source(self, path: list[Any], label: str = "", hint: Optional[str] = None, name: str = "") -> Source:
+        """The source of the value at ``path`` inside the task."""
+        line = None if self.raw is None else line_of(self.raw, [self.index, *path])
+        return Source(self.file, line, label, context=f"task {self.index} (document {self.document})", hint=hint, name=name)
+
+
+@dataclass(frozen=True)
+class _At:
+    """Paths into the result list of the task's annotation."""
+
+    loc: TaskLocation
+    annotation: int
+
+    def source(self, i: int, *rest: Any, label: str = "", hint: Optional[str] = None, name: str = "") -> Source:
+        return self.loc.source(["annotations", self.annotation, "result", i, *rest], label, hint, name)
+
+    def lazy(self, i: int, *rest: Any, label: str = "", hint: Optional[str] = None, name: str = "") -> Callable[[], Source]:
+        """``source``, found only when a problem needs it."""
+        return lambda: self.source(i, *rest, label=label, hint=hint, name=name)
+
+
+class _Malformed(Exception):
+    """A result item not in the shape NewsSpans reads; ``path`` leads to the culprit inside the item."""
+
+    def __init__(self, path: tuple[Any, ...], message: str):
+        super().__init__(message)
+        self.path = path
+
+
+@dataclass
+class _Region:
+    index: int  # in the result list
+    control: str
+    label: str
+    span: Span  # code points
+    title: str  # how a problem names it: region m1 0-24 (utf-16)
+    hint: Optional[str]  # when its text is found at its offsets read in the other unit
+
+
+@dataclass
+class _Result:
+    """The result list of one annotation, read item by item."""
+
+    regions: dict[str, _Region] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+    extras: dict[str, dict[str, tuple[int, Optional[str]]]] = field(default_factory=dict)  # region -> control -> (index, value)
+    relations: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+
+
+def parse_task(value: dict[str, Any], *, text: str, document_id: str, where: Optional[TaskLocation] = None,
+               used_ids: Iterable[str] = ()) -> Parsed:
+    """The annotations of one exported task, with the region each item and field came from.
+
+    Checks the Label Studio side only, stage by stage (the annotation and its result items, the
+    per-region values and relations between regions, the items they make) and raises
+    ``FormatError`` with every problem of the first stage that has any, each naming the file,
+    line and task (``where``); what the validator checks is left to ``importer.check``."""
+    loc = where or TaskLocation(document=document_id)
+    unit = _offset_unit(value, loc)
+    at = _At(loc, _the_annotation(value, loc))
+    result = _read_result(value["annotations"][at.annotation]["result"], text=text, unit=unit, at=at)
+    parts = _link(result, at)
+    return _TaskAssembly(result, parts, at, used_ids=set(used_ids), text=text, unit=unit).build(document_id)
+
+
+# -- stage 1: the annotation and its result items --
+
+
+def _offset_unit(value: dict[str, Any], loc: TaskLocation) -> str:
     unit = value.get("data", {}).get("offset_unit", UTF16)
     if unit not in OFFSET_UNITS:
-        raise where(["data", "offset_unit"], f"unknown offset unit {unit!r}; use {' or '.join(OFFSET_UNITS)}")
+        raise FormatError(loc.source(["data", "offset_unit"]).error(f"unknown offset unit {unit!r}; use {' or '.join(OFFSET_UNITS)}"))
+    return unit
+
+
+def _the_annotation(value: dict[str, Any], loc: TaskLocation) -> int:
+    """The index of the one annotation that was not cancelled, which has a result list."""
     annotations = value.get("annotations")
     if not isinstance(annotations, list):
-        raise where(["annotations"], "the task has no annotations list")
-    live = [(i, a) for i, a in enumerate(annotations) if isinstance(a, dict) and not a.get("was_cancelled")]
+        raise FormatError(loc.source(["annotations"]).error("the task has no annotations list"))
+    live = [i for i, a in enumerate(annotations) if isinstance(a, dict) and not a.get("was_cancelled")]
     if len(live) != 1:
-        raise where(["annotations"], f"the task holds {len(live)} annotations that were not cancelled; "
-                                     "keep exactly one (NewsSpans has one annotation per document)")
-    a_index, annotation = live[0]
-    result = annotation.get("result")
-    if not isinstance(result, list):
-        raise where(["annotations", a_index], "the annotation has no result list")
-
-    regions: dict[str, tuple[int, str, str, Span]] = {}  # id -> (index, control, label, span)
-    order: list[str] = []
-    extras: dict[str, dict[str, tuple[int, Optional[str]]]] = {}
-    relations: list[tuple[int, dict[str, Any]]] = []
-
-    def at(i: int, *rest: Any) -> list[Any]:
-        return ["annotations", a_index, "result", i, *rest]
-
-    for i, item in enumerate(result):
-        if not isinstance(item, dict):
-            raise where(at(i), "a result item must be an object")
-        kind = item.get("type")
-        if kind == "relation":
-            relations.append((i, item))
-            continue
-        rid, control, v = item.get("id"), item.get("from_name"), item.get("value")
-        if not isinstance(rid, str) or not isinstance(v, dict):
-            raise where(at(i), "a result item needs an 'id' and a 'value'")
-        if kind == "labels":
-            if control not in (ENTITY, QUOTE, CLAIM):
-                raise where(at(i, "from_name"), f"unknown labels control {control!r}; use {ENTITY}, {QUOTE} or {CLAIM}")
-            labels = v.get("labels")
-            allowed = {ENTITY: ENTITY_LABELS, QUOTE: (CONTENT, SPEAKER, CUE), CLAIM: CLAIM_LABELS}[control]
-            if not isinstance(labels, list) or len(labels) != 1 or labels[0] not in allowed:
-                raise where(at(i, "value", "labels"), f"region {rid} must carry exactly one label of {control}: {', '.join(allowed)}; got {labels!r}")
-            if rid in regions:
-                raise where(at(i), f"region {rid} is labelled twice (result[{regions[rid][0]}]); give each span its own region")
-            span = _span(v, text=text, unit=unit, rid=rid, where=lambda m, i=i: where(at(i, "value"), m))
-            regions[rid] = (i, control, labels[0], span)
-            order.append(rid)
-        elif kind in ("textarea", "choices"):
-            names = {n for names in _PER_REGION.values() for n in names}
-            if control not in names:
-                raise where(at(i, "from_name"), f"unknown per-region control {control!r}; known: {', '.join(sorted(names))}")
-            values = v.get("text" if kind == "textarea" else "choices")
-            if not isinstance(values, list) or len(values) > 1 or not all(isinstance(x, str) for x in values):
-                raise where(at(i, "value"), f"{control} of region {rid} must hold one value")
-            found = values[0].strip() if values else ""
-            if control in extras.get(rid, {}):
-                raise where(at(i), f"region {rid} has two {control} values")
-            extras.setdefault(rid, {})[control] = (i, found or None)
-        else:
-            raise where(at(i, "type"), f"result type {kind!r} is not used by NewsSpans (labels, textarea, choices, relation)")
-
-    for rid, controls in extras.items():
-        if rid not in regions:
-            i = next(iter(controls.values()))[0]
-            raise where(at(i, "id"), f"per-region value for {rid}, but there is no region {rid}")
-        control = regions[rid][1]
-        label = regions[rid][2]
-        for name, (i, _) in controls.items():
-            if name not in _PER_REGION[control] or (control == QUOTE and label != CONTENT):
-                raise where(at(i, "from_name"), f"{name} does not apply to region {rid} ({control} {label})")
-
-    parts: dict[str, dict[str, str]] = {}  # content id -> part -> region id
-    part_of: dict[str, str] = {}
-    for i, rel in relations:
-        src, dst, labels = rel.get("from_id"), rel.get("to_id"), rel.get("labels")
-        if src not in regions or dst not in regions:
-            raise where(at(i), f"relation {src} -> {dst}: no such region")
-        if not isinstance(labels, list) or len(labels) != 1 or labels[0] not in ("speaker", "cue"):
-            raise where(at(i, "labels"), f"relation {src} -> {dst} must be labelled speaker or cue; got {labels!r}")
-        part = labels[0]
-        expected = SPEAKER if part == "speaker" else CUE
-        if regions[src][1:3] != (QUOTE, expected) or regions[dst][1:3] != (QUOTE, CONTENT):
-            raise where(at(i), f"a {part} relation goes from a {expected} region to a {CONTENT} region; {src} -> {dst} does not")
-        if src in part_of:
-            raise where(at(i), f"{expected} region {src} is already tied to {part_of[src]}")
-        if part in parts.get(dst, {}):
-            raise where(at(i), f"quote {dst} already has a {part} ({parts[dst][part]})")
-        parts.setdefault(dst, {})[part] = src
-        part_of[src] = dst
-    for rid in order:
-        i, control, label, _ = regions[rid]
-        if control == QUOTE and label != CONTENT and rid not in part_of:
-            raise where(at(i), f"{label} region {rid} is tied to no {CONTENT} region; draw a {label.lower()} relation to it")
-
-    prefix_of = {ENTITY: "m", QUOTE: "q", CLAIM: "c"}
-    used = set(used_ids) | {rid for rid in order if _LOCAL_ID[prefix_of[regions[rid][1]]].match(rid)}
-    local: dict[str, str] = {}
-    for rid in order:
-        control, label = regions[rid][1], regions[rid][2]
-        if control == QUOTE and label != CONTENT:
-            continue
-        prefix = prefix_of[control]
-        if _LOCAL_ID[prefix].match(rid):
-            local[rid] = rid
-        else:
-            local[rid] = next_id(prefix, used)
-            used.add(local[rid])
-
-    def value(rid: str, name: str, *, pattern: Optional[re.Pattern] = None, choices=None, registry_id: bool = False,
-              required: bool = False) -> Optional[str]:
-        found = extras.get(rid, {}).get(name)
-        if found is None or found[1] is None:
-            if required:
-                raise where(at(regions[rid][0]), f"region {rid} has no {name}")
-            return None
-        i, v = found
-        if choices is not None and v not in choices:
-            raise where(at(i, "value"), f"{name} of {rid} is {v!r}; expected {'|'.join(choices)}")
-        if pattern is not None and not pattern.match(v):
-            raise where(at(i, "value"), f"{name} of {rid} is {v!r}; expected {pattern.pattern}")
-        if registry_id and v not in registry:
-            raise where(at(i, "value"), f"{name} of {rid}: {v!r} is not in the registry (corpus/registry.json)")
-        return v
-
-    entities, quotes, claims = [], [], []
-    for rid in order:
-        i, control, label, span = regions[rid]
-        if control == ENTITY:
-            entities.append(EntityMention(local[rid], span.start, span.end, span.text, label,
-                                          value(rid, "entity_id", pattern=_SLUG, registry_id=True)))
-        elif control == QUOTE and label == CONTENT:
-            got = parts.get(rid, {})
-            quotes.append(Quote(
-                local[rid], value(rid, "quote_type", choices=QUOTE_TYPES, required=True), span,
-                regions[got["speaker"]][3] if "speaker" in got else None,
-                regions[got["cue"]][3] if "cue" in got else None,
-                value(rid, "speaker_entity_id", pattern=_SLUG, registry_id=True),
-                value(rid, "group_id", pattern=_GROUP),
-                value(rid, "cluster_id", pattern=_SLUG),
-            ))
-        elif control == CLAIM:
-            claimant = value(rid, "claimant", pattern=_SLUG) or AUTHOR_CLAIMANT
-            if claimant != AUTHOR_CLAIMANT and claimant not in registry:
-                raise where(at(extras[rid]["claimant"][0], "value"), f"claimant of {rid}: {claimant!r} is neither {AUTHOR_CLAIMANT!r} nor in the registry")
-            claims.append(Claim(local[rid], span.start, span.end, span.text, label, claimant, value(rid, "cluster_id", pattern=_SLUG)))
-    return Annotations(document_id, tuple(entities), tuple(quotes), tuple(claims))
+        raise FormatError(loc.source(["annotations"]).error(
+            f"the task holds {len(live)} annotations that were not cancelled; keep exactly one (NewsSpans has one annotation per document)"))
+    if not isinstance(annotations[live[0]].get("result"), list):
+        raise FormatError(loc.source(["annotations", live[0]]).error("the annotation has no result list"))
+    return live[0]
 
 
-def _span(v: dict[str, Any], *, text: str, unit: str, rid: str, where: Any) -> Span:
+def _read_result(items: list[Any], *, text: str, unit: str, at: _At) -> _Result:
+    result = _Result()
+    errors = ErrorList()
+    for i, item in enumerate(items):
+        try:
+            _read_item(i, item, result, text=text, unit=unit)
+        except _Malformed as exc:
+            errors.add(at.source(i, *exc.path), str(exc))
+    errors.raise_if_any()
+    return result
+
+
+def _read_item(i: int, item: Any, result: _Result, *, text: str, unit: str) -> None:
+    if not isinstance(item, dict):
+        raise _Malformed((), "a result item must be an object")
+    kind = item.get("type")
+    if kind == "relation":
+        result.relations.append((i, item))
+        return
+    rid, control, v = item.get("id"), item.get("from_name"), item.get("value")
+    if not isinstance(rid, str) or not isinstance(v, dict):
+        raise _Malformed((), "a result item needs an 'id' and a 'value'")
+    if kind == "labels":
+        _read_region(i, rid, control, v, result, text=text, unit=unit)
+    elif kind in ("textarea", "choices"):
+        _read_per_region(i, rid, control, kind, v, result)
+    else:
+        raise _Malformed(("type",), f"result type {kind!r} is not used by NewsSpans (labels, textarea, choices, relation)")
+
+
+def _read_region(i: int, rid: str, control: Any, v: dict[str, Any], result: _Result, *, text: str, unit: str) -> None:
+    if control not in _LABELS_CONTROLS:
+        raise _Malformed(("from_name",), f"unknown labels control {control!r}; use {ENTITY}, {QUOTE} or {CLAIM}")
+    labels = v.get("labels")
+    if not isinstance(labels, list) or len(labels) != 1 or not isinstance(labels[0], str):
+        raise _Malformed(("value", "labels"), f"region {rid} must carry exactly one label of {control}; got {labels!r}")
+    if control == QUOTE and labels[0] not in _QUOTE_PARTS:
+        raise _Malformed(("value", "labels"), f"region {rid} of {QUOTE} must be labelled {', '.join(_QUOTE_PARTS)}; got {labels!r}")
+    if rid in result.regions:
+        raise _Malformed((), f"region {rid} is labelled twice (result[{result.regions[rid].index}]); give each span its own region")
+    span, name, hint = _span(v, text=text, unit=unit, rid=rid)
+    result.regions[rid] = _Region(i, control, labels[0], span, name, hint)
+    result.order.append(rid)
+
+
+def _read_per_region(i: int, rid: str, control: Any, kind: str, v: dict[str, Any], result: _Result) -> None:
+    names = {n for names in _PER_REGION.values() for n in names}
+    if control not in names:
+        raise _Malformed(("from_name",), f"unknown per-region control {control!r}; known: {', '.join(sorted(names))}")
+    values = v.get("text" if kind == "textarea" else "choices")
+    if not isinstance(values, list) or len(values) > 1 or not all(isinstance(x, str) for x in values):
+        raise _Malformed(("value",), f"{control} of region {rid} must hold one value")
+    if control in result.extras.get(rid, {}):
+        raise _Malformed((), f"region {rid} has two {control} values")
+    found = values[0].strip() if values else ""
+    result.extras.setdefault(rid, {})[control] = (i, found or None)
+
+
+def _span(v: dict[str, Any], *, text: str, unit: str, rid: str) -> tuple[Span, str, Optional[str]]:
+    """The region's span in code points, its name, and a hint when its offsets are in the other unit."""
     start, end, stored = v.get("start"), v.get("end"), v.get("text")
     if not isinstance(start, int) or not isinstance(end, int) or not isinstance(stored, str):
-        raise where(f"region {rid} needs integer start and end and its text")
-    if unit == UTF16:
-        cp_start, cp_end = from_utf16(text, start), from_utf16(text, end)
-        if cp_start is None or cp_end is None:
-            raise where(f"region {rid} {start}-{end} (UTF-16 code units): an offset falls inside a character "
-                        "(a surrogate pair) or past the end of the text")
-    else:
-        cp_start, cp_end = start, end
-    if not 0 <= cp_start < cp_end <= len(text):
-        raise where(f"region {rid} {start}-{end} ({unit}): offsets outside the text")
-    found = text[cp_start:cp_end]
-    if found != stored:
-        hint = ""
-        other = CODEPOINTS if unit == UTF16 else UTF16
-        alt = (start, end) if other == CODEPOINTS else (from_utf16(text, start), from_utf16(text, end))
-        if None not in alt and 0 <= alt[0] < alt[1] <= len(text) and text[alt[0]:alt[1]] == stored:
-            hint = f" — the offsets match in {other}: set data.offset_unit to {other!r} for this task"
-        raise where(f"region {rid} {start}-{end} ({unit}): text {stored!r} != document text {found!r}{hint}")
-    return Span(cp_start, cp_end, stored)
+        raise _Malformed(("value",), f"region {rid} needs integer start and end and its text")
+    converted = (from_utf16(text, start), from_utf16(text, end)) if unit == UTF16 else (start, end)
+    if converted[0] is None or converted[1] is None:
+        raise _Malformed(("value",), f"region {rid} {start}-{end} (UTF-16 code units): an offset falls inside a character (a surrogate pair)")
+    return Span(converted[0], converted[1], stored), f"region {rid} {start}-{end} ({unit})", _unit_hint(text, unit, start, end, stored)
+
+
+def _unit_hint(text: str, unit: str, start: int, end: int, stored: str) -> Optional[str]:
+    """When ``stored`` is not at the offsets read in ``unit`` but is in the other unit, say so."""
+    def holds(a: Optional[int], b: Optional[int]) -> bool:
+        return a is not None and b is not None and 0 <= a < b <= len(text) and text[a:b] == stored
+
+    if not _astral(text):
+        return None  # both units count alike
+    other = CODEPOINTS if unit == UTF16 else UTF16
+    here = (from_utf16(text, start), from_utf16(text, end)) if unit == UTF16 else (start, end)
+    there = (start, end) if other == CODEPOINTS else (from_utf16(text, start), from_utf16(text, end))
+    if holds(*here) or not holds(*there):
+        return None
+    return f"the offsets match in {other}: set data.offset_unit to {other!r} for this task"
+
+
+# -- stage 2: per-region values and relations --
+
+
+def _link(result: _Result, at: _At) -> dict[str, dict[str, str]]:
+    """Check that each per-region value and relation belongs to a region it applies to; returns the
+    speaker and cue region of each quote content region."""
+    errors = ErrorList()
+    _check_per_region(result, at, errors)
+    parts = _relations(result, at, errors)
+    tied = {part for got in parts.values() for part in got.values()}
+    for rid in result.order:
+        r = result.regions[rid]
+        if r.control == QUOTE and r.label != CONTENT and rid not in tied:
+            errors.add(at.source(r.index), f"{r.label} region {rid} is tied to no {CONTENT} region; draw a {r.label.lower()} relation to it")
+    errors.raise_if_any()
+    return parts
+
+
+def _check_per_region(result: _Result, at: _At, errors: ErrorList) -> None:
+    for rid, controls in result.extras.items():
+        if rid not in result.regions:
+            i = next(iter(controls.values()))[0]
+            errors.add(at.source(i, "id"), f"per-region value for {rid}, but there is no region {rid}")
+            continue
+        r = result.regions[rid]
+        for name, (i, _) in controls.items():
+            if name not in _PER_REGION[r.control] or (r.control == QUOTE and r.label != CONTENT):
+                errors.add(at.source(i, "from_name"), f"{name} does not apply to region {rid} ({r.control} {r.label})")
+
+
+def _relations(result: _Result, at: _At, errors: ErrorList) -> dict[str, dict[str, str]]:
+    parts: dict[str, dict[str, str]] = {}  # content id -> part -> region id
+    part_of: dict[str, str] = {}
+    regions = result.regions
+    for i, rel in result.relations:
+        src, dst, labels = rel.get("from_id"), rel.get("to_id"), rel.get("labels")
+        if src not in regions or dst not in regions:
+            errors.add(at.source(i), f"relation {src} -> {dst}: no such region")
+            continue
+        if not isinstance(labels, list) or len(labels) != 1 or labels[0] not in ("speaker", "cue"):
+            errors.add(at.source(i, "labels"), f"relation {src} -> {dst} must be labelled speaker or cue; got {labels!r}")
+            continue
+        part = labels[0]
+        expected = SPEAKER if part == "speaker" else CUE
+        if (regions[src].control, regions[src].label) != (QUOTE, expected) or (regions[dst].control, regions[dst].label) != (QUOTE, CONTENT):
+            errors.add(at.source(i), f"a {part} relation goes from a {expected} region to a {CONTENT} region; {src} -> {dst} does not")
+        elif src in part_of:
+            errors.add(at.source(i), f"{expected} region {src} is already tied to {part_of[src]}")
+        elif part in parts.get(dst, {}):
+            errors.add(at.source(i), f"quote {dst} already has a {part} ({parts[dst][part]})")
+        else:
+            parts.setdefault(dst, {})[part] = src
+            part_of[src] = dst
+    return parts
+
+
+# -- stage 3: the items --
+
+
+class _TaskAssembly:
+    """The model's items made of the regions of one task, and their sources."""
+
+    def __init__(self, result: _Result, parts: dict[str, dict[str, str]], at: _At, *, used_ids: set[str], text: str, unit: str):
+        self.result, self.parts, self.at = result, parts, at
+        self.errors = ErrorList()
+        to_unit = (lambda a, b: tuple(to_utf16(text, (a, b)))) if unit == UTF16 and _astral(text) else None
+        self.sources = SourceMap(lambda: at.loc.source([]), to_unit=to_unit)
+        self.local = self._local_ids(used_ids)
+
+    def build(self, document_id: str) -> Parsed:
+        entities: list[EntityMention] = []
+        quotes: list[Quote] = []
+        claims: list[Claim] = []
+        for rid in self.result.order:
+            r = self.result.regions[rid]
+            if r.control == ENTITY:
+                entities.append(self.entity(r, rid, len(entities)))
+            elif r.control == QUOTE and r.label == CONTENT:
+                quotes.append(self.quote(r, rid, len(quotes)))
+            elif r.control == CLAIM:
+                claims.append(self.claim(r, rid, len(claims)))
+        self.errors.raise_if_any()
+        return Parsed(Annotations(document_id, tuple(entities), tuple(quotes), tuple(claims)), self.sources)
+
+    def _local_ids(self, used_ids: set[str]) -> dict[str, str]:
+        """A region id that is a NewsSpans id of its layer stays; any other gets a fresh one."""
+        regions = self.result.regions
+        kept = {rid for rid in self.result.order if _LOCAL_ID[_PREFIX_OF[regions[rid].control]].match(rid)}
+        used = used_ids | kept
+        local: dict[str, str] = {}
+        for rid in self.result.order:
+            r = regions[rid]
+            if r.control == QUOTE and r.label != CONTENT:
+                continue
+            local[rid] = rid if rid in kept else next_id(_PREFIX_OF[r.control], used)
+            used.add(local[rid])
+        return local
+
+    def region(self, rid: str) -> Callable[[], Source]:
+        r = self.result.regions[rid]
+        return self.at.lazy(r.index, "value", label=r.title, hint=r.hint, name=f"region {rid}")
+
+    def value(self, rid: str, name: str, *, required: bool = False) -> tuple[Optional[str], Optional[Callable[[], Source]]]:
+        """The per-region value ``name`` of region ``rid``, and its source."""
+        found = self.result.extras.get(rid, {}).get(name)
+        if found is None or found[1] is None:
+            if required:
+                self.errors.add(self.at.source(self.result.regions[rid].index), f"region {rid} has no {name}")
+            return None, None
+        i, v = found
+        return v, self.at.lazy(i, "value", label=f"{name} of region {rid}")
+
+    def entity(self, r: _Region, rid: str, position: int) -> EntityMention:
+        entity_id, id_source = self.value(rid, "entity_id")
+        self.sources.add("entities", position, self.region(rid), entity_id=id_source,
+                         label=self.at.lazy(r.index, "value", "labels", label=r.title))
+        return EntityMention(self.local[rid], r.span.start, r.span.end, r.span.text, r.label, entity_id)
+
+    def quote(self, r: _Region, rid: str, position: int) -> Quote:
+        got = self.parts.get(rid, {})
+        quote_type, type_source = self.value(rid, "quote_type", required=True)
+        speaker_entity_id, speaker_source = self.value(rid, "speaker_entity_id")
+        group_id, group_source = self.value(rid, "group_id")
+        cluster_id, cluster_source = self.value(rid, "cluster_id")
+        part = {name: self.region(got[name]) if name in got else None for name in ("speaker", "cue")}
+        self.sources.add("quotes", position, self.region(rid), content=self.region(rid), **part, type=type_source,
+                         speaker_entity_id=speaker_source, group_id=group_source, cluster_id=cluster_source)
+        spans = {name: self.result.regions[got[name]].span if name in got else None for name in ("speaker", "cue")}
+        return Quote(self.local[rid], quote_type, r.span, spans["speaker"], spans["cue"], speaker_entity_id, group_id, cluster_id)
+
+    def claim(self, r: _Region, rid: str, position: int) -> Claim:
+        claimant, claimant_source = self.value(rid, "claimant")
+        cluster_id, cluster_source = self.value(rid, "cluster_id")
+        self.sources.add("claims", position, self.region(rid), claimant=claimant_source, cluster_id=cluster_source,
+                         label=self.at.lazy(r.index, "value", "labels", label=r.title))
+        return Claim(self.local[rid], r.span.start, r.span.end, r.span.text, r.label, claimant or AUTHOR_CLAIMANT, cluster_id)
+
+
+# -- the import --
 
 
 def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry]) -> Report:
-    """Read a Label Studio JSON export (a list of tasks) and write the corpus annotation files of its
-    documents, all or nothing. Raises ``FormatError`` naming the file, line and task of a problem."""
-    src, corpus = Path(src), Path(corpus)
+    """Read a Label Studio JSON export (a list of tasks), check each task by the validator's code
+    path and write the corpus annotation files of its documents, all or nothing. Raises
+    ``FormatError`` naming the file, line and task of every problem."""
+    path, raw, tasks = _read_tasks(Path(src))
+    run = ImportRun(corpus, registry)
+    seen: dict[str, int] = {}
+    for k, value in enumerate(tasks):
+        with run.document():
+            _import_task(run, value, TaskLocation(display_path(path), raw, k), seen, path)
+    return run.finish()
+
+
+def _read_tasks(src: Path) -> tuple[Path, str, list[Any]]:
     if src.is_dir():
         src = src / TASKS
     shown = display_path(src)
@@ -389,28 +546,21 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry]) -> R
         raise FormatError(f"{shown}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     if not isinstance(tasks, list):
         raise FormatError(f"{shown}:1: expected a list of tasks (Label Studio's JSON export)")
-    results: list[Annotations] = []
-    seen: dict[str, int] = {}
-    report = Report()
-    for k, value in enumerate(tasks):
-        def where(path: list[Any], message: str, k: int = k, doc: str = "?") -> FormatError:
-            return FormatError(f"{shown}:{line_of(raw, [k, *path])}: task {k} (document {doc}): {message}")
+    return src, raw, tasks
 
-        if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
-            raise where([], "a task must be an object with 'data'")
-        doc_id = value["data"].get("document_id")
-        if not isinstance(doc_id, str):
-            raise where(["data"], "data.document_id is missing; tasks must come from `newsspans export labelstudio`")
-        if doc_id in seen:
-            raise where(["data", "document_id"], f"document {doc_id} is already in task {seen[doc_id]}")
-        seen[doc_id] = k
-        text = corpus_text(corpus, doc_id, src)
-        task_where = lambda path, message, k=k, doc=doc_id: where(path, message, k, doc)  # noqa: E731
-        if value["data"].get(TEXT) != text:
-            raise task_where(["data", TEXT], "data.text differs from the corpus text; texts are never edited")
-        ann = parse_task(value, text=text, document_id=doc_id, registry=registry, where=task_where,
-                         used_ids=ids_in(annotation_path(corpus, doc_id)))
-        results.append(ann)
-        report.add_all(ann)
-    report.files = write_annotations(corpus, results)
-    return report
+
+def _import_task(run: ImportRun, value: Any, loc: TaskLocation, seen: dict[str, int], src: Path) -> None:
+    if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
+        raise FormatError(loc.source([]).error("a task must be an object with 'data'"))
+    doc_id = value["data"].get("document_id")
+    if not isinstance(doc_id, str):
+        raise FormatError(loc.source(["data"]).error("data.document_id is missing; tasks must come from `newsspans export labelstudio`"))
+    if doc_id in seen:
+        raise FormatError(loc.source(["data", "document_id"]).error(f"document {doc_id} is already in task {seen[doc_id]}"))
+    seen[doc_id] = loc.index
+    loc = replace(loc, document=doc_id)
+    text = run.text(doc_id, src)
+    if value["data"].get(TEXT) != text:
+        raise FormatError(loc.source(["data", TEXT]).error("data.text differs from the corpus text; texts are never edited"))
+    parsed = parse_task(value, text=text, document_id=doc_id, where=loc, used_ids=run.used_ids(doc_id))
+    run.accept(parsed, text)
