@@ -121,3 +121,66 @@ def check_page_against(page: Page, doc):
         assert sum("l" in f.classes for f in frags) == 1 and "l" in frags[-1].classes, key
         assert {f.attrs["data-label"] for f in frags} == {label}, key
     return len(gold)
+
+
+class _ProblemReader(HTMLParser):
+    """The text of each ``<li>``'s ``<code>`` in the page's ``section.problems``."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.in_section = self.in_code = False
+        self.lines = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section" and "problems" in (a.get("class") or "").split():
+            self.in_section = True
+        elif tag == "code" and self.in_section:
+            self.in_code = True
+            self.lines.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.in_section = False
+        elif tag == "code":
+            self.in_code = False
+
+    def handle_data(self, data):
+        if self.in_code:
+            self.lines[-1] += data
+
+
+def problem_lines(html: str) -> list:
+    """Every problem a page lists above its content, as the text a reader sees (``str(problem)``)."""
+    r = _ProblemReader()
+    r.feed(html)
+    r.close()
+    return r.lines
+
+
+class _TextOf(HTMLParser):
+    def __init__(self, tag):
+        super().__init__(convert_charrefs=True)
+        self.tag, self.depth, self.found = tag, 0, []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == self.tag:
+            if not self.depth:
+                self.found.append("")
+            self.depth += 1
+
+    def handle_endtag(self, tag):
+        if tag == self.tag and self.depth:
+            self.depth -= 1
+
+    def handle_data(self, data):
+        if self.depth:
+            self.found[-1] += data
+
+
+def text_of(html: str, tag: str) -> list:
+    """The text content of every outermost ``tag`` element of the page, entities decoded."""
+    r = _TextOf(tag)
+    r.feed(html)
+    r.close()
+    return r.found

@@ -50,7 +50,8 @@ def test_the_browser_dom_holds_every_highlighted_span(page_url, tmp_path):
     page = read_page(r.stdout)
     doc = read_document_lenient(CORPUS, DOC).document
     checked = check_page_against(page, doc)
-    assert checked == 53 + 8 + sum(len(q.spans()) for q in doc.annotations.quotes)
+    ann = doc.annotations
+    assert checked == len(ann.entities) + len(ann.claims) + sum(len(q.spans()) for q in ann.quotes) > 0
     assert "info" in page.ids  # the details panel the script fills on hover and focus
 
 

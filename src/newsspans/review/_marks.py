@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from html import escape
 from typing import Iterable, Mapping, Sequence
 
+from markupsafe import Markup
+
 
 @dataclass(frozen=True)
 class Mark:
-    """One span to draw: ``text[start:end]`` inside ``<tag class=... data-...>``.
+    """One span to draw: ``text[start:end]`` inside ``<mark class=... data-...>``.
 
     ``rank`` orders spans with the same extent (lower = outer); ``anchor`` is the element id
     of the first fragment; ``attrs`` go on every fragment (values are escaped here).
@@ -33,10 +35,9 @@ class Mark:
     attrs: Mapping[str, str]
     anchor: str
     rank: int = 0
-    tag: str = "mark"
 
 
-def escape_text(text: str) -> str:
+def _escape_text(text: str) -> str:
     """Text as HTML character data that a browser parses back to exactly ``text``.
 
     ``&``, ``<`` and ``>`` are escaped; a carriage return becomes ``&#13;`` because an HTML
@@ -47,7 +48,7 @@ def escape_text(text: str) -> str:
 
 def _open_tag(mark: Mark, *, first: bool, last: bool) -> str:
     classes = mark.classes + (" f" if first else "") + (" l" if last else "")
-    parts = [f'<{mark.tag} class="{escape(classes.strip())}"']
+    parts = [f'<mark class="{escape(classes.strip())}"']
     if first:
         parts.append(f' id="{escape(mark.anchor)}" tabindex="0"')
     for key, value in mark.attrs.items():
@@ -55,16 +56,17 @@ def _open_tag(mark: Mark, *, first: bool, last: bool) -> str:
     return "".join(parts) + ">"
 
 
-def valid(mark: Mark, length: int) -> bool:
+def _valid(mark: Mark, length: int) -> bool:
     return 0 <= mark.start < mark.end <= length
 
 
-def render_marks(text: str, marks: Iterable[Mark]) -> str:
-    """``text`` as HTML with every valid mark drawn (invalid extents are left out).
+def render_marks(text: str, marks: Iterable[Mark]) -> Markup:
+    """``text`` as HTML with every valid mark drawn (invalid extents are left out): safe markup,
+    which the page templates insert as it is.
 
     Runs in O((n + k) log k) for n code points and k marks, plus the reopened fragments.
     """
-    ms: Sequence[Mark] = [m for m in marks if valid(m, len(text))]
+    ms: Sequence[Mark] = [m for m in marks if _valid(m, len(text))]
     order = sorted(range(len(ms)), key=lambda i: (ms[i].start, -ms[i].end, ms[i].rank, i))
     starts: dict[int, list[int]] = {}
     for i in order:
@@ -89,7 +91,7 @@ def render_marks(text: str, marks: Iterable[Mark]) -> str:
             lowest = ending[0]
             while len(stack) > lowest:
                 i = stack.pop()
-                out.append(f"</{ms[i].tag}>")
+                out.append("</mark>")
                 if ms[i].end != pos:
                     reopen.append(i)
         to_open = reopen + starts.get(pos, [])
@@ -97,6 +99,6 @@ def render_marks(text: str, marks: Iterable[Mark]) -> str:
         for i in to_open:
             push(i)
         if n + 1 < len(bounds):
-            out.append(escape_text(text[pos : bounds[n + 1]]))
+            out.append(_escape_text(text[pos : bounds[n + 1]]))
     assert not stack
-    return "".join(out)
+    return Markup("".join(out))

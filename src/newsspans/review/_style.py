@@ -3,12 +3,11 @@
 Entity colours follow displaCy's palette (one colour per OntoNotes type); a label declared in
 ``labels.py`` without a colour here gets ``FALLBACK_COLOUR`` (a test checks every label has one).
 Quotes take one hue per quote, so that content, speaker and cue of one quote share it; claims are
-underlined, solid for CFS and dashed for UFS.
+underlined, solid for CFS and dashed for UFS. Problems are drawn in ``PROBLEM_COLOUR`` (the CSS
+variable ``--pc`` and the legend's swatch).
 """
 
 from __future__ import annotations
-
-from html import escape
 
 from ..labels import CLAIM_LABELS, ENTITY_LABELS
 
@@ -49,9 +48,10 @@ def claim_colour(label: str) -> str:
 
 
 def _label_rules() -> str:
-    rules = [f'.ent[data-label="{escape(label)}"]{{background:{entity_colour(label)}}}' for label in ENTITY_LABELS]
+    rules = [f":root{{--pc:{PROBLEM_COLOUR}}}"]
+    rules += [f'.ent[data-label="{label}"]{{background:{entity_colour(label)}}}' for label in ENTITY_LABELS]
     rules += [f".qc{i}{{--qc:{hue}}}" for i, hue in enumerate(QUOTE_HUES)]
-    rules += [f'.clm[data-label="{escape(label)}"]{{--cc:{claim_colour(label)}}}' for label in CLAIM_LABELS]
+    rules += [f'.clm[data-label="{label}"]{{--cc:{claim_colour(label)}}}' for label in CLAIM_LABELS]
     return "\n".join(rules)
 
 
@@ -75,7 +75,7 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 .legend .sw small{font-weight:400;margin-left:.3rem}
 .toggles{position:sticky;top:0;z-index:2;background:#fffffff0;padding:.45rem 0;border-bottom:1px solid #eee;font-size:.9rem}
 .toggles label{margin-right:1.1rem;cursor:pointer;user-select:none}
-.problems{background:#fff4f4;border-left:4px solid #d00000;padding:.4rem .8rem;font-size:.85rem}
+.problems{background:#fff4f4;border-left:4px solid var(--pc);padding:.4rem .8rem;font-size:.85rem}
 .problems li{margin:.2rem 0;word-break:break-word}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;font-size:17px;line-height:2.7;margin:1rem 0 6rem;padding:0 .2rem}
 .text mark,.legend mark{background:none;color:inherit;padding:0}
@@ -92,10 +92,10 @@ code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font
 .q-speaker.l::after,.q-cue.l::after{content:attr(data-tag);color:var(--qc);border:1px solid var(--qc)}
 .q-cue{border-bottom:3px double var(--qc);font-style:italic}
 .q.hl{box-shadow:0 0 0 3px var(--qc);background:color-mix(in srgb,var(--qc) 28%,transparent)}
-.bad{outline:2px solid #d00000;outline-offset:1px}
-.text .bad.l::after{content:"\\26A0\\00a0" attr(data-tag) " " attr(data-codes);color:#fff;background:#d00000;border-color:#d00000}
-.prob{text-decoration:underline wavy #d00000;text-decoration-skip-ink:none}
-.prob.l::after{content:"\\26A0\\00a0" attr(data-tag);color:#fff;background:#d00000}
+.bad{outline:2px solid var(--pc);outline-offset:1px}
+.text .bad.l::after{content:"\\26A0\\00a0" attr(data-tag) " " attr(data-codes);color:#fff;background:var(--pc);border-color:var(--pc)}
+.prob{text-decoration:underline wavy var(--pc);text-decoration-skip-ink:none}
+.prob.l::after{content:"\\26A0\\00a0" attr(data-tag);color:#fff;background:var(--pc)}
 .text [tabindex]:focus{outline:2px dashed #0b57d0;outline-offset:2px}
 main:has(#show-ent:not(:checked)) .text .ent{background:none;padding:0}
 main:has(#show-ent:not(:checked)) .text .ent.l::after{content:none}

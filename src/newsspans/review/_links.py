@@ -1,0 +1,33 @@
+"""Names and links of the review pages: a file name per id, an element id per annotation."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Optional
+from urllib.parse import quote as url_quote
+
+_SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,150}")
+_SHORT = {"entities": "e", "quotes": "q", "claims": "c"}
+
+
+def page_name(ident: str) -> str:
+    """A file name for an id: the id itself when it is a safe name, else a digest."""
+    if _SAFE.fullmatch(ident) and ident not in (".", ".."):
+        return ident + ".html"
+    return "id-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16] + ".html"
+
+
+def href(folder: str, ident: str, anchor: str = "") -> str:
+    """The link to the page of ``ident`` in ``folder`` (``documents``, ``entities``), from the site's root."""
+    return f"{folder}/{url_quote(page_name(ident))}" + (f"#{url_quote(anchor)}" if anchor else "")
+
+
+def anchor_of(layer: str, index: int, part: Optional[str] = None) -> str:
+    """The element id of an annotation's first fragment: by position, unique even with duplicate ids."""
+    return f"{_SHORT[layer]}{index}" + (f"-{part}" if part else "")
+
+
+def problem_anchor(k: int) -> str:
+    """The element id of the ``k``-th problem drawn at its own offsets."""
+    return f"p{k}"
