@@ -61,3 +61,100 @@ def document_ids(corpus: Path = CORPUS) -> list[str]:
 
 def first_doc(corpus: Path) -> str:
     return document_ids(corpus)[0]
+
+
+# --- what the corpus holds, derived from its files (no test may assume today's counts) ----------
+
+LAYERS = ("entities", "quotes", "claims")
+
+
+def annotations_of(corpus: Path = CORPUS) -> dict[str, dict]:
+    """Every annotation file's content, by document id, in document id order."""
+    return {p.stem: read_json(p) for p in sorted((corpus / "annotations").glob("*.json"))}
+
+
+def metadata_of(corpus: Path = CORPUS) -> dict[str, dict]:
+    """Every metadata file's content, by document id, in document id order."""
+    return {p.stem: read_json(p) for p in sorted((corpus / "documents").glob("*.json"))}
+
+
+def split_of_document(corpus: Path = CORPUS) -> dict[str, str]:
+    """The split of every document (by its story id, the build's rule)."""
+    from newsspans.dataset import split_of
+
+    return {doc_id: split_of(meta["story_id"]) for doc_id, meta in metadata_of(corpus).items()}
+
+
+def layer_counts(corpus: Path = CORPUS) -> dict[str, int]:
+    """How many entity mentions, quotes and claims the corpus holds."""
+    anns = annotations_of(corpus).values()
+    return {layer: sum(len(a[layer]) for a in anns) for layer in LAYERS}
+
+
+def registry_entries(corpus: Path = CORPUS) -> list[dict]:
+    """The entries of ``corpus/registry.json``, in file order."""
+    return read_json(corpus / "registry.json")["entities"]
+
+
+def expected_rows(corpus: Path = CORPUS) -> dict[str, dict[str, int]]:
+    """The rows every config of the release of ``corpus`` must hold, per split (a split with no rows
+    is absent), counted from the corpus files (sentences by the project's splitter)."""
+    from newsspans.dataset._build import REGISTRY_SPLIT
+    from newsspans.tokenize import segment
+    from newsspans.validation import Corpus
+
+    rows: dict[str, dict[str, int]] = {c: {} for c in ("documents", *LAYERS, "tokens", "sentences")}
+    splits = split_of_document(corpus)
+    anns = annotations_of(corpus)
+
+    def add(config: str, split: str, n: int) -> None:
+        if n:
+            rows[config][split] = rows[config].get(split, 0) + n
+
+    for doc_id, ann in anns.items():
+        add("documents", splits[doc_id], 1)
+        for layer in LAYERS:
+            add(layer, splits[doc_id], len(ann[layer]))
+    reader = Corpus(corpus)
+    registry, _ = reader.read_registry()
+    for _, doc, _ in reader.iter_documents(registry):
+        n = len(segment(doc))
+        add("tokens", splits[doc.id], n)
+        add("sentences", splits[doc.id], n)
+    rows["registry"] = {REGISTRY_SPLIT: len(registry_entries(corpus))}
+    return rows
+
+
+def registry_rows_expected(corpus: Path = CORPUS) -> list[dict]:
+    """The rows the ``registry`` config must hold for ``corpus/registry.json``: every entity with every
+    field of its entry (the type as its label name), sorted by entity id."""
+    return sorted((dict(e) for e in registry_entries(corpus)), key=lambda r: r["entity_id"])
+
+
+def registry_rows_released(release: Path) -> list[dict]:
+    """The rows of a release folder's ``registry`` config, with the type as its label name."""
+    import pyarrow.parquet as pq
+
+    from newsspans.labels import ENTITY_LABELS
+
+    rows = [row for path in sorted((release / "registry").glob("*.parquet")) for row in pq.read_table(path).to_pylist()]
+    return [{**row, "type": ENTITY_LABELS[row["type"]]} for row in rows]
+
+
+def unannotated_word(text: str, ann: dict) -> tuple[int, int]:
+    """The offsets of the first word of ``text`` (letters only) that no entity mention touches."""
+    import re
+
+    taken = [(m["start"], m["end"]) for m in ann["entities"]]
+    for match in re.finditer(r"[^\W\d_]+", text):
+        if not any(s < match.end() and match.start() < e for s, e in taken):
+            return match.start(), match.end()
+    raise AssertionError("every word of the text is inside a mention")
+
+
+def fresh_id(ann: dict, prefix: str, *, skip: int = 0) -> str:
+    """An id with ``prefix`` (``m``, ``q``, ``c``) that no item of ``ann`` uses: one past the highest,
+    plus ``skip``."""
+    used = [int(item["id"][len(prefix):]) for layer in LAYERS for item in ann[layer]
+            if item["id"].startswith(prefix) and item["id"][len(prefix):].isdigit()]
+    return f"{prefix}{max(used, default=0) + 1 + skip}"

@@ -7,7 +7,8 @@ import shutil
 
 import pyarrow.parquet as pq
 import pytest
-from helpers import CORPUS, DATA, read_json, tree_bytes, write_json
+from helpers import (CORPUS, DATA, layer_counts, metadata_of, read_json, registry_rows_expected, registry_rows_released,
+                     split_of_document, tree_bytes, write_json)
 
 from newsspans import build, check
 from newsspans.dataset import BuildError
@@ -15,7 +16,8 @@ from newsspans.dataset import CONFIGS, FEATURES
 from newsspans.validation import CorpusInvalid
 from newsspans.dataset import SPLITS, split_of
 
-DOC = "000_1936301ef05f6424"
+DOC = "000_1936301ef05f6424"  # a seed document: its text and its story never change
+OTHER = "004_30159cef070f4760"  # the other seed, of the same story
 
 
 def test_committed_data_equals_a_fresh_build():
@@ -71,11 +73,17 @@ def test_check_lists_the_stale_files(corpus_copy, tmp_path):
     ann["claims"][0]["label"] = "UFS" if ann["claims"][0]["label"] == "CFS" else "CFS"
     write_json(ann_file, ann)
     stale = check(corpus=corpus_copy, out=out).stale
+    split = split_of_document(corpus_copy)[DOC]
+    shards = {config: [p.relative_to(out).as_posix() for p in sorted((out / config).glob("*.parquet"))]
+              for config in ("claims", "documents", "registry")}
+    doc_shards = {config: [p for p in files if p.startswith(f"{config}/{split}-")] for config, files in shards.items()}
     assert "README.md (differs)" in stale
-    assert "claims/train-00000-of-00001.parquet (differs)" in stale
-    assert "documents/train-00000-of-00001.parquet (differs)" in stale
+    assert any(f"{p} (differs)" in stale for p in doc_shards["claims"])
+    assert any(f"{p} (differs)" in stale for p in doc_shards["documents"])
     assert "registry/extra.txt (not produced by the build)" in stale
-    assert "registry/train-00000-of-00001.parquet (differs)" not in stale
+    assert shards["registry"] and not any(f"{p} (differs)" in stale for p in shards["registry"])
+    other_splits = [p for config in ("claims", "documents") for p in shards[config] if p not in doc_shards[config]]
+    assert not any(f"{p} (differs)" in stale for p in other_splits)  # other splits' files are unchanged
 
 
 def test_manifest_lists_every_file_with_its_hash_and_the_counts():
@@ -116,7 +124,6 @@ def test_editing_one_annotation_changes_no_other_id(corpus_copy, tmp_path):
     ann["entities"][k]["label"] = "QUANTITY" if ann["entities"][k]["label"] != "QUANTITY" else "CARDINAL"
     edited = ann["entities"][k]["id"]
     write_json(ann_file, ann)
-    reg = read_json(corpus_copy / "registry.json")
     build(corpus=corpus_copy, out=tmp_path / "after")
     before, after = _ids(tmp_path / "before", "entities"), _ids(tmp_path / "after", "entities")
     assert set(before) - set(after) == {f"{DOC}:{removed['id']}"}
@@ -124,7 +131,17 @@ def test_editing_one_annotation_changes_no_other_id(corpus_copy, tmp_path):
         if gid != f"{DOC}:{edited}":
             assert before[gid] == row
     assert before[f"{DOC}:{edited}"]["label"] != after[f"{DOC}:{edited}"]["label"]
-    assert reg  # the registry was untouched
+    # The registry was not touched: the registry config still holds every entity of registry.json, field by field.
+    expected = registry_rows_expected(corpus_copy)
+    assert registry_rows_released(tmp_path / "before") == registry_rows_released(tmp_path / "after") == expected
+
+
+def test_the_registry_config_holds_every_registry_entity_with_its_fields():
+    rows = registry_rows_released(DATA)
+    expected = registry_rows_expected(CORPUS)
+    assert len(rows) == len(read_json(CORPUS / "registry.json")["entities"]) > 0
+    assert rows == expected
+    assert [r["entity_id"] for r in rows] == sorted({r["entity_id"] for r in rows})  # one row per entity, by id
 
 
 def test_split_depends_on_the_story_alone():
@@ -137,18 +154,24 @@ def test_split_depends_on_the_story_alone():
 
 
 def test_documents_of_one_story_share_a_split(corpus_copy, tmp_path):
-    # Give the second document its own story: it moves only if its story hashes elsewhere.
-    meta_file = corpus_copy / "documents" / "004_30159cef070f4760.json"
+    # Give the second seed its own story: it moves only if its story hashes elsewhere.
+    metas = metadata_of(corpus_copy)
+    assert metas[DOC]["story_id"] == metas[OTHER]["story_id"]
+    home = split_of(metas[DOC]["story_id"])
+    away = next(s for s in SPLITS if s != home)
+    meta_file = corpus_copy / "documents" / f"{OTHER}.json"
     meta = read_json(meta_file)
-    story = next(s for s in (f"other-story-{i}" for i in range(100)) if split_of(s) == "test")
-    meta["story_id"] = story
+    meta["story_id"] = next(s for s in (f"other-story-{i}" for i in range(100)) if split_of(s) == away)
     write_json(meta_file, meta)
     build(corpus=corpus_copy, out=tmp_path / "d")
-    docs = {s: [r["id"] for r in pq.read_table(p).to_pylist()]
-            for s in ("train", "test") for p in (tmp_path / "d" / "documents").glob(f"{s}-*.parquet")}
-    assert docs == {"train": [DOC], "test": ["004_30159cef070f4760"]}
+    docs = {s: sorted(r["id"] for p in sorted((tmp_path / "d" / "documents").glob(f"{s}-*.parquet"))
+                      for r in pq.read_table(p).to_pylist()) for s in SPLITS}
+    expected = {s: sorted(d for d, split in split_of_document(corpus_copy).items() if split == s) for s in SPLITS}
+    assert OTHER in expected[away] and DOC in expected[home] and OTHER not in expected[home]
+    assert docs == expected  # each document in its story's split, whatever else the corpus holds
     card = (tmp_path / "d" / "README.md").read_text(encoding="utf-8")
-    assert "split: test" in card and "split: validation" not in card
+    for s in SPLITS:
+        assert (f"split: {s}" in card) == bool(expected[s]), s
 
 
 def test_a_corpus_without_quotes_is_refused_with_a_reason(corpus_copy, tmp_path):
@@ -170,8 +193,14 @@ def test_sharding_keeps_every_row(corpus_copy, tmp_path, monkeypatch):
     monkeypatch.setitem(build_module.ROW_GROUP_ROWS, "entities", 20)
     build(corpus=corpus_copy, out=tmp_path / "d")
     shards = sorted(p.name for p in (tmp_path / "d" / "entities").iterdir())
-    total = sum(len(read_json(p)["entities"]) for p in (corpus_copy / "annotations").glob("*.json"))
-    n = -(-total // 40)
-    assert shards == [f"train-{i:05d}-of-{n:05d}.parquet" for i in range(n)]
-    assert pq.read_table(tmp_path / "d" / "entities").num_rows == total
+    per_split: dict[str, int] = {}
+    for doc_id, split in split_of_document(corpus_copy).items():
+        per_split[split] = per_split.get(split, 0) + len(read_json(corpus_copy / "annotations" / f"{doc_id}.json")["entities"])
+    expected = []
+    for split, rows in per_split.items():
+        n = -(-rows // 40)
+        expected += [f"{split}-{i:05d}-of-{n:05d}.parquet" for i in range(n)] if rows else []
+    assert shards == sorted(expected)
+    assert max(-(-rows // 40) for rows in per_split.values()) > 1  # the limit did split a shard
+    assert pq.read_table(tmp_path / "d" / "entities").num_rows == layer_counts(corpus_copy)["entities"]
     shutil.rmtree(tmp_path / "d")

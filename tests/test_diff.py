@@ -7,7 +7,7 @@ import shutil
 import subprocess
 
 import pytest
-from helpers import CORPUS, ROOT, git, read_json, run, tree_bytes, write_json
+from helpers import CORPUS, ROOT, fresh_id, git, read_json, registry_entries, run, tree_bytes, unannotated_word, write_json
 
 from newsspans.dataset import build
 from newsspans.versions import diff
@@ -43,16 +43,33 @@ def test_a_corpus_and_its_release_folder_have_no_differences(corpus_copy, tmp_pa
     assert result.new.kind == "release" and result.labels == {}
 
 
+def other_label(label):
+    return "NORP" if label != "NORP" else "ORG"
+
+
 def test_changes_are_matched_by_id_then_by_offsets(corpus_copy):
+    ann = read_json(corpus_copy / "annotations" / f"{DOC}.json")
+    text = (corpus_copy / "texts" / f"{DOC}.txt").read_text(encoding="utf-8")
+    first = ann["entities"][:5]
+    ids = [m["id"] for m in first]
+    renamed, added = fresh_id(ann, "m"), fresh_id(ann, "m", skip=1)
+    new_label = other_label(first[0]["label"])
+    assert len(first[2]["text"]) > 1
+    start, end = unannotated_word(text, ann)
+    word = text[start:end]
+    quote = next(q for q in ann["quotes"] if q["cue"] is not None)
+    claim = ann["claims"][0]
+    claimant = next(e["entity_id"] for e in registry_entries(corpus_copy) if e["entity_id"] != claim["claimant"])
+
     def change(ann):
-        ann["entities"][0]["label"] = "NORP"           # m1: label changed
-        ann["entities"][1]["id"] = "m900"              # m2 -> m900 at the same offsets
-        ann["entities"][2]["end"] = 61                 # m3: offsets changed
-        ann["entities"][2]["text"] = "Ira"
-        del ann["entities"][4]                         # m5: removed
-        ann["entities"].append({"id": "m901", "start": 135, "end": 139, "text": "have", "label": "CARDINAL", "entity_id": None})
-        ann["quotes"][0]["cue"] = None                 # q1: attribute changed
-        ann["claims"][0]["claimant"] = "sergei-shoigu"
+        ann["entities"][0]["label"] = new_label         # label changed
+        ann["entities"][1]["id"] = renamed              # a new id at the same offsets
+        ann["entities"][2]["end"] -= 1                  # offsets changed
+        ann["entities"][2]["text"] = ann["entities"][2]["text"][:-1]
+        del ann["entities"][4]                          # removed
+        ann["entities"].append({"id": added, "start": start, "end": end, "text": word, "label": "CARDINAL", "entity_id": None})
+        next(q for q in ann["quotes"] if q["id"] == quote["id"])["cue"] = None  # attribute changed
+        ann["claims"][0]["claimant"] = claimant
 
     before = tree_bytes(corpus_copy)
     shutil.copytree(corpus_copy, corpus_copy.parent / "new")
@@ -61,28 +78,30 @@ def test_changes_are_matched_by_id_then_by_offsets(corpus_copy):
     result = compare(corpus_copy, new)
     assert tree_bytes(corpus_copy) == before
     by = {(c.layer, c.id): c for c in result.changes}
-    assert by[("entities", "m1")].kind == "changed" and by[("entities", "m1")].fields == {"label": ("ORG", "NORP")}
-    assert by[("entities", "m1")].groups() == ["label"]
-    m900 = by[("entities", "m900")]
-    assert (m900.kind, m900.matched_by, m900.old["id"]) == ("changed", "offsets", "m2")
-    assert by[("entities", "m3")].groups() == ["offsets", "text"]
-    assert by[("entities", "m5")].kind == "removed"
-    assert by[("entities", "m901")].kind == "added"
-    assert by[("quotes", "q1")].fields["cue"][1] is None
-    assert by[("claims", "c1")].groups() == ["attributes"]
+    assert len(by) == 7
+    relabelled = by[("entities", ids[0])]
+    assert relabelled.kind == "changed" and relabelled.fields == {"label": (first[0]["label"], new_label)}
+    assert relabelled.groups() == ["label"]
+    moved = by[("entities", renamed)]
+    assert (moved.kind, moved.matched_by, moved.old["id"]) == ("changed", "offsets", ids[1])
+    assert by[("entities", ids[2])].groups() == ["offsets", "text"]
+    assert by[("entities", ids[4])].kind == "removed"
+    assert by[("entities", added)].kind == "added"
+    assert by[("quotes", quote["id"])].fields["cue"][1] is None
+    assert by[("claims", claim["id"])].groups() == ["attributes"]
     assert result.counts()["entities"] == {"added": 1, "removed": 1, "changed": 3}
     assert result.required_bump()[0] == "minor"
 
     code, out, _ = run("diff", str(corpus_copy), str(new))
     assert code == 0
     assert "entities           1        1        3" in out
-    assert "~ m900 (was m2, matched by offsets)" in out
-    assert "- m5 " in out and "+ m901 135-139 CARDINAL 'have'" in out
+    assert f"~ {renamed} (was {ids[1]}, matched by offsets)" in out
+    assert f"- {ids[4]} " in out and f"+ {added} {start}-{end} CARDINAL {word!r}" in out
     code, out, _ = run("diff", str(corpus_copy), str(new), "--format", "json")
     data = json.loads(out)
     assert data["summary"]["entities"] == {"added": 1, "removed": 1, "changed": 3}
     assert data["required_bump"] == "minor"
-    assert {a["id"] for a in data["annotations"]} >= {"m1", "m900", "m3", "m5", "m901", "q1", "c1"}
+    assert {a["id"] for a in data["annotations"]} >= {ids[0], renamed, ids[2], ids[4], added, quote["id"], claim["id"]}
     code, out, _ = run("diff", str(corpus_copy), str(new), "--format", "markdown")
     assert out.startswith("- Entity mentions: 1 added, 1 removed, 3 changed (label 1, id 1, offsets 1, text 1).")
     assert f"- `{DOC}`:" in out
@@ -92,7 +111,7 @@ def test_changes_are_matched_by_id_then_by_offsets(corpus_copy):
 def test_corrections_only_need_a_patch(corpus_copy, tmp_path):
     new = tmp_path / "new"
     shutil.copytree(corpus_copy, new)
-    edit(new, DOC, lambda ann: ann["claims"][0].update(label="UFS"))
+    edit(new, DOC, lambda ann: ann["claims"][0].update(label="UFS" if ann["claims"][0]["label"] == "CFS" else "CFS"))
     assert compare(corpus_copy, new).required_bump() == ("patch", "corrections only (nothing added)")
 
 
@@ -104,17 +123,19 @@ def test_documents_and_registry(corpus_copy, tmp_path):
     text = new / "texts" / f"{DOC}.txt"
     text.write_bytes(text.read_bytes() + b"\n")
     reg = read_json(new / "registry.json")
+    changed = reg["entities"][0]["entity_id"]
     reg["entities"][0]["aliases"].append("BXL")
+    assert "zz-top" not in {e["entity_id"] for e in reg["entities"]}
     reg["entities"].append({"entity_id": "zz-top", "name": "ZZ Top", "type": "ORG", "aliases": [], "wikidata": None})
     write_json(new / "registry.json", reg)
     result = compare(corpus_copy, new)
     assert result.documents_removed == [OTHER] and result.text_changed == [DOC]
     removed = sum(len(read_json(corpus_copy / "annotations" / f"{OTHER}.json")[k]) for k in ("entities", "quotes", "claims"))
     assert sum(1 for c in result.changes if c.kind == "removed" and c.document_id == OTHER) == removed
-    assert [(r.entity_id, r.kind) for r in result.registry] == [("brussels", "changed"), ("zz-top", "added")]
+    assert [(r.entity_id, r.kind) for r in result.registry] == sorted([(changed, "changed"), ("zz-top", "added")])
     code, out, _ = run("diff", str(corpus_copy), str(new))
     assert f"documents removed: {OTHER}" in out and f"documents whose text changed: {DOC}" in out
-    assert "+ zz-top ORG 'ZZ Top'" in out and "~ brussels: aliases" in out
+    assert "+ zz-top ORG 'ZZ Top'" in out and f"~ {changed}: aliases" in out
     code, out, _ = run("diff", str(corpus_copy), str(new), "--format", "markdown")
     assert f"1 removed (`{OTHER}`)" in out and "+`zz-top`" in out
 
@@ -134,12 +155,14 @@ def project(tmp_path):
 
 def test_git_revisions(tmp_path, monkeypatch):
     repo = project(tmp_path)
-    edit(repo / "corpus", DOC, lambda ann: ann["entities"][0].update(label="NORP"))
+    first = read_json(repo / "corpus" / "annotations" / f"{DOC}.json")["entities"][0]
+    new_label = other_label(first["label"])
+    edit(repo / "corpus", DOC, lambda ann: ann["entities"][0].update(label=new_label))
     git(repo, "commit", "-qam", "relabel")
     monkeypatch.chdir(repo)
     code, out, err = run("diff", "v1.0.0", "HEAD")
     assert code == 0, err
-    assert "~ m1: label 'ORG' -> 'NORP'" in out
+    assert f"~ {first['id']}: label {first['label']!r} -> {new_label!r}" in out
     version = read_json(CORPUS / "dataset.json")["version"]  # the tag names the copied corpus's state
     assert f"v1.0.0 (corpus, version {version})" in out
     code, out, err = run("diff", "HEAD~1:corpus", "corpus", "--format", "json")

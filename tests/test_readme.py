@@ -6,7 +6,7 @@ import contextlib
 import io
 import json
 
-from helpers import ROOT, read_json, write_json
+from helpers import CORPUS, ROOT, annotations_of, read_json, split_of_document, write_json
 
 from newsspans.validation import iter_problems
 
@@ -35,8 +35,13 @@ def test_python_examples_run(monkeypatch):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(example, "README.md", "exec"), {})
-    assert out.getvalue().startswith("000_1936301ef05f6424:m1 ")
-    assert len(out.getvalue().splitlines()) == 3
+    # It prints the first three rows of the train split's mentions: documents in id order, each
+    # document's mentions in the order of its annotation file.
+    train = [(doc_id, m) for doc_id, ann in annotations_of(CORPUS).items() if split_of_document(CORPUS)[doc_id] == "train"
+             for m in ann["entities"]]
+    assert len(train) >= 3
+    assert out.getvalue().splitlines() == [f"{doc_id}:{m['id']} {m['label']} {m['text']!r} {m['entity_id']}"
+                                           for doc_id, m in train[:3]]
 
 
 def test_ci_runs_the_readme_test_command():

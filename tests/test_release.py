@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from helpers import CORPUS, ROOT, git, read_json, run, tree_bytes, write_json
+from helpers import CORPUS, ROOT, fresh_id, git, read_json, run, tree_bytes, unannotated_word, write_json
 
 from newsspans.versions import bump_version
 from newsspans.errors import BadInput
@@ -31,10 +31,15 @@ def proj(tmp_path, monkeypatch):
 
 
 def add_mention(root):
+    """Add a mention (of a word no mention covers) to a seed document; returns it."""
     path = root / "corpus" / "annotations" / f"{DOC}.json"
     ann = read_json(path)
-    ann["entities"].append({"id": "m901", "start": 135, "end": 139, "text": "have", "label": "CARDINAL", "entity_id": None})
+    text = (root / "corpus" / "texts" / f"{DOC}.txt").read_text(encoding="utf-8")
+    start, end = unannotated_word(text, ann)
+    mention = {"id": fresh_id(ann, "m"), "start": start, "end": end, "text": text[start:end], "label": "CARDINAL", "entity_id": None}
+    ann["entities"].append(mention)
     write_json(path, ann)
+    return mention
 
 
 def version(root):
@@ -49,7 +54,7 @@ def test_bump_version():
 
 def test_release_bumps_rebuilds_and_writes_the_changelog(proj):
     old = version(proj)
-    add_mention(proj)
+    m = add_mention(proj)
     raw_before = (proj / "corpus" / "dataset.json").read_text(encoding="utf-8")
     code, out, err = run("release", "--bump", "minor", "--date", "2030-01-02")
     assert code == 0, err
@@ -62,7 +67,7 @@ def test_release_bumps_rebuilds_and_writes_the_changelog(proj):
     changelog = (proj / "CHANGELOG.md").read_text(encoding="utf-8")
     entry = changelog.split(f"## {new} — 2030-01-02\n\n", 1)[1].split("\n## ", 1)[0]
     assert entry.startswith("- Entity mentions: 1 added.")
-    assert "`+ m901 135-139 CARDINAL 'have'`" in entry
+    assert f"`+ {m['id']} {m['start']}-{m['end']} CARDINAL {m['text']!r}`" in entry
     assert changelog.index(f"## {new}") < changelog.index(f"## {old}")
     assert changelog.startswith((ROOT / "CHANGELOG.md").read_text(encoding="utf-8").split("\n## ")[0])
     assert f"released {old} -> {new}" in out
@@ -79,7 +84,7 @@ def test_a_bump_smaller_than_the_rule_allows_is_refused_and_changes_nothing(proj
 def test_corrections_take_a_patch_and_a_label_set_change_a_major(proj):
     path = proj / "corpus" / "annotations" / f"{DOC}.json"
     ann = read_json(path)
-    ann["claims"][0]["label"] = "UFS"
+    ann["claims"][0]["label"] = "UFS" if ann["claims"][0]["label"] == "CFS" else "CFS"
     write_json(path, ann)
     code, out, err = run("release", "--bump", "patch", "--dry-run")
     assert code == 0, err

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from helpers import CORPUS, ROOT, read_json
+from helpers import CORPUS, ROOT, document_ids, metadata_of, read_json
 
 from newsspans.validation import Corpus
 from newsspans.corpus import dumps_canonical
@@ -28,12 +28,14 @@ def test_texts_are_the_seeds_byte_for_byte():
 
 
 def test_metadata_records_each_text():
-    for doc_id, digest in SEED_SHA256.items():
-        meta = read_json(CORPUS / "documents" / f"{doc_id}.json")
+    metas = metadata_of(CORPUS)
+    assert sorted(metas) == document_ids(CORPUS) and set(SEED_SHA256) <= set(metas)
+    for doc_id, meta in metas.items():
         assert meta["id"] == doc_id
-        assert meta["source"] == f"{doc_id}.txt"
-        assert meta["sha256"] == digest
-        assert meta["language"] == "en"
+        assert meta["sha256"] == hashlib.sha256((CORPUS / "texts" / f"{doc_id}.txt").read_bytes()).hexdigest()
+    for doc_id in SEED_SHA256:
+        assert metas[doc_id]["source"] == f"{doc_id}.txt"
+        assert metas[doc_id]["language"] == "en"
     zero = read_json(CORPUS / "documents" / "000_1936301ef05f6424.json")
     four = read_json(CORPUS / "documents" / "004_30159cef070f4760.json")
     assert zero["story_id"] == four["story_id"]  # both report one event
