@@ -6,9 +6,9 @@ import json
 import sys
 
 import pytest
-from helpers import CORPUS, ROOT, read_json, run, tree_bytes, write_json
+from helpers import CORPUS, ROOT, first_doc, read_json, run, tree_bytes, write_json
 
-from newsspans.validation import CODES, ERROR
+from newsspans.validation import CODES, ERROR, iter_problems
 from newsspans.validation import checks_table
 
 FIXTURES = ROOT / "tests" / "fixtures" / "validator"
@@ -57,7 +57,7 @@ def test_the_checks_table_documents_every_code():
 
 
 def test_validation_modifies_nothing(corpus_copy):
-    ann = corpus_copy / "annotations" / "000_1936301ef05f6424.json"
+    ann = corpus_copy / "annotations" / f"{first_doc(corpus_copy)}.json"
     value = read_json(ann)
     value["entities"][0]["start"] += 1
     write_json(ann, value)
@@ -137,6 +137,29 @@ def test_build_refuses_with_the_same_report(two_problems, tmp_path):
     assert code == 1
     assert err.splitlines()[:-1] == out.splitlines()
     assert not (tmp_path / "d").exists()
+
+
+@pytest.mark.parametrize("entity_id, code", [("nobody-known", "E-ENT-REF"), (None, "E-ENT-ID-MISSING")])
+def test_a_broken_link_does_not_make_its_alias_unused(tmp_path, entity_id, code):
+    """The mention "Pezeshkian" is the only use of that alias: once its link is broken, the alias
+    check cannot tell whose form it is, and reports nothing beyond the broken link."""
+    make_fixtures.make("valid", tmp_path / "c")
+    path = tmp_path / "c" / "annotations" / "d1.json"
+    value = read_json(path)
+    [m] = [m for m in value["entities"] if m["text"] == "Pezeshkian"]
+    m["entity_id"] = entity_id
+    write_json(path, value)
+    assert [p.code for p in iter_problems(tmp_path / "c")] == [code]
+
+
+def test_a_mention_whose_offsets_fail_does_not_make_its_alias_unused(tmp_path):
+    make_fixtures.make("valid", tmp_path / "c")
+    path = tmp_path / "c" / "annotations" / "d1.json"
+    value = read_json(path)
+    [m] = [m for m in value["entities"] if m["text"] == "Pezeshkian"]
+    m["text"] = "Pezeshkyan"  # a typo in the stored text
+    write_json(path, value)
+    assert [p.code for p in iter_problems(tmp_path / "c")] == ["E-SPAN-TEXT"]
 
 
 def test_list_checks_prints_the_table():

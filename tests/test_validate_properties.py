@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS
+from helpers import CORPUS, document_ids
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,8 +18,13 @@ from newsspans.corpus import dumps_canonical
 from newsspans.validation import iter_problems
 from newsspans.validation import ERROR
 
-DOC = "000_1936301ef05f6424"
-GOLD = json.loads((CORPUS / "annotations" / f"{DOC}.json").read_text(encoding="utf-8"))
+def _annotation(doc_id: str):
+    return json.loads((CORPUS / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))
+
+
+#: The first document with an item in every layer: the one whose files the tests mutate.
+DOC = next(d for d in document_ids(CORPUS) if all(_annotation(d)[layer] for layer in ("entities", "quotes", "claims")))
+GOLD = _annotation(DOC)
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 json_values = st.recursive(
@@ -169,3 +174,54 @@ def _replace_somewhere(value, new, data):
             node[key] = new
             return value
         node = child
+
+
+def _corpus_files(corpus: Path):
+    """(kind, path) of every JSON file of a corpus."""
+    yield "dataset", corpus / "dataset.json"
+    yield "registry", corpus / "registry.json"
+    for doc_id in document_ids(corpus):
+        yield "document", corpus / "documents" / f"{doc_id}.json"
+        yield "annotation", corpus / "annotations" / f"{doc_id}.json"
+
+
+VALID_FIXTURE = CORPUS.parent / "tests" / "fixtures" / "validator" / "valid" / "corpus"
+
+
+@pytest.mark.parametrize("corpus", [CORPUS, VALID_FIXTURE], ids=["corpus", "valid-fixture"])
+def test_every_valid_file_takes_the_fast_path(corpus):
+    """Valid files never need jsonschema: the compiled predicate accepts each of them."""
+    from newsspans.validation._schemacheck import FAST
+
+    refused = [str(path) for kind, path in _corpus_files(corpus)
+               if FAST[kind](json.loads(path.read_text(encoding="utf-8"))) is not True]
+    assert refused == []
+
+
+class _CountingValidator:
+    """A jsonschema validator that records each value it is asked to explain."""
+
+    def __init__(self, validator, calls: list):
+        self.validator, self.calls = validator, calls
+
+    def iter_errors(self, value):
+        self.calls.append(value)
+        return self.validator.iter_errors(value)
+
+
+def test_validating_a_valid_corpus_never_runs_the_detailed_validator(monkeypatch, tmp_path):
+    from newsspans.validation import _schemacheck
+
+    calls: list = []
+    for kind, validator in list(_schemacheck.VALIDATORS.items()):
+        monkeypatch.setitem(_schemacheck.VALIDATORS, kind, _CountingValidator(validator, calls))
+    assert list(iter_problems(CORPUS, workers=1)) == []
+    assert calls == []
+    # ...and the count is real: an invalid file goes to jsonschema for its report.
+    broken = tmp_path / "corpus"
+    shutil.copytree(CORPUS, broken)
+    ann = json.loads(json.dumps(GOLD))
+    ann["entities"][0]["note"] = "not in the schema"
+    (broken / "annotations" / f"{DOC}.json").write_text(dumps_canonical(ann), encoding="utf-8")
+    assert [p.code for p in iter_problems(broken, workers=1)] == ["E-SCHEMA"]
+    assert len(calls) == 1

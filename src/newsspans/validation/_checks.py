@@ -2,14 +2,15 @@
 
 Each function returns problems as values (see ``newsspans.problems``). They run only on items
 that passed their JSON Schema, and each check runs only on what the checks it depends on
-accepted: a span whose offsets are wrong takes no part in the overlap, duplicate, quotation-mark
-or alias checks, so one mistake gives one problem, not a cascade.
+accepted: a span whose offsets are wrong takes no part in the overlap, duplicate, quotation-mark,
+order or alias checks, so one mistake gives one problem, not a cascade.
 """
 
 from __future__ import annotations
 
 import bisect
 import difflib
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from ..labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS
-from ..model import Annotations, DocumentMeta, RegistryEntry, Span
+from ..model import LAYERS, Annotations, DocumentMeta, RegistryEntry, Span
 from ..paths import display_path
 from ._jsonloc import line_of
 from ._problems import Problem
@@ -26,6 +27,53 @@ PathItem = Union[str, int]
 
 
 QUOTATION_MARKS = "\"“”„‟‘’‚‛«»‹›"
+#: Final punctuation a clause span (a claim, an indirect quote's content) leaves out.
+SENTENCE_END = ".!?"
+#: The id prefix of each layer's items (the schema's id patterns): m1, q1, c1.
+ID_PREFIX = {"entities": "m", "quotes": "q", "claims": "c"}
+_ID_LABELS = frozenset(ENTITY_ID_LABELS)
+
+
+_MARK = re.compile(f"[{re.escape(QUOTATION_MARKS)}]")
+_THAT = re.compile(r"that\s+")
+_EXPECTED_IDS: dict[str, list[str]] = {prefix: [] for prefix in ID_PREFIX.values()}
+
+
+def quotation_marks_in(text: str, start: int, end: int) -> list[int]:
+    """Positions of the quotation marks in ``text[start:end]``. A ’ (or ‘) between two letters or
+    digits is an apostrophe ("Iran’s", "don’t"), not a mark."""
+    if _MARK.search(text, start, end) is None:
+        return []  # the common case
+    found = []
+    for match in _MARK.finditer(text, start, end):
+        i = match.start()
+        if text[i] in "’‘" and 0 < i < len(text) - 1 and text[i - 1].isalnum() and text[i + 1].isalnum():
+            continue
+        found.append(i)
+    return found
+
+
+def expected_ids(prefix: str, n: int) -> list[str]:
+    """``[prefix1, …, prefixN]``, the ids of a layer of ``n`` items numbered in order."""
+    ids = _EXPECTED_IDS[prefix]
+    while len(ids) < n:
+        ids.append(f"{prefix}{len(ids) + 1}")
+    return ids[:n]
+
+
+def _descents(keys: Sequence[tuple[int, object]]) -> Iterator[tuple[int, int]]:
+    """``(k, j)`` for each position ``k`` (given as ``(k, key)`` pairs in file order) whose key is
+    less than a key listed above it; ``j`` is the first such earlier position, before which it belongs."""
+    maxes: list = []
+    owners: list[int] = []
+    for k, key in keys:
+        if maxes and key < maxes[-1]:
+            yield k, owners[bisect.bisect_right(maxes, key)]
+            maxes.append(maxes[-1])
+            owners.append(owners[-1])
+        else:
+            maxes.append(key)
+            owners.append(k)
 
 
 def nearest_occurrence(text: str, needle: str, near: int) -> Optional[int]:
@@ -106,7 +154,22 @@ class Tally:
     """What the cross-document checks need, gathered document by document."""
 
     clusters: dict[tuple[str, str], list[tuple[str, str, list[PathItem]]]] = field(default_factory=lambda: defaultdict(list))
+    #: The registry ids referred to by a mention, a speaker or a claimant.
     used_entities: set[str] = field(default_factory=set)
+    #: The surface forms of each registry id's mentions (for the alias check).
+    entity_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    #: Ids whose forms are not known for certain: a mention of theirs (or one that may be theirs,
+    #: with a missing or unknown entity_id) failed its checks.
+    unsure_entities: set[str] = field(default_factory=set)
+
+    def merge(self, other: "Tally") -> None:
+        """Add a worker's tally (``_reader.map_documents``): the same as having gathered it here."""
+        for key, uses in other.clusters.items():
+            self.clusters[key].extend(uses)
+        self.used_entities |= other.used_entities
+        for entity_id, forms in other.entity_forms.items():
+            self.entity_forms[entity_id] |= forms
+        self.unsure_entities |= other.unsure_entities
 
 
 @dataclass
@@ -182,6 +245,7 @@ class _LayerChecks:
         self.entities()
         self.quotes()
         self.claims()
+        self.order()
         self.unannotated_aliases()
         return self.problems
 
@@ -212,13 +276,33 @@ class _LayerChecks:
 
     def ids(self) -> None:
         seen: dict[str, list[PathItem]] = {}
-        for layer, items in (("entities", self.ann.entities), ("quotes", self.ann.quotes), ("claims", self.ann.claims)):
+        for layer in LAYERS:
+            items = getattr(self.ann, layer)
+            ids = [x.id for x in items]
+            expected = expected_ids(ID_PREFIX[layer], len(ids))
+            if ids == expected:
+                continue  # the common case: unique, and in sequence (the schema gives each layer its own prefix)
+            duplicate = False
             for k, x in enumerate(items):
-                path = self.path(layer, k)
                 if x.id in seen:
-                    self.report("E-ID-DUPLICATE", f"id {x.id!r} is already used at line {line_of(self.raw, seen[x.id])}", path)
+                    self.report("E-ID-DUPLICATE", f"id {x.id!r} is already used at line {line_of(self.raw, seen[x.id])}",
+                                self.path(layer, k))
+                    duplicate = True
                 else:
-                    seen[x.id] = path
+                    seen[x.id] = self.path(layer, k)
+            if not duplicate and layer not in self.doc.broken_layers:  # else positions or ids are already wrong
+                self._id_sequence(layer, items, ids, expected)
+
+    def _id_sequence(self, layer: str, items: Sequence, ids: list[str], expected: list[str]) -> None:
+        """W-ID-ORDER: the k-th item of the layer has the id m<k> (q<k>, c<k>); reported once per layer."""
+        prefix = ID_PREFIX[layer]
+        wrong = [k for k, (found, wanted) in enumerate(zip(ids, expected)) if found != wanted]
+        k = wrong[0]
+        more = f" ({len(wrong) - 1} more id(s) of this layer out of sequence)" if len(wrong) > 1 else ""
+        self.report("W-ID-ORDER", f"id {items[k].id!r} where the numbering {prefix}1, {prefix}2, … in text order gives "
+                    f"{prefix}{k + 1}{more}", self.path(layer, k, "id"),
+                    fix=f"renumber the ids {prefix}1…{prefix}{len(items)} in text order, unless the document is released "
+                        "(ids are never reused: then keep them)")
 
     def _duplicates(self, layer: str, spans: Sequence[tuple[int, Span]]) -> set[int]:
         first: dict[tuple[int, int], int] = {}
@@ -246,23 +330,48 @@ class _LayerChecks:
                 self.bad_spans.add(("entities", k))
             if span.end > last_end:
                 last_k, last_end = k, span.end
+        missing_aliases: set[tuple[str, str]] = set()  # reported once per document
+        bad = self.bad_spans
+        registry = self.registry
+        tally = self.tally
         for k, m in enumerate(self.ann.entities):
-            path = self.path("entities", k, "entity_id")
-            if m.label in ENTITY_ID_LABELS and m.entity_id is None:
-                self.report("E-ENT-ID-MISSING", f"a {m.label} mention needs an entity_id", path, m.span, self._suggest_entity(m.text))
-            elif m.label not in ENTITY_ID_LABELS and m.entity_id is not None:
-                self.report("E-ENT-ID-FORBIDDEN", f"a {m.label} mention carries no entity_id, got {m.entity_id!r}", path, m.span, "set it to null")
-            if m.entity_id is None:
+            entity_id = m.entity_id
+            linked = m.label in _ID_LABELS
+            if entity_id is None:
+                if linked:
+                    self.report("E-ENT-ID-MISSING", f"a {m.label} mention needs an entity_id", self.path("entities", k, "entity_id"),
+                                m.span, self._suggest_entity(m.text))
+                    self._unsure_of(m.text)  # whichever entity it should link to lost a form
                 continue
-            self._use(m.entity_id)
-            if self.registry is None:
+            if not linked:
+                self.report("E-ENT-ID-FORBIDDEN", f"a {m.label} mention carries no entity_id, got {entity_id!r}",
+                            self.path("entities", k, "entity_id"), m.span, "set it to null")
+            if tally is not None:
+                tally.used_entities.add(entity_id)
+            if registry is None:
                 continue
-            entry = self.registry.get(m.entity_id)
+            entry = registry.get(entity_id)
             if entry is None:
-                self.report("E-ENT-REF", f"{m.entity_id!r} is not in the registry", path, m.span, self._suggest_entity(m.text, m.entity_id))
-            elif m.label in ENTITY_ID_LABELS and entry.type != m.label:
-                self.report("E-ENT-TYPE", f"label {m.label} != registry type {entry.type} of {m.entity_id!r}",
+                self.report("E-ENT-REF", f"{entity_id!r} is not in the registry", self.path("entities", k, "entity_id"), m.span,
+                            self._suggest_entity(m.text, entity_id))
+                self._unsure_of(m.text)
+                continue
+            if not linked:
+                continue  # E-ENT-ID-FORBIDDEN: its text is no form of the entity
+            good = not bad or ("entities", k) not in bad
+            if entry.type != m.label:
+                self.report("E-ENT-TYPE", f"label {m.label} != registry type {entry.type} of {entity_id!r}",
                             self.path("entities", k, "label"), m.span, f"did you mean {entry.type!r}?")
+            elif good and m.text not in entry.aliases and (entity_id, m.text) not in missing_aliases:
+                missing_aliases.add((entity_id, m.text))
+                self.report("W-REG-ALIAS-MISSING", f"{m.text!r} is not among the aliases of {entity_id!r}",
+                            self.path("entities", k, "text"), m.span,
+                            f"add {m.text!r} to the aliases of {entity_id!r} in registry.json (in sorted order)")
+            if tally is not None:
+                if good:
+                    tally.entity_forms[entity_id].add(m.text)
+                else:
+                    tally.unsure_entities.add(entity_id)
 
     def quotes(self) -> None:
         text = self.doc.text
@@ -284,12 +393,16 @@ class _LayerChecks:
             if ("quotes", k) in self.bad_spans:
                 continue
             c = q.content
+            enclosed = True
             if q.type == "direct":
                 before = text[c.start - 1] if c.start > 0 else ""
                 after = text[c.end] if c.end < len(text) else ""
                 if not before or before not in QUOTATION_MARKS or not after or after not in QUOTATION_MARKS:
+                    enclosed = False
                     self.report("E-QUOTE-MARKS", f"direct content is preceded by {before!r} and followed by {after!r}, "
                                 "not by quotation marks", self.path("quotes", k, "content"), c, self._suggest_marks(c))
+            if enclosed:
+                self._quote_content(k, q.type, c)
             for part in ("speaker", "cue"):
                 s = getattr(q, part)
                 if s is not None and s.start < c.end and c.start < s.end:
@@ -299,9 +412,45 @@ class _LayerChecks:
             if len(members) == 1:
                 self.report("W-QUOTE-GROUP", f"group_id {group_id!r} has a single member", self.path("quotes", members[0], "group_id"))
 
+    def _quote_content(self, k: int, type_: str, c: Span) -> None:
+        """The guidelines' content rules (4.2) that the text can show: quotation marks that do
+        not fit the type, and an indirect content's leading "that" and final punctuation."""
+        text = self.doc.text
+        marks = quotation_marks_in(text, c.start, c.end)
+        wrong = None  # (message, fix)
+        if type_ == "direct" and marks:
+            wrong = (f"the direct content holds the quotation mark {text[marks[0]]!r} at {marks[0]}",
+                     f"end the content at {marks[0]} and make the rest a quote of its own with the same group_id, "
+                     "unless it is a quote inside the quote")
+        elif type_ == "indirect" and marks:
+            wrong = (f"the indirect content holds the quotation mark {text[marks[0]]!r} at {marks[0]}",
+                     "make it a mixed quote if the marks quote the speaker's words")
+        elif type_ == "mixed" and not marks:
+            wrong = ("the mixed content holds no quotation mark", "make it an indirect quote, or extend the content to the quoted words")
+        if wrong is not None:
+            self.report("W-QUOTE-TYPE-MARKS", wrong[0], self.path("quotes", k, "content"), c, wrong[1])
+        if type_ != "indirect":
+            return
+        lead = _THAT.match(c.text)
+        if lead and lead.end() < len(c.text):
+            self.report("W-QUOTE-THAT", "the indirect content starts with the complementizer 'that'",
+                        self.path("quotes", k, "content"), c, f"did you mean {c.start + lead.end()}-{c.end}?")
+        if c.text[-1] in SENTENCE_END:
+            self._sentence_end(self.path("quotes", k, "content"), c)
+
+    def _sentence_end(self, path: list[PathItem], span: Span) -> None:
+        if span.text[-1] not in SENTENCE_END:
+            return
+        kept = span.text.rstrip(SENTENCE_END).rstrip()
+        fix = f"did you mean {span.start}-{span.start + len(kept)}?" if kept else None
+        self.report("W-SPAN-PUNCT", f"the span ends with the sentence punctuation {span.text[-1]!r}", path, span, fix)
+
     def claims(self) -> None:
         good = [(k, c.span) for k, c in enumerate(self.ann.claims) if ("claims", k) not in self.bad_spans]
         self._duplicates("claims", good)
+        for k, span in good:
+            if span.text[-1] in SENTENCE_END:
+                self._sentence_end(self.path("claims", k), span)
         for k, c in enumerate(self.ann.claims):
             if c.cluster_id is not None and self.tally is not None:
                 self.tally.clusters[("claims", c.cluster_id)].append((self.doc.ann_file, self.doc.doc_id, self.path("claims", k, "cluster_id")))
@@ -311,6 +460,25 @@ class _LayerChecks:
             if self.registry is not None and c.claimant not in self.registry:
                 self.report("E-CLAIM-CLAIMANT", f"{c.claimant!r} is neither {AUTHOR_CLAIMANT!r} nor a registry id",
                             self.path("claims", k, "claimant"), c.span, self._suggest_entity("", c.claimant))
+
+    def order(self) -> None:
+        """W-ITEM-ORDER: each layer is listed in text order (by start; quotes by content start).
+        Items whose offsets failed take no part."""
+        bad = self.bad_spans
+        for layer in LAYERS:
+            items = getattr(self.ann, layer)
+            if len(items) < 2:
+                continue
+            starts = [x.content.start for x in items] if layer == "quotes" else [x.start for x in items]
+            keyed = [(k, s) for k, s in enumerate(starts) if (layer, k) not in bad] if bad else None
+            kept = starts if keyed is None else [s for _, s in keyed]
+            if kept == sorted(kept):
+                continue  # the common case
+            for k, j in _descents(keyed if keyed is not None else list(enumerate(starts))):
+                span = items[k].content if layer == "quotes" else items[k].span
+                other = self.doc.indices[layer][j]
+                self.report("W-ITEM-ORDER", f"starts at {starts[k]}, before {items[j].id} (at {starts[j]}), "
+                            "which is listed above it", self.path(layer, k), span, f"move it up, before {layer}[{other}]")
 
     def unannotated_aliases(self) -> None:
         if self.aliases is None or self.registry is None:
@@ -334,6 +502,11 @@ class _LayerChecks:
     def _use(self, entity_id: str) -> None:
         if self.tally is not None:
             self.tally.used_entities.add(entity_id)
+
+    def _unsure_of(self, surface: str) -> None:
+        """A broken link: the entities having ``surface`` as an alias may have lost a use of it."""
+        if self.tally is not None and self.aliases is not None:
+            self.tally.unsure_entities.update(self.aliases.owners.get(surface, ()))
 
     def _suggest_entity(self, surface: str, wrong_id: Optional[str] = None) -> Optional[str]:
         if self.registry is None:
@@ -370,23 +543,43 @@ def check_registry(entries: Sequence[RegistryEntry], raw: str, file: str) -> lis
                                     file=file, line=line_of(raw, ["entities", i]), item=f"entities[{i}]"))
         else:
             seen[e.entity_id] = i
+    for i, j in _descents([(i, e.entity_id) for i, e in enumerate(entries)]):
+        problems.append(Problem("W-REG-ORDER", f"{entries[i].entity_id!r} is listed after {entries[j].entity_id!r}",
+                                file=file, line=line_of(raw, ["entities", i]), item=f"entities[{i}]",
+                                fix=f"move it up, before entities[{j}] (the entries are sorted by entity_id)"))
     return problems
 
 
 def cross_document_problems(tally: Tally, registry_ids: Optional[list[str]], registry_raw: Optional[str],
                             registry_file: str, read_raw) -> list[Problem]:
-    """Warnings that need the whole corpus: clusters used once, registry entries never used.
-    ``read_raw(file)`` gives a file's text again, to locate the few items reported."""
+    """Warnings that need the whole corpus: clusters in one document only, registry entries never
+    used, aliases no mention uses. ``read_raw(file)`` gives a file's text again, to locate the few
+    items reported."""
     problems = []
     for (layer, cluster_id), uses in sorted(tally.clusters.items()):
-        if len(uses) == 1:
+        if len({doc_id for _, doc_id, _ in uses}) == 1:
             file, doc_id, path = uses[0]
-            problems.append(Problem("W-CLUSTER-SINGLE", f"cluster_id {cluster_id!r} is used by this {layer[:-1]} only",
-                                    file=file, line=line_of(read_raw(file), path), document_id=doc_id,
+            message = (f"cluster_id {cluster_id!r} is used by this {layer[:-1]} only" if len(uses) == 1 else
+                       f"cluster_id {cluster_id!r} is used in this document only (by {len(uses)} {layer})")
+            problems.append(Problem("W-CLUSTER-SINGLE", message, file=file, line=line_of(read_raw(file), path), document_id=doc_id,
                                     item=f"{path[0]}[{path[1]}].cluster_id"))
     if registry_ids is not None and registry_raw is not None:
+        uses = tally.used_entities
+        entries = None
         for i, entity_id in enumerate(registry_ids):
-            if entity_id not in tally.used_entities:
+            if entity_id not in uses:
                 problems.append(Problem("W-REG-UNUSED", f"{entity_id!r} is never referred to by a mention, speaker or claimant",
                                         file=registry_file, line=line_of(registry_raw, ["entities", i]), item=f"entities[{i}]"))
+                continue
+            if entity_id in tally.unsure_entities:
+                continue  # a mention that may be its own failed its checks
+            if entries is None:
+                entries = json.loads(registry_raw)["entities"]  # the aliases, once (the registry passed its schema)
+            forms = tally.entity_forms.get(entity_id, set())
+            for a, alias in enumerate(entries[i]["aliases"]):
+                if alias not in forms:
+                    problems.append(Problem(
+                        "W-REG-ALIAS-UNUSED", f"alias {alias!r} of {entity_id!r} is the text of none of its mentions",
+                        file=registry_file, line=line_of(registry_raw, ["entities", i, "aliases", a]),
+                        item=f"entities[{i}].aliases[{a}]", fix="remove it from the aliases, or annotate its mentions"))
     return problems

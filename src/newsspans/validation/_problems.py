@@ -65,6 +65,19 @@ _CODES = (
     Code("E-SPAN-DUPLICATE", ERROR, "two items of one layer have the same span", "delete one of them or correct its offsets"),
     Code("E-ID-DUPLICATE", ERROR, "an id is used twice", "give each item its own id; never reuse an id",
          "Ids are written once and never reused, so that they stay stable across versions."),
+    Code("W-ID-ORDER", WARNING, "a layer's ids are not numbered m1, m2, … (q…, c…) in order",
+         "renumber the layer's ids in text order, unless the document is released",
+         "A new annotation file numbers each layer's items 1, 2, … in text order (guidelines 4.7, 5.5 and 7). Ids are "
+         "never reused, so a released document that gains or loses an item breaks the sequence on purpose: keep its "
+         "ids and ignore this warning. Reported once per layer, at the first id out of sequence."),
+    Code("W-ITEM-ORDER", WARNING, "an item is listed after an item of its layer that starts later",
+         "move its line up to its place in text order",
+         "Each layer is listed in text order: mentions and claims by start, quotes by content start, so that the "
+         "file reads like the text and ids follow it."),
+    Code("W-SPAN-PUNCT", WARNING, "a claim or an indirect quote's content ends with sentence punctuation",
+         "leave the final . ! or ? out of the span (the suggested offsets)",
+         "A claim and an indirect quote's content are clauses without their final sentence punctuation "
+         "(guidelines 4.2 and 5.2); an abbreviation's period (\"the U.S.\") may stay."),
     # Entities
     Code("E-ENT-LABEL", ERROR, "an entity mention has an unknown label", "use one of the 18 OntoNotes 5.0 types (the closest is suggested)"),
     Code("E-ENT-OVERLAP", ERROR, "two entity mentions overlap", "keep one mention per stretch of text (mentions are flat)",
@@ -80,6 +93,17 @@ _CODES = (
          "Every occurrence of a registry alias should be covered by an entity mention. An occurrence "
          "inside a longer mention (\"Iran\" in \"Iranian\", \"Russia\" in \"Russian Security Council\") is covered."),
     Code("W-REG-UNUSED", WARNING, "a registry entity is never referred to", "remove the entry or annotate its mentions"),
+    Code("W-REG-ORDER", WARNING, "the registry is not sorted by entity_id", "move the entry up to its place in entity_id order",
+         "registry.json lists its entries sorted by entity_id (guidelines 3.3), so that a new entry has one place "
+         "and diffs stay small."),
+    Code("W-REG-ALIAS-MISSING", WARNING, "a mention's text is not among its registry entity's aliases",
+         "add the text to the entity's aliases in registry.json",
+         "An entity's aliases are every distinct surface form of its mentions in the corpus (guidelines 3.3); the "
+         "check of unannotated aliases only finds the forms listed. Reported once per document and form."),
+    Code("W-REG-ALIAS-UNUSED", WARNING, "a registry alias is the text of none of its entity's mentions",
+         "remove the alias, or annotate its mentions",
+         "The aliases are exactly the surface forms of the entity's mentions, over the whole corpus. Not checked for "
+         "an entity that a mention which failed its checks may belong to, nor when a document could not be read."),
     # Quotes
     Code("E-QUOTE-TYPE", ERROR, "a quote has an unknown type", "use direct, indirect or mixed"),
     Code("E-QUOTE-MARKS", ERROR, "a direct quote's content is not enclosed by quotation marks",
@@ -87,15 +111,25 @@ _CODES = (
          "The content of a direct quote is exactly the characters between its quotation marks, marks excluded."),
     Code("E-QUOTE-OVERLAP", ERROR, "a quote's speaker or cue overlaps its content", "speaker and cue lie outside the content"),
     Code("E-QUOTE-SPEAKER-REF", ERROR, "a quote's speaker_entity_id is not in the registry", "correct the id, add the entity, or set it to null"),
+    Code("W-QUOTE-TYPE-MARKS", WARNING, "the quotation marks inside a quote's content do not fit its type",
+         "split a direct quote at the mark, or change the type (mixed with marks, indirect without)",
+         "A direct content lies between two marks and holds none (a mark inside means two quoted passages, unless "
+         "it quotes inside the quote); an indirect content holds no marks; a mixed content holds the quoted words "
+         "with their marks (guidelines 4.2). A ’ between two letters is an apostrophe, not a mark."),
+    Code("W-QUOTE-THAT", WARNING, "an indirect quote's content starts with the complementizer 'that'",
+         "start the content after 'that' (the suggested offsets)",
+         "The content of an indirect quote is the reported clause without its leading complementizer "
+         "(guidelines 4.2); a demonstrative \"that\" (\"that was a mistake\") stays."),
     Code("W-QUOTE-GROUP", WARNING, "a group_id is used by a single quote", "give the other parts of the statement the same group_id, or set it to null",
          "A group_id ties the parts of one statement split by an attribution (\"…,\" he said, \"…\")."),
     # Claims
     Code("E-CLAIM-LABEL", ERROR, "a claim has an unknown label", "use CFS or UFS"),
     Code("E-CLAIM-CLAIMANT", ERROR, "a claim's claimant is neither 'author' nor a registry id", "use 'author' or a registry id"),
     # Cross-document
-    Code("W-CLUSTER-SINGLE", WARNING, "a cluster_id is used only once in the corpus",
+    Code("W-CLUSTER-SINGLE", WARNING, "a cluster_id is used in only one document of the corpus",
          "give the same statement in the other document the same cluster_id, or set it to null",
-         "A cluster_id links the same quote or claim reported in several documents."),
+         "A cluster_id links the same quote or claim reported in several documents; used in one document only "
+         "(once or more), it links nothing."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

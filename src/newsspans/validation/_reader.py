@@ -249,9 +249,7 @@ class Corpus:
                                              initargs=(self.root, registry is not None, self.warnings))
         for result, tally, digests, incomplete in results:
             self.digests.update(digests)
-            for key, uses in tally.clusters.items():
-                self.tally.clusters[key].extend(uses)
-            self.tally.used_entities |= tally.used_entities
+            self.tally.merge(tally)
             self._incomplete = self._incomplete or incomplete
             yield result
 
@@ -296,8 +294,7 @@ def _run_chunk(task: tuple[Callable[..., Any], list[str]]):
     corpus: Corpus = _WORKER["corpus"]
     corpus.digests, corpus.tally, corpus._incomplete = {}, checks.Tally(), False
     result = fn(corpus, _WORKER["registry"], doc_ids)
-    tally = checks.Tally(dict(corpus.tally.clusters), corpus.tally.used_entities)
-    return result, tally, corpus.digests, corpus._incomplete
+    return result, corpus.tally, corpus.digests, corpus._incomplete
 
 
 def _read_chunk(corpus: "Corpus", registry, doc_ids: list[str]):
