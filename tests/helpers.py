@@ -158,3 +158,9 @@ def fresh_id(ann: dict, prefix: str, *, skip: int = 0) -> str:
     used = [int(item["id"][len(prefix):]) for layer in LAYERS for item in ann[layer]
             if item["id"].startswith(prefix) and item["id"][len(prefix):].isdigit()]
     return f"{prefix}{max(used, default=0) + 1 + skip}"
+
+
+def corpus_summary(corpus: Path = CORPUS) -> str:
+    """An import's summary of the whole corpus (``Report.summary``), counted from its annotation files."""
+    n = layer_counts(corpus)
+    return f"{n['entities']} entity mentions, {n['quotes']} quotes, {n['claims']} claims"
