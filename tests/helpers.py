@@ -164,3 +164,18 @@ def corpus_summary(corpus: Path = CORPUS) -> str:
     """An import's summary of the whole corpus (``Report.summary``), counted from its annotation files."""
     n = layer_counts(corpus)
     return f"{n['entities']} entity mentions, {n['quotes']} quotes, {n['claims']} claims"
+
+
+def released_project(root: Path) -> Path:
+    """A copy of the project (corpus, schemas, release, CHANGELOG) at ``root``, in a git
+    repository whose one commit released the corpus's current version."""
+    import shutil
+
+    root.mkdir()
+    for name in ("corpus", "schema", "data"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "release")
+    return root

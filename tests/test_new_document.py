@@ -17,8 +17,9 @@ from types import SimpleNamespace
 
 import pyarrow.parquet as pq
 import pytest
-from helpers import (ROOT, annotation_files, annotations_of, document_ids, expected_rows, git, layer_counts, read_json, registry_entries,
-                     registry_rows_expected, registry_rows_released, run, split_of_document, tree_bytes)
+from helpers import (ROOT, annotation_files, annotations_of, document_ids, expected_rows, layer_counts, read_json, registry_entries,
+                     registry_rows_expected, registry_rows_released, released_project, run, split_of_document,
+                     tree_bytes)
 
 from newsspans.dataset import split_of
 from newsspans.formats import EXPORTERS, IMPORTERS
@@ -42,14 +43,7 @@ def summary(counts: dict[str, int]) -> str:
 def project(tmp_path_factory):
     """A copy of the project (corpus, schemas, release, CHANGELOG) in a git repository whose one commit
     released the current version; then the new document added, annotated, imported and built in it."""
-    root = tmp_path_factory.mktemp("new-document") / "proj"
-    root.mkdir()
-    for name in ("corpus", "schema", "data"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "release")
+    root = released_project(tmp_path_factory.mktemp("new-document") / "proj")
     corpus = root / "corpus"
     assert DOC not in document_ids(corpus)
     old_corpus = root.parent / "old-corpus"

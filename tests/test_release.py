@@ -6,7 +6,7 @@ import json
 import shutil
 
 import pytest
-from helpers import CORPUS, ROOT, fresh_id, git, read_json, run, tree_bytes, unannotated_word, write_json
+from helpers import CORPUS, ROOT, fresh_id, read_json, released_project, run, tree_bytes, unannotated_word, write_json
 
 from newsspans.versions import bump_version
 from newsspans.errors import BadInput
@@ -18,14 +18,7 @@ DOC = "000_1936301ef05f6424"
 def proj(tmp_path, monkeypatch):
     """A copy of the project's corpus, schemas, release and CHANGELOG in a git repository whose
     one commit released the corpus's current version; the working directory is its root."""
-    root = tmp_path / "proj"
-    root.mkdir()
-    for name in ("corpus", "schema", "data"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copy(ROOT / "CHANGELOG.md", root / "CHANGELOG.md")
-    git(root, "init", "-q")
-    git(root, "add", "-A")
-    git(root, "commit", "-qm", "release")
+    root = released_project(tmp_path / "proj")
     monkeypatch.chdir(root)
     return root
 
