@@ -108,8 +108,6 @@ def _insert_entry(changelog: str, entry: str) -> str:
 def release(*, root: Path, bump: str, since: Optional[str] = None, date: Optional[str] = None,
             dry_run: bool = False) -> ReleaseResult:
     """Release the next version of the project at ``root`` (see the module docstring)."""
-    from ..dataset import build
-
     root = Path(root)
     corpus = root / "corpus"
     dataset_path = corpus / "dataset.json"
@@ -119,19 +117,29 @@ def release(*, root: Path, bump: str, since: Optional[str] = None, date: Optiona
         date = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         raise BadInput(f"--date {date!r} is not YYYY-MM-DD")
-
     problems = list(iter_problems(corpus))
     if any(p.severity == ERROR for p in problems):
         raise ReleaseRefused("the corpus has errors; fix them first (nothing was changed)",
                              [p for p in problems if p.severity == ERROR])
     raw = dataset_path.read_text(encoding="utf-8")
-    current = json.loads(raw)["version"]
-    new_version = bump_version(current, bump)
+    outcome = _plan(root, current=json.loads(raw)["version"], bump=bump, since=since, date=date)
+    changelog_path = root / "CHANGELOG.md"
+    changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else CHANGELOG_HEADER
+    if re.search(rf"^## {re.escape(outcome.new_version)}\b", changelog, flags=re.M):
+        raise ReleaseRefused(f"CHANGELOG.md already has an entry for {outcome.new_version} (nothing was changed)")
+    if not dry_run:
+        _write(root, raw, outcome, changelog)
+    return outcome
 
+
+def _plan(root: Path, *, current: str, bump: str, since: Optional[str], date: str) -> ReleaseResult:
+    """Compare the corpus with the previous release and check the bump against the rule."""
+    new_version = bump_version(current, bump)
     baseline = since or previous_release(root, current)
     if baseline is None:
         raise BadInput(f"cannot find the release of version {current} to compare with (no git tag v{current}, no commit "
                        "with that version in corpus/dataset.json): pass --since FOLDER_OR_REVISION")
+    corpus = root / "corpus"
     new = read_corpus(corpus, spec=str(corpus))
     with open_snapshot(baseline, repo=root) as old:
         result = diff(old=old, new=new)
@@ -141,21 +149,20 @@ def release(*, root: Path, bump: str, since: Optional[str] = None, date: Optiona
     if BUMPS.index(bump) > BUMPS.index(required):
         raise ReleaseRefused(f"the changes since {baseline} need a {required} bump ({reason}); "
                              f"run with --bump {required} (nothing was changed)")
-
-    changelog_path = root / "CHANGELOG.md"
-    changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else CHANGELOG_HEADER
-    if re.search(rf"^## {re.escape(new_version)}\b", changelog, flags=re.M):
-        raise ReleaseRefused(f"CHANGELOG.md already has an entry for {new_version} (nothing was changed)")
     entry = _entry(new_version, date, result)
-    outcome = ReleaseResult(current, new_version, baseline, required, reason, entry, result)
-    if dry_run:
-        return outcome
+    return ReleaseResult(current, new_version, baseline, required, reason, entry, result)
 
-    dataset_path.write_text(dumps_canonical({**json.loads(raw), "version": new_version}), encoding="utf-8")
+
+def _write(root: Path, raw_dataset: str, outcome: ReleaseResult, changelog: str) -> None:
+    """Write the new version, rebuild ``data/`` (the old version is put back if it fails) and
+    add the CHANGELOG entry."""
+    from ..dataset import build
+
+    dataset_path = root / "corpus" / "dataset.json"
+    dataset_path.write_text(dumps_canonical({**json.loads(raw_dataset), "version": outcome.new_version}), encoding="utf-8")
     try:
-        build(corpus=corpus, out=root / "data")
+        build(corpus=root / "corpus", out=root / "data")
     except BaseException:
-        dataset_path.write_text(raw, encoding="utf-8")
+        dataset_path.write_text(raw_dataset, encoding="utf-8")
         raise
-    changelog_path.write_text(_insert_entry(changelog, entry), encoding="utf-8")
-    return outcome
+    (root / "CHANGELOG.md").write_text(_insert_entry(changelog, outcome.entry), encoding="utf-8")
