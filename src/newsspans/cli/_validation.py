@@ -1,4 +1,4 @@
-"""``newsspans validate`` and ``newsspans schema``: over ``newsspans.validation``."""
+"""``newsspans validate``: every problem of a corpus, over ``newsspans.validation``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import NewsSpansError
-from ._common import DEFAULT_CORPUS, DEFAULT_SCHEMA, positive
+from ._common import DEFAULT_CORPUS, positive
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -42,21 +42,6 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 1 if failed else 0
 
 
-def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..validation import stale_schemas, write_schemas
-
-    if args.check:
-        stale = stale_schemas(args.out)
-        if stale:
-            print(f"{args.out}/ is stale: {', '.join(stale)}; run `newsspans schema`", file=err)
-            return 1
-        print(f"{args.out}/ is up to date", file=out)
-        return 0
-    for path in write_schemas(args.out):
-        print(f"wrote {path}", file=out)
-    return 0
-
-
 def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the ``newsspans`` parser."""
     p = sub.add_parser("validate", help="report every problem of a corpus", description=(
@@ -73,11 +58,3 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--list-checks", action="store_true", help="print the table of every check and exit")
     p.add_argument("--workers", type=positive, metavar="N", help="processes that check documents (default: one per core; the report does not depend on it)")
     p.set_defaults(func=cmd_validate)
-
-
-    p = sub.add_parser("schema", help="write the JSON Schemas (schema/) from the label declarations", description=(
-        "Write schema/<kind>.schema.json for every corpus and release file kind, generated from "
-        "newsspans.labels; --check fails when the committed files differ."))
-    p.add_argument("--out", type=Path, default=DEFAULT_SCHEMA, help="schema folder (default: schema)")
-    p.add_argument("--check", action="store_true", help="fail if the files in --out differ from the generated ones")
-    p.set_defaults(func=cmd_schema)
