@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import shutil
 
 import pytest
 from helpers import CORPUS, ROOT, fresh_id, read_json, released_project, run, tree_bytes, unannotated_word, write_json
 
+from newsspans import paths
 from newsspans.versions import bump_version
 from newsspans.errors import BadInput
 
@@ -31,6 +33,8 @@ def add_mention(root):
     start, end = unannotated_word(text, ann)
     mention = {"id": fresh_id(ann, "m"), "start": start, "end": end, "text": text[start:end], "label": "CARDINAL", "entity_id": None}
     ann["entities"].append(mention)
+    if isinstance(ann.get("issued"), dict):  # the file's record of the highest id issued, where it keeps one
+        ann["issued"]["entities"] = max(ann["issued"].get("entities", 0), int(mention["id"][1:]))
     write_json(path, ann)
     return mention
 
@@ -128,3 +132,127 @@ def test_not_a_project_or_unknown_revision_is_exit_2(proj, tmp_path):
     add_mention(proj)
     code, _, err = run("release", "--bump", "minor", "--since", "v7.7.7")
     assert code == 2 and "v7.7.7" in err
+
+
+# --- an interrupted release is finished or redone, exactly once, by running it again ----------------
+# (tests/test_atomic.py kills it at every file-system change; these are the cases a user meets)
+
+def project_state(root):
+    state = {**{f"corpus/{k}": v for k, v in tree_bytes(root / "corpus").items()},
+             **{f"data/{k}": v for k, v in tree_bytes(root / "data").items()},
+             "CHANGELOG.md": (root / "CHANGELOG.md").read_bytes()}
+    return {k: v for k, v in state.items() if not k.split("/")[-1].startswith(".newsspans")}
+
+
+def hidden(root):
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".") and p.name != ".git")
+
+
+def entries(root, version):
+    return (root / "CHANGELOG.md").read_text(encoding="utf-8").count(f"\n## {version} ")
+
+
+class Killed(BaseException):
+    pass
+
+
+def test_a_release_killed_during_its_rebuild_changes_nothing_and_a_rerun_releases(proj, monkeypatch):
+    """The reproduction: dataset.json was at the new version, data/ at the old one, no CHANGELOG
+    entry, and the rerun failed ("cannot find the release of version 1.1.1")."""
+    import pyarrow.parquet as pq
+
+    old = version(proj)
+    add_mention(proj)
+    before = project_state(proj)
+
+    def killed(self, *args, **kwargs):
+        raise Killed
+
+    with monkeypatch.context() as m:
+        m.setattr(pq.ParquetWriter, "write_table", killed)
+        with pytest.raises(Killed):
+            run("release", "--bump", "minor")
+    assert project_state(proj) == before and version(proj) == old
+    code, out, err = run("release", "--bump", "minor")
+    assert code == 0, err
+    new = bump_version(old, "minor")
+    assert version(proj) == new and entries(proj, new) == 1 and hidden(proj) == []
+    assert read_json(proj / "data" / "manifest.json")["version"] == new
+    assert run("build", "--check")[0] == 0
+
+
+def test_a_release_killed_after_its_commit_point_is_finished_by_the_rerun(proj, monkeypatch):
+    old = version(proj)
+    add_mention(proj)
+    new = bump_version(old, "minor")
+    real_replace = paths.os.replace
+
+    def replace(src, dst):  # the journal goes in place (the commit point); then the process dies
+        if not str(dst).endswith(paths.JOURNAL):
+            raise Killed
+        real_replace(src, dst)
+
+    def exchange(a, b):
+        raise Killed
+
+    with monkeypatch.context() as m:
+        m.setattr(paths, "_exchange", exchange)
+        m.setattr(paths.os, "replace", replace)
+        with pytest.raises(Killed):
+            run("release", "--bump", "minor", "--date", "2030-01-02")
+    assert (proj / paths.JOURNAL).is_file() and version(proj) == old  # committed, nothing in place yet
+    code, out, err = run("release", "--bump", "minor", "--date", "2030-01-02", "--dry-run")
+    assert code == 1 and f"the release {old} -> {new} was interrupted" in err and "without --dry-run" in err
+    assert version(proj) == old
+    code, out, err = run("release", "--bump", "patch")  # whatever bump: the committed release is what is finished
+    assert code == 0, err
+    assert out.startswith(f"finished the interrupted release {old} -> {new}")
+    assert "- Entity mentions: 1 added." in out
+    assert version(proj) == new and entries(proj, new) == 1 and hidden(proj) == []
+    assert read_json(proj / "data" / "manifest.json")["version"] == new
+    assert run("build", "--check")[0] == 0
+
+
+def test_rerunning_a_release_that_completed_says_it_is_done_and_changes_nothing(proj):
+    old = version(proj)
+    add_mention(proj)
+    assert run("release", "--bump", "minor")[0] == 0
+    done = project_state(proj)
+    new = bump_version(old, "minor")
+    code, _, err = run("release", "--bump", "minor")
+    assert code == 1 and len(err.splitlines()) == 1
+    assert f"version {new} is released in this working tree" in err and "not committed" in err
+    assert project_state(proj) == done and entries(proj, new) == 1
+
+
+def test_a_full_disk_during_a_release_is_one_line_and_changes_nothing(proj, monkeypatch):
+    add_mention(proj)
+    before = project_state(proj)
+    real, calls = paths._write_synced, []
+
+    def full(path, data):
+        calls.append(path)
+        if len(calls) == 2:  # CHANGELOG.md, after corpus/dataset.json was staged
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real(path, data)
+
+    monkeypatch.setattr(paths, "_write_synced", full)
+    code, out, err = run("release", "--bump", "minor")
+    assert code == 1 and len(err.splitlines()) == 1, err
+    assert err.startswith("newsspans release: No space left on device: ") and err.endswith("; nothing was changed\n")
+    assert project_state(proj) == before and hidden(proj) == []
+    assert paths.staged_leftovers(proj) == []
+
+
+def test_ctrl_c_during_a_release_is_one_line_and_changes_nothing(proj, monkeypatch):
+    import pyarrow.parquet as pq
+
+    add_mention(proj)
+    before = project_state(proj)
+
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", interrupted)
+    assert run("release", "--bump", "minor") == (130, "", "newsspans release: interrupted; nothing was changed\n")
+    assert project_state(proj) == before and hidden(proj) == []

@@ -12,8 +12,9 @@ from ._common import DEFAULT_CORPUS, DEFAULT_SCHEMA
 def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..corpus import add_document
 
-    for text_file in args.texts:
-        meta = add_document(text_file, corpus=args.corpus, story_id=args.story_id, language=args.language)
+    # every text is checked first, then all are written in one step: all of them or none
+    metas = add_document(list(args.texts), corpus=args.corpus, story_id=args.story_id, language=args.language)
+    for meta in metas:
         print(f"added {meta.id} (title: {meta.title!r}, published: {meta.published})", file=out)
     return 0
 
@@ -37,7 +38,8 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the ``newsspans`` parser."""
     p = sub.add_parser("add", help="bring text files into the corpus byte for byte", description=(
         "Copy each text into corpus/texts/ unchanged and write its metadata (title and date parsed "
-        "from a dateline where the text has one) and an empty annotation file."))
+        "from a dateline where the text has one) and an empty annotation file. Every text is checked "
+        "first; then all are added, or none."))
     p.add_argument("texts", type=Path, nargs="+", metavar="TEXT", help="UTF-8 text file(s); the id is the file's stem")
     p.add_argument("--story-id", required=True, help="slug shared by the documents that report one event")
     p.add_argument("--language", default="en", help="ISO 639 code (default: en)")

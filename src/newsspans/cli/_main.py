@@ -1,7 +1,8 @@
 """The ``newsspans`` command: a thin layer over the library functions.
 
-Exit status: 0 success, 1 failure (invalid corpus, stale release, refused operation), 2 usage
-error. A user's mistake is one clear line on stderr, never a traceback.
+Exit status: 0 success, 1 failure (invalid corpus, stale release, refused operation, a file
+system error such as a full disk), 2 usage error, 130 interrupted (Ctrl-C). A user's mistake, a
+full disk or a Ctrl-C is one clear line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -12,13 +13,15 @@ from typing import Optional, Sequence, TextIO
 
 from .._version import __version__
 from ..errors import NewsSpansError
+from ..paths import display_path
 from ..validation import CorpusInvalid
 from . import _corpus, _dataset, _formats, _review, _validation
 from ._common import print_report
 
 #: The command modules, in the order of ``newsspans --help``.
 COMMAND_GROUPS = (_dataset, _validation, _corpus, _formats, _review)
-
+#: The commands whose writes are all or nothing: interrupted or failed, they changed nothing.
+ATOMIC_COMMANDS = frozenset({"build", "render", "export", "add", "import", "release"})
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -39,13 +42,40 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
         return int(exc.code or 0)
+    command = f"newsspans {args.command}"
+    unchanged = "; nothing was changed" if args.command in ATOMIC_COMMANDS else ""
     try:
         return args.func(args, out, err)
+    except KeyboardInterrupt:
+        print(f"{command}: interrupted{unchanged}", file=err)
+        return 130
     except NewsSpansError as exc:
         if isinstance(exc, CorpusInvalid):
             print_report(exc.problems, err)  # the corpus's problems, not just their count
-        print(f"newsspans {args.command}: {exc}", file=err)
+        print(f"{command}: {exc}", file=err)
         return 1
     except OSError as exc:
-        print(f"newsspans {args.command}: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=err)
+        print(f"{command}: {_one_line(_os_error(exc))}{unchanged}", file=err)
         return 1
+    except Exception as exc:
+        if not _is_arrow_error(exc):
+            raise
+        print(f"{command}: cannot write the Parquet files: {_one_line(str(exc))}{unchanged}", file=err)
+        return 1
+
+
+def _os_error(exc: OSError) -> str:
+    what = exc.strerror or str(exc) or type(exc).__name__
+    names = [display_path(n) for n in (exc.filename, exc.filename2) if n]
+    return ": ".join([what, " -> ".join(names)]) if names else what
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_arrow_error(exc: BaseException) -> bool:
+    """Whether ``exc`` is pyarrow's (``pyarrow.lib.ArrowException``): without importing pyarrow,
+    which only a command that loaded it can have raised."""
+    lib = sys.modules.get("pyarrow.lib")
+    return lib is not None and isinstance(exc, getattr(lib, "ArrowException", ()))

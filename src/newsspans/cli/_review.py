@@ -64,9 +64,14 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print(str(p), file=err)
         print(f"newsspans release: {exc}", file=err)
         return 1
-    verb = "would release" if args.dry_run else "released"
-    print(f"{verb} {result.old_version} -> {result.new_version} (compared with {result.baseline}; "
-          f"the changes need at least a {result.required} bump: {result.reason})", file=out)
+    if result.resumed:
+        print(f"finished the interrupted release {result.old_version} -> {result.new_version} (compared with "
+              f"{result.baseline}; the changes need at least a {result.required} bump: {result.reason}); "
+              f"nothing else was done (--bump {args.bump} was not applied again)", file=out)
+    else:
+        verb = "would release" if args.dry_run else "released"
+        print(f"{verb} {result.old_version} -> {result.new_version} (compared with {result.baseline}; "
+              f"the changes need at least a {result.required} bump: {result.reason})", file=out)
     print("", file=out)
     print(result.entry, file=out, end="")
     if not args.dry_run:
@@ -103,7 +108,8 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "(the git tag v<version>, else the commit that set the current version in corpus/dataset.json, "
         "else --since), check the bump against the rule — label-set or schema change: major; documents "
         "or annotations added: minor; corrections: patch —, then write the new version to "
-        "corpus/dataset.json, rebuild data/ and add the entry, generated from the diff, to CHANGELOG.md."))
+        "corpus/dataset.json, rebuild data/ and add the entry, generated from the diff, to CHANGELOG.md, "
+        "all in one step. An interrupted release is finished by running the command again."))
     p.add_argument("--bump", choices=("major", "minor", "patch"), required=True, help="which part of the version to bump")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder holding corpus/, data/ and CHANGELOG.md (default: .)")
     p.add_argument("--since", default=None, help="the previous version's state: a folder or a git revision (default: found in git)")

@@ -1,16 +1,17 @@
-"""Bring a received text into a corpus: byte for byte, with metadata and an empty annotation file."""
+"""Bring received texts into a corpus: byte for byte, with metadata and an empty annotation file,
+all of them or none (every text is checked first, then every file written in one step)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Sequence, Union, overload
 
 from ..errors import NewsSpansError
 from ..labels import DOCUMENT_ID, SLUG
 from ..model import Annotations, DocumentMeta
-from ..paths import display_path, sha256_hex
+from ..paths import display_path, sha256_hex, write_files
 from ._canonical import dumps_canonical
 from ._layout import ANNOTATIONS, DOCUMENTS, TEXTS
 
@@ -40,37 +41,85 @@ def parse_dateline(text: str) -> tuple[Optional[str], Optional[str]]:
     return match["title"].strip(), iso.isoformat()
 
 
-def add_document(text_file: Path, *, corpus: Path, story_id: str, language: str = "en", doc_id: Optional[str] = None) -> DocumentMeta:
+@overload
+def add_document(text_file: Path, *, corpus: Path, story_id: str, language: str = "en",
+                 doc_id: Optional[str] = None) -> DocumentMeta: ...
+@overload
+def add_document(text_file: Sequence[Path], *, corpus: Path, story_id: str, language: str = "en",
+                 doc_id: None = None) -> list[DocumentMeta]: ...
+
+
+def add_document(text_file, *, corpus, story_id, language="en", doc_id=None):
     """Copy ``text_file`` into ``corpus/texts/`` unchanged and write its metadata and an empty
-    annotation file. The document id is the file's stem unless ``doc_id`` is given.
+    annotation file. The document id is the file's stem unless ``doc_id`` is given. Given a list
+    of files, adds them all or none (``add_documents``) and returns their metadata.
     Refuses (``NewsSpansError``) to overwrite anything.
     """
-    text_file, corpus = Path(text_file), Path(corpus)
+    if isinstance(text_file, (list, tuple)):
+        if doc_id is not None:
+            raise NewsSpansError("doc_id names one document: give one text file with it")
+        return add_documents(text_file, corpus=corpus, story_id=story_id, language=language)
+    return add_documents([text_file], corpus=corpus, story_id=story_id, language=language, doc_ids=[doc_id])[0]
+
+
+def add_documents(text_files: Sequence[Union[str, Path]], *, corpus: Path, story_id: str, language: str = "en",
+                  doc_ids: Optional[Sequence[Optional[str]]] = None) -> list[DocumentMeta]:
+    """Add every text of ``text_files`` (as ``add_document``), all or none: each is checked first
+    (id, story id, UTF-8, nothing to overwrite, no id twice), then the three files of every text
+    are written in one step (``paths.write_files``), so a failure at any point (a full disk, a
+    kill) leaves the corpus as it was."""
+    corpus = Path(corpus)
+    if not re.match(SLUG, story_id):
+        raise NewsSpansError(f"story id {story_id!r} must be a lowercase slug such as 2024-08-06-some-event")
+    ids = list(doc_ids) if doc_ids is not None else [None] * len(text_files)
+    metas: list[DocumentMeta] = []
+    files: dict[str, bytes] = {}
+    seen: dict[str, Path] = {}
+    for given, doc_id in zip(text_files, ids):
+        text_file = Path(given)
+        meta, data = _prepare(text_file, corpus=corpus, story_id=story_id, language=language, doc_id=doc_id)
+        if meta.id in seen:
+            raise NewsSpansError(f"{display_path(seen[meta.id])} and {display_path(text_file)} would both be document "
+                                 f"{meta.id!r}; nothing was written")
+        seen[meta.id] = text_file
+        metas.append(meta)
+        files[f"{TEXTS}/{meta.id}.txt"] = data
+        files[f"{DOCUMENTS}/{meta.id}.json"] = dumps_canonical(meta.to_dict()).encode("utf-8")
+        files[f"{ANNOTATIONS}/{meta.id}.json"] = dumps_canonical(Annotations(meta.id).to_dict()).encode("utf-8")
+    if not files:
+        return metas
+    created = [corpus / folder for folder in (TEXTS, DOCUMENTS, ANNOTATIONS) if not (corpus / folder).is_dir()]
+    try:
+        for folder in created:
+            folder.mkdir(parents=True)
+        write_files(corpus, files, exclusive=True)  # checked above; checked again in turn with other writers
+    except BaseException:
+        for folder in reversed(created):  # only folders this call made, and only when still empty
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
+        raise
+    return metas
+
+
+def _prepare(text_file: Path, *, corpus: Path, story_id: str, language: str,
+             doc_id: Optional[str]) -> tuple[DocumentMeta, bytes]:
+    """Check one text (nothing written): its metadata and bytes, or ``NewsSpansError``."""
     doc_id = doc_id or text_file.stem
     if not re.match(DOCUMENT_ID, doc_id):
         raise NewsSpansError(f"document id {doc_id!r} must match {DOCUMENT_ID}")
-    if not re.match(SLUG, story_id):
-        raise NewsSpansError(f"story id {story_id!r} must be a lowercase slug such as 2024-08-06-some-event")
     if not text_file.is_file():
-        raise NewsSpansError(f"{display_path(text_file)}: no such file")
+        raise NewsSpansError(f"{display_path(text_file)}: no such file; nothing was written")
     data = text_file.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise NewsSpansError(f"{display_path(text_file)}: byte {exc.start} is not UTF-8; texts must be UTF-8") from None
-    targets = {
-        TEXTS: corpus / TEXTS / f"{doc_id}.txt",
-        DOCUMENTS: corpus / DOCUMENTS / f"{doc_id}.json",
-        ANNOTATIONS: corpus / ANNOTATIONS / f"{doc_id}.json",
-    }
-    existing = [display_path(p) for p in targets.values() if p.exists()]
+        raise NewsSpansError(f"{display_path(text_file)}: byte {exc.start} is not UTF-8; texts must be UTF-8 "
+                             "(nothing was written)") from None
+    targets = (corpus / TEXTS / f"{doc_id}.txt", corpus / DOCUMENTS / f"{doc_id}.json", corpus / ANNOTATIONS / f"{doc_id}.json")
+    existing = [display_path(p) for p in targets if p.exists()]
     if existing:
         raise NewsSpansError(f"document {doc_id!r} already exists ({', '.join(existing)}); nothing was written")
     title, published = parse_dateline(text)
-    meta = DocumentMeta(doc_id, title, published, text_file.name, language, story_id, sha256_hex(data))
-    for path in targets.values():
-        path.parent.mkdir(parents=True, exist_ok=True)
-    targets[TEXTS].write_bytes(data)
-    targets[DOCUMENTS].write_text(dumps_canonical(meta.to_dict()), encoding="utf-8")
-    targets[ANNOTATIONS].write_text(dumps_canonical(Annotations(doc_id).to_dict()), encoding="utf-8")
-    return meta
+    return DocumentMeta(doc_id, title, published, text_file.name, language, story_id, sha256_hex(data)), data

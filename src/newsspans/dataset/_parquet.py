@@ -77,6 +77,17 @@ class ShardedWriter:
         self._writer = pq.ParquetWriter(path, self.schema, **WRITE_OPTIONS)
         self._shard_rows_written = 0
 
+    def abort(self) -> None:
+        """Close the open shard however it goes (the build failed and its folder is discarded), so
+        that the writer is not closed again, noisily, when it is collected."""
+        writer, self._writer = self._writer, None
+        self._pending, self._pending_rows = [], 0
+        if writer is not None:
+            try:
+                writer.close()
+            except Exception:
+                writer.is_open = False
+
     def close(self) -> list[Path]:
         """Write what is buffered, close the last shard and give the final file names.
 

@@ -65,15 +65,21 @@ def _check_out(out: Path, corpus: Path) -> None:
                            "choose an empty or new folder")
 
 
+def _write_page(path: Path, html: str) -> None:
+    # backslashreplace: a file name that is not UTF-8 reaches the page as lone surrogates (the
+    # corpus's JSON strings never do: the validator reports them and they are read as U+FFFD)
+    path.write_text(html, encoding="utf-8", errors="backslashreplace")
+
+
 def _write_site(review: CorpusReview, site: Path) -> None:
     (site / "documents").mkdir()
     (site / "entities").mkdir()
     for d in review.documents:
         html = (document_page(d, registry=review.registry, version=review.version) if d.lenient is not None
                 else unreadable_page(d))
-        (site / "documents" / page_name(d.doc_id)).write_text(html, encoding="utf-8")
+        _write_page(site / "documents" / page_name(d.doc_id), html)
     problems = review.entity_problems()
     for entry in review.registry.values():
         html = entity_page(entry, review.mentions.get(entry.entity_id, []), problems=problems.get(entry.entity_id, []))
-        (site / "entities" / page_name(entry.entity_id)).write_text(html, encoding="utf-8")
-    (site / "index.html").write_text(index_page(review), encoding="utf-8")
+        _write_page(site / "entities" / page_name(entry.entity_id), html)
+    _write_page(site / "index.html", index_page(review))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 #: Below this many documents a single process is faster than starting workers.
@@ -31,5 +32,12 @@ def map_in_processes(task: Callable[[Any], Any], items: Iterable[Any], *, worker
     ``initializer(*initargs)``), yielded in the order of ``items``. ``task`` and ``initializer``
     must be module-level functions."""
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
-    with context.Pool(workers, initializer=initializer, initargs=initargs) as pool:
+    with context.Pool(workers, initializer=_worker_init, initargs=(initializer, initargs)) as pool:
         yield from pool.imap(task, items)
+
+
+def _worker_init(initializer: Callable[..., None], initargs: tuple) -> None:
+    """A worker ignores Ctrl-C: the parent alone handles it (one line, no worker tracebacks) and
+    the pool's exit terminates the workers."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    initializer(*initargs)

@@ -7,10 +7,14 @@ asking for less than the rule requires is refused; asking for more is allowed.
 
 The previous version's state, to diff against, is (first that applies) ``since``; the git tag
 ``v<current version>``; the oldest commit of the unbroken run of commits, from HEAD back, whose
-``corpus/dataset.json`` carries the current version (the commit that released it). Steps, in an
-order that leaves the project unchanged when any fails before the last: validate the corpus,
-diff, check the bump, write the version to ``corpus/dataset.json`` (the one place it lives),
-rebuild ``data/`` (restoring dataset.json if the build fails), insert the CHANGELOG entry.
+``corpus/dataset.json`` carries the current version (the commit that released it).
+
+Steps: validate the corpus, diff, check the bump (nothing written so far); build the release with
+the new version into a staged folder beside ``data/``; then put the new ``corpus/dataset.json``,
+``CHANGELOG.md`` and ``data/`` in place in one step, through one journal
+(``paths.write_files``). Killed before the journal is committed, nothing changed and a rerun
+releases afresh; killed after, a rerun of ``newsspans release`` (or any write in the project
+folder) finishes it, and says so. Either way the release happens exactly once.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Optional
 
 from ..corpus import dumps_canonical
 from ..errors import BadInput, NewsSpansError
+from ..paths import clean_leftovers, finish_writes, pending_write, write_files
 from ..validation import ERROR, Problem, iter_problems
 from ._diff import DiffResult, diff, format_markdown
 from ._git import git_toplevel, resolve_revision, run_git, show_file
@@ -53,7 +58,9 @@ class ReleaseResult:
     required: str
     reason: str
     entry: str
-    diff: DiffResult = field(repr=False)
+    diff: Optional[DiffResult] = field(repr=False)  # None for a release finished by a rerun
+    #: True when this run finished a release that an earlier run had committed but not completed.
+    resumed: bool = False
 
 
 def bump_version(version: str, bump: str) -> str:
@@ -117,6 +124,9 @@ def release(*, root: Path, bump: str, since: Optional[str] = None, date: Optiona
         date = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
     elif not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
         raise BadInput(f"--date {date!r} is not YYYY-MM-DD")
+    pending = pending_write(root)
+    if pending is not None and pending.get("kind") == "release":
+        return _resume(root, pending, dry_run=dry_run)
     problems = list(iter_problems(corpus))
     if any(p.severity == ERROR for p in problems):
         raise ReleaseRefused("the corpus has errors; fix them first (nothing was changed)",
@@ -125,17 +135,49 @@ def release(*, root: Path, bump: str, since: Optional[str] = None, date: Optiona
     outcome = _plan(root, current=json.loads(raw)["version"], bump=bump, since=since, date=date)
     changelog_path = root / "CHANGELOG.md"
     changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else CHANGELOG_HEADER
-    if re.search(rf"^## {re.escape(outcome.new_version)}\b", changelog, flags=re.M):
+    if _has_entry(changelog, outcome.new_version):
         raise ReleaseRefused(f"CHANGELOG.md already has an entry for {outcome.new_version} (nothing was changed)")
     if not dry_run:
         _write(root, raw, outcome, changelog)
     return outcome
 
 
+def _has_entry(changelog: str, version: str) -> bool:
+    return re.search(rf"^## {re.escape(version)}\b", changelog, flags=re.M) is not None
+
+
+_RESULT_FIELDS = ("old_version", "new_version", "baseline", "required", "reason", "entry")
+
+
+def _resume(root: Path, pending: dict, *, dry_run: bool) -> ReleaseResult:
+    """Finish the release an earlier run committed (its journal) but did not complete."""
+    result = ReleaseResult(**{k: pending[k] for k in _RESULT_FIELDS}, diff=None, resumed=True)
+    if dry_run:
+        raise ReleaseRefused(f"the release {result.old_version} -> {result.new_version} was interrupted; run "
+                             "`newsspans release` without --dry-run to finish it (nothing was changed)")
+    finish_writes(root)
+    clean_leftovers(root / "data")
+    return result
+
+
+def _released_here(root: Path, version: str) -> bool:
+    """Whether ``version`` is released in the working tree (CHANGELOG entry, data/ built at it)."""
+    try:
+        changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+        manifest = json.loads((root / "data" / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return _has_entry(changelog, version) and isinstance(manifest, dict) and manifest.get("version") == version
+
+
 def _plan(root: Path, *, current: str, bump: str, since: Optional[str], date: str) -> ReleaseResult:
     """Compare the corpus with the previous release and check the bump against the rule."""
     new_version = bump_version(current, bump)
     baseline = since or previous_release(root, current)
+    if baseline is None and _released_here(root, current):
+        raise ReleaseRefused(f"version {current} is released in this working tree (corpus/dataset.json, data/ and the "
+                             f"CHANGELOG.md entry) but not committed: commit them (and tag v{current}), then release "
+                             "again; or pass --since FOLDER_OR_REVISION (nothing was changed)")
     if baseline is None:
         raise BadInput(f"cannot find the release of version {current} to compare with (no git tag v{current}, no commit "
                        "with that version in corpus/dataset.json): pass --since FOLDER_OR_REVISION")
@@ -154,15 +196,16 @@ def _plan(root: Path, *, current: str, bump: str, since: Optional[str], date: st
 
 
 def _write(root: Path, raw_dataset: str, outcome: ReleaseResult, changelog: str) -> None:
-    """Write the new version, rebuild ``data/`` (the old version is put back if it fails) and
-    add the CHANGELOG entry."""
+    """Build the release with the new version into a staged folder, then put ``data/``,
+    ``corpus/dataset.json`` and ``CHANGELOG.md`` in place all at once (one journal)."""
     from ..dataset import build
 
-    dataset_path = root / "corpus" / "dataset.json"
-    dataset_path.write_text(dumps_canonical({**json.loads(raw_dataset), "version": outcome.new_version}), encoding="utf-8")
-    try:
-        build(corpus=root / "corpus", out=root / "data")
-    except BaseException:
-        dataset_path.write_text(raw_dataset, encoding="utf-8")
-        raise
-    (root / "CHANGELOG.md").write_text(_insert_entry(changelog, outcome.entry), encoding="utf-8")
+    dataset = dumps_canonical({**json.loads(raw_dataset), "version": outcome.new_version}).encode("utf-8")
+    files = {"corpus/dataset.json": dataset,
+             "CHANGELOG.md": _insert_entry(changelog, outcome.entry).encode("utf-8")}
+    meta = {"kind": "release", **{k: getattr(outcome, k) for k in _RESULT_FIELDS}}
+
+    def publish(staged: Path) -> None:
+        write_files(root, files, folders={"data": staged}, meta=meta)
+
+    build(corpus=root / "corpus", out=root / "data", dataset=dataset, publish=publish)
