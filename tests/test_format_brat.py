@@ -76,7 +76,7 @@ def broken(exported, corpus_copy, old, new):
     ("N5\tReference T4 NewsSpans:masoud-pezeshkian\tMasoud Pezeshkian", "N5\tReference T4 NewsSpans:nobody\tNobody",
      "[E-ENT-REF] N5 Reference T4 NewsSpans:nobody: 'nobody' is not in the registry"),
     ("#4\tAnnotatorNotes T4\tm4", "#4\tAnnotatorNotes T4\tcheck this one",
-     '[E-SCHEMA] #4 AnnotatorNotes T4: "check this one" does not match the pattern ^m[1-9][0-9]*$'),
+     '[E-SCHEMA] #4 AnnotatorNotes T4: "check this one" does not match the pattern ^m[1-9][0-9]*'),
     ("#4\tAnnotatorNotes T4\tm4", "#4\tAnnotatorNotes T4\tm3", "[E-ID-DUPLICATE] #4 AnnotatorNotes T4: id 'm3' is already used by #3 (line "),
     ("A1\tQuoteType E1 mixed", "A1\tQuoteType E1 sarcastic", '[E-QUOTE-TYPE] A1 QuoteType E1: unknown type "sarcastic"'),
     # What only brat's format has.

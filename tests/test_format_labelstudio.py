@@ -9,6 +9,7 @@ from helpers import CORPUS, corpus_summary
 from docgen import REGISTRY, documents
 from helpers import annotation_files, document_ids, read_json, run
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsspans.corpus import dumps_canonical
 from newsspans.formats import import_
@@ -186,3 +187,27 @@ def test_random_documents_round_trip(doc):
         task = json.loads(json.dumps(ls.task(doc, offset_unit=unit)))
         back = ls.parse_task(task, text=doc.text, document_id=doc.id).annotations
         assert dumps_canonical(back.to_dict()) == dumps_canonical(doc.annotations.to_dict())
+
+
+def _from_utf16_reference(text, offset):
+    """The conversion by its definition: walk the text, counting code units."""
+    if offset <= 0:
+        return offset
+    unit = 0
+    for i, ch in enumerate(text):
+        if unit >= offset:
+            return i if unit == offset else None
+        unit += 2 if ord(ch) > 0xFFFF else 1
+    return len(text) + offset - unit if offset >= unit else None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab 😀𝄞é", max_size=30))
+def test_the_offset_index_converts_as_the_definition(text):
+    index = ls.Offsets(text)
+    units = len(text.encode("utf-16-le")) // 2
+    for offset in range(-2, units + 3):
+        assert index.from_utf16(offset) == _from_utf16_reference(text, offset)
+    for i in range(len(text) + 1):
+        assert index.to_utf16(i) == len(text[:i].encode("utf-16-le")) // 2
+        assert index.from_utf16(index.to_utf16(i)) == i

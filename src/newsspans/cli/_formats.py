@@ -32,18 +32,50 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..formats import import_
+    from ..formats import ImportRefused, import_
 
-    report = import_(args.format, src=args.src, corpus=args.corpus)
+    try:
+        report = import_(args.format, src=args.src, corpus=args.corpus, dry_run=args.dry_run,
+                         allow_deletions=args.allow_deletions, max_deletions=args.max_deletions)
+    except ImportRefused as exc:  # what it would change, then why it is refused
+        _print_changes(exc.report, out, err)
+        print(f"newsspans import: {exc}", file=err)
+        return 1
+    _print_changes(report, out, err)
+    read = f"{len(report.documents)} document{'s' if len(report.documents) != 1 else ''} read"
+    files = f"{len(report.files)} annotation file{'s' if len(report.files) != 1 else ''}"
+    if args.dry_run:
+        print(f"dry run: importing {args.format} from {args.src} would write {files} ({read}); nothing was written: "
+              f"{report.summary()}", file=out)
+    elif not report.files:
+        print(f"imported {args.format} from {args.src}: nothing changed ({read}, all as in the corpus); nothing was written: "
+              f"{report.summary()}", file=out)
+    else:
+        print(f"imported {args.format} from {args.src} into {files} ({read}): {report.summary()}", file=out)
+    return 0
+
+
+def _print_changes(report, out: TextIO, err: TextIO) -> None:
     for note in report.notes:
         print(f"note: {note}", file=err)
-    print(f"imported {args.format} from {args.src} into {len(report.files)} annotation file(s): {report.summary()}", file=out)
-    return 0
+    for line in report.change_lines():
+        print(line, file=out)
+
+
+def share(text: str) -> float:
+    """A share of 0 to 1: ``0.5`` or ``50%``."""
+    try:
+        value = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    except ValueError:
+        value = -1.0
+    if not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share from 0 to 1 (such as 0.5 or 50%), got {text!r}")
+    return value
 
 
 def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the ``newsspans`` parser."""
-    from ..formats import DESCRIPTIONS, EXPORTERS, IMPORTERS
+    from ..formats import DEFAULT_MAX_DELETIONS, DESCRIPTIONS, EXPORTERS, IMPORTERS
     from ..formats.conll import LABEL_MAPS
     from ..formats.labelstudio import OFFSET_UNITS
 
@@ -63,10 +95,19 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
 
     p = sub.add_parser("import", help="bring annotation-tool files back into the corpus", description=(
         "Read an annotator's files in FORMAT (brat: a folder of <id>.ann with their <id>.txt; labelstudio: "
-        "a JSON export of tasks made by `newsspans export labelstudio`) and rewrite the corpus annotation "
-        "files of those documents. All or nothing: a malformed or inconsistent file is reported with its "
-        "file and line, and nothing is written."))
+        "a JSON export of tasks made by `newsspans export labelstudio`), print what they add, remove and change "
+        "per document and layer, and rewrite the corpus annotation files that change. All or nothing: a malformed "
+        "or inconsistent file is reported with its file and line, and nothing is written. A layer of which the "
+        "source holds nothing (a .ann file with no quote events, a task with no region of the quote labels) keeps "
+        "the corpus's annotations. Drafts, region notes and predictions are never imported (a note names each)."))
     p.add_argument("format", choices=sorted(IMPORTERS), metavar="FORMAT", help=", ".join(IMPORTERS))
     p.add_argument("src", type=Path, metavar="SRC", help="brat folder, or Label Studio JSON file (or a folder holding tasks.json)")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.add_argument("--dry-run", action="store_true", help="print what the import would change and write nothing")
+    p.add_argument("--max-deletions", type=share, default=DEFAULT_MAX_DELETIONS, metavar="SHARE",
+                   help="refuse the import when a document layer would lose more than this share of its annotations, "
+                        f"or all of them (default: {DEFAULT_MAX_DELETIONS:g}; 0.5 or 50%%)")
+    p.add_argument("--allow-deletions", action="store_true",
+                   help="import whatever it deletes, and take the source as the whole truth about each document it holds: "
+                        "a layer it holds nothing of is emptied (how to delete all of a document's quotes, say)")
     p.set_defaults(func=cmd_import)

@@ -6,9 +6,11 @@ where a tool edits the files) and add an entry here.
 
 Every exporter takes ``(documents, *, out, registry, **options)``: ``documents`` yields
 ``(split, Document)`` pairs of a valid corpus, ``out`` is an empty folder. Every importer takes
-``(src, *, corpus, registry)``, parses the tool's files into the model, checks the result by the
-validator's own code path (``importer``) and writes the corpus annotation files all or nothing;
-its ``FormatError`` names every problem at its place in the tool's file. Both return a
+``(src, *, corpus, registry, options)``, parses the tool's files into the model, checks the result
+by the validator's own code path, compares it with the corpus (``newsspans.versions.diff``) and
+writes the changed corpus annotation files all or nothing (``importer.ImportRun``: dry runs, the
+layers a source leaves out, the deletion limit); its ``FormatError`` names every problem at its
+place in the tool's file. Both return a
 ``Report`` of what they carried; a span a format cannot hold raises ``FormatError`` (or is counted
 as lost where that is the format's documented limit, such as CoNLL-2003's four classes): nothing
 is dropped silently.
@@ -21,6 +23,7 @@ from typing import Any, Callable
 
 from . import brat, conll, jsonl, labelstudio, spacy_docbin
 from .base import FormatError, OutputFolder, Report, open_corpus
+from .importer import DEFAULT_MAX_DELETIONS, ImportOptions, ImportRefused
 
 EXPORTERS: dict[str, Callable[..., Report]] = {
     "conll": conll.export,
@@ -59,12 +62,21 @@ def export(fmt: str, *, corpus: Path, out: Path, **options: Any) -> Report:
     return report
 
 
-def import_(fmt: str, *, src: Path, corpus: Path) -> Report:
-    """Import the tool files at ``src`` (format ``fmt``) into the corpus annotation files."""
+def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_deletions: bool = False,
+            max_deletions: float = DEFAULT_MAX_DELETIONS) -> Report:
+    """Import the tool files at ``src`` (format ``fmt``) into the corpus annotation files.
+
+    The report says what the import changes, per document and layer (``Report.changes``); with
+    ``dry_run`` nothing is written. A layer the source holds nothing of keeps the corpus's
+    annotations; a document layer that would lose all its annotations, or more than
+    ``max_deletions`` of them, refuses the whole import (``ImportRefused``) unless
+    ``allow_deletions``, which also takes the source as the whole truth (an absent layer is emptied)."""
     if fmt not in IMPORTERS:
         raise FormatError(f"cannot import {fmt!r}; importable formats: {', '.join(IMPORTERS)}")
+    options = ImportOptions(dry_run=dry_run, allow_deletions=allow_deletions, max_deletions=max_deletions)
     view = open_corpus(Path(corpus))
-    return IMPORTERS[fmt](Path(src), corpus=Path(corpus), registry=view.registry)
+    return IMPORTERS[fmt](Path(src), corpus=Path(corpus), registry=view.registry, options=options)
 
 
-__all__ = ["DESCRIPTIONS", "EXPORTERS", "IMPORTERS", "FormatError", "Report", "export", "import_"]
+__all__ = ["DEFAULT_MAX_DELETIONS", "DESCRIPTIONS", "EXPORTERS", "IMPORTERS", "FormatError", "ImportOptions", "ImportRefused",
+           "Report", "export", "import_"]

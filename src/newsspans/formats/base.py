@@ -7,13 +7,15 @@ from __future__ import annotations
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Iterator, Optional, Sequence
+from typing import IO, Any, Iterator, Optional, Sequence
 
 from ..dataset import split_of
 from ..errors import NewsSpansError
+from ..model import LAYERS as MODEL_LAYERS
 from ..model import Annotations, Document, RegistryEntry
 from ..paths import display_path, staged_dir
 from ..validation import ERROR, Corpus, CorpusInvalid, Problem
+from ..versions import describe_change
 
 #: The layers a format may carry, in report order.
 LAYERS = ("entity mentions", "quotes", "claims")
@@ -42,12 +44,30 @@ class FormatError(NewsSpansError):
 @dataclass
 class Report:
     """What an export or import wrote: files, and per layer how many items it carried or lost
-    (``lost`` is always a documented limit of the format, never silent)."""
+    (``lost`` is always a documented limit of the format, never silent).
+
+    An import also says what it changes, compared with the corpus (``newsspans.versions.diff``):
+    ``changes`` holds one ``newsspans.versions.Change`` per annotation added, removed or changed;
+    ``documents`` every document the source holds, in reading order, and ``rewritten`` those whose
+    annotation file changes; ``kept`` the corpus layers
+    left as they were because the source holds nothing of them (``(document, layer)`` -> their
+    count); ``ignored`` what the tool's file holds that is not imported (drafts, region notes,
+    predictions, skipped tasks), each with where it is; ``files`` the annotation files written,
+    or, with ``dry_run``, those that would be."""
 
     files: list[Path] = field(default_factory=list)
     carried: dict[str, int] = field(default_factory=dict)
     lost: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    changes: list[Any] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    kept: dict[tuple[str, str], int] = field(default_factory=dict)
+    ignored: dict[str, list[str]] = field(default_factory=dict)
+    #: The documents whose annotation file the import writes (or, with ``dry_run``, would write).
+    rewritten: list[str] = field(default_factory=list)
+    #: The document layers that would lose too much (see ``importer.ImportOptions``), one line each.
+    refusals: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     def add(self, layer: str, n: int = 1) -> None:
         self.carried[layer] = self.carried.get(layer, 0) + n
@@ -61,6 +81,10 @@ class Report:
     def lose(self, layer: str, n: int = 1) -> None:
         self.lost[layer] = self.lost.get(layer, 0) + n
 
+    def ignore(self, what: str, where: str) -> None:
+        """Record something of the tool's file that is not imported (``what``: drafts, region notes...)."""
+        self.ignored.setdefault(what, []).append(where)
+
     def summary(self) -> str:
         parts = [f"{self.carried.get(layer, 0)} {layer}" for layer in LAYERS if layer in self.carried or layer in self.lost]
         text = ", ".join(parts) if parts else "nothing"
@@ -68,6 +92,61 @@ class Report:
         if lost:
             text += "; lost to the format's documented limit: " + ", ".join(lost)
         return text
+
+    # -- what an import changes --
+
+    def counts(self) -> dict[str, dict[str, dict[str, int]]]:
+        """``{document: {layer: {"added": n, "removed": n, "changed": n}}}`` (layers as in ``model.LAYERS``)."""
+        table: dict[str, dict[str, dict[str, int]]] = {}
+        for c in self.changes:
+            row = table.setdefault(c.document_id, {}).setdefault(c.layer, {"added": 0, "removed": 0, "changed": 0})
+            row[c.kind] += 1
+        return table
+
+    def change_lines(self) -> list[str]:
+        """What the import changes, per document and layer, every annotation added (+), removed (-)
+        and changed (~); then the documents left unchanged and what was not imported."""
+        by_doc: dict[str, dict[str, list[Any]]] = {}
+        for c in self.changes:
+            by_doc.setdefault(c.document_id, {}).setdefault(c.layer, []).append(c)
+        counts = self.counts()
+        lines: list[str] = []
+        changed = self.rewritten
+        for doc_id in changed:
+            layers = by_doc.get(doc_id, {})
+            lines.append(doc_id if layers else f"{doc_id}: no annotation changes; the file is rewritten in canonical form")
+            for layer in MODEL_LAYERS:
+                name = LAYER_NAMES[layer]
+                if layer in layers:
+                    c = counts[doc_id][layer]
+                    lines.append(f"  {name}: {c['added']} added, {c['removed']} removed, {c['changed']} changed")
+                    lines += [f"    {describe_change(x)}" for x in layers[layer]]
+                elif (doc_id, name) in self.kept:
+                    lines.append(f"  {name}: none in the source; the corpus's {self.kept[(doc_id, name)]} kept")
+        unchanged = [d for d in self.documents if d not in set(changed)]
+        if unchanged:
+            shown = ", ".join(unchanged[:10]) + (f" and {len(unchanged) - 10} more" if len(unchanged) > 10 else "")
+            lines.append(f"unchanged: {len(unchanged)} document{'s' if len(unchanged) != 1 else ''} ({shown})")
+        if self.ignored:
+            parts = [f"{len(where)} {what if len(where) != 1 else _singular(what)}" for what, where in self.ignored.items()]
+            lines.append(f"not imported: {', '.join(parts)} (each named in a note)")
+        if self.refusals and self.dry_run:
+            lines.append("an import would be refused without --allow-deletions:")
+            lines += [f"  {r}" for r in self.refusals]
+        return lines
+
+
+#: How a report names each of the model's layers (``entities``...).
+LAYER_NAMES = dict(zip(MODEL_LAYERS, LAYERS))
+
+
+#: What an import leaves out (``Report.ignore``), each in the singular.
+_SINGULAR = {"drafts": "draft", "region notes": "region note", "predictions": "prediction",
+             "cancelled annotations": "cancelled annotation", "tasks without an annotation": "task without an annotation"}
+
+
+def _singular(what: str) -> str:
+    return _SINGULAR.get(what, what)
 
 
 @dataclass(frozen=True)

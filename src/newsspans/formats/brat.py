@@ -21,12 +21,22 @@ The import parses each ``.ann`` into the model, checking the brat side (line syn
 references between annotations), then checks the result by the validator's own code path
 (``importer.check``): every problem is reported at the ``.ann`` line it came from.
 
+**Layers a file leaves out.** brat has no marker saying which layers a file holds, so a layer is
+*absent* from a ``.ann`` file when the file holds no annotation of it: no text-bound annotation of
+an entity type (entity mentions), no ``Quote`` event (quotes), no ``Claim`` (claims). An absent
+layer keeps the corpus's annotations: an annotator who only corrected quotes may hand back a file
+of quotes, and an empty file changes nothing (a note says what was kept). To delete every quote of
+a document on purpose, delete them in brat and import with ``--allow-deletions``, which takes each
+``.ann`` as the whole truth about its document. The document id is the file's stem, and must be
+the id of a document of the corpus.
+
 Limits, reported at export and never silent: brat's line format cannot hold a span whose text
 contains a line break, and such a corpus is refused.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Optional
@@ -36,7 +46,7 @@ from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, ID_PREFIXES, 
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
 from .base import FormatError, Report
-from .importer import ErrorList, ImportRun, Parsed, Source, SourceMap, next_id
+from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
 
 CONF = "annotation.conf"
 QUOTE, SPEAKER, CUE, CLAIM = "Quote", "Speaker", "Cue", "Claim"
@@ -271,8 +281,8 @@ def _read_textbound(line: _Line, ann: _Ann) -> None:
     if ";" in head:
         raise _Malformed(f"{line.id} is discontinuous ({head!r}); NewsSpans spans are contiguous")
     parts = head.split()
-    if len(parts) != 3 or not all(p.isascii() and p.isdigit() for p in parts[1:]):
-        raise _Malformed(f"expected 'TYPE START END', got {head!r}")
+    if len(parts) != 3 or not all(_OFFSET.fullmatch(p) for p in parts[1:]):
+        raise _Malformed(f"expected 'TYPE START END' (offsets in ASCII digits), got {head!r}")
     kind, start, end = parts[0], int(parts[1]), int(parts[2])
     line.label = f"{line.id} {kind} {start}-{end}"
     ann.textbound[line.id] = (line, kind, Span(start, end, fields[2]))
@@ -330,9 +340,15 @@ def _read_note(line: _Line, ann: _Ann) -> None:
     parts = line.fields[1].split() if len(line.fields) >= 2 else []
     if len(line.fields) != 3 or len(parts) != 2 or parts[0] != NOTE:
         raise _Malformed(f"expected '#<n><TAB>{NOTE} TARGET<TAB>ID', got {line.raw!r}")
+    if parts[1] in ann.notes:
+        raise _Malformed(f"{parts[1]} already has a note (line {ann.notes[parts[1]][0].number}); its NewsSpans id is noted once")
     line.label = f"{line.id} {NOTE} {parts[1]}"
     ann.notes[parts[1]] = (line, line.fields[2].strip())
 
+
+#: An offset: ASCII digits only (``str.isdigit`` accepts ``²``, which ``int`` refuses), and few
+#: enough of them for ``int`` (which refuses over 4,300 digits).
+_OFFSET = re.compile(r"[0-9]{1,18}")
 
 _READERS = {"T": _read_textbound, "E": _read_event, "A": _read_attribute, "M": _read_attribute,
             "N": _read_normalization, "#": _read_note}
@@ -521,17 +537,18 @@ class _Assembly:
 # -- the import --
 
 
-def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry]) -> Report:
+def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None) -> Report:
     """Read every ``<id>.ann`` in ``src`` (with its ``<id>.txt``), check each by the validator's code
-    path and write the corpus annotation files, all or nothing. Raises ``FormatError`` naming the
-    file and line of every problem."""
+    path, compare the result with the corpus and write the changed annotation files, all or
+    nothing (see ``ImportOptions``). Raises ``FormatError`` naming the file and line of every
+    problem, ``ImportRefused`` for an import that would delete too much."""
     src, corpus = Path(src), Path(corpus)
     if not src.is_dir():
         raise FormatError(f"{display_path(src)}: no such folder")
-    ann_files = sorted(src.glob("*.ann"))
+    ann_files = sorted(p for p in src.glob("*.ann") if p.is_file())
     if not ann_files:
         raise FormatError(f"{display_path(src)}: no .ann files")
-    run = ImportRun(corpus, registry)
+    run = ImportRun(corpus, registry, options)
     for ann_file in ann_files:
         with run.document():
             _import_file(run, ann_file)
@@ -539,16 +556,18 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry]) -> R
 
 
 def _import_file(run: ImportRun, ann_file: Path) -> None:
-    doc_id = ann_file.stem
+    shown = display_path(ann_file)
+    doc_id = run.document_id(ann_file.stem, Source(shown, None), shown)
     text = run.text(doc_id, ann_file)
     txt = ann_file.with_suffix(".txt")
-    if txt.is_file() and txt.read_bytes() != text.encode("utf-8"):
-        raise FormatError(f"{display_path(txt)}: differs from {display_path(run.corpus / TEXTS / (doc_id + '.txt'))}; "
-                          "texts are never edited, and offsets refer to the corpus text")
     try:
+        if txt.is_file() and txt.read_bytes() != text.encode("utf-8"):
+            raise FormatError(f"{display_path(txt)}: differs from {display_path(run.corpus / TEXTS / (doc_id + '.txt'))}; "
+                              "texts are never edited, and offsets refer to the corpus text")
         ann_text = ann_file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise FormatError(f"{display_path(ann_file)}: byte {exc.start} is not UTF-8") from None
-    parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=display_path(ann_file),
-                   used_ids=run.used_ids(doc_id))
+        raise FormatError(f"{shown}: byte {exc.start} is not UTF-8") from None
+    except OSError as exc:
+        raise FormatError(f"{display_path(exc.filename or ann_file)}: cannot be read: {exc.strerror or exc}") from None
+    parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=shown, used_ids=run.used_ids(doc_id))
     run.accept(parsed, text)

@@ -8,6 +8,16 @@ tool's name for it) of every item and field it builds. ``check`` serializes the 
 they will be written and runs ``newsspans.validation.check_annotation_file`` over them: each
 ``Problem`` keeps its code, message and fix, and its ``item`` (``entities[3]``,
 ``quotes[2].speaker``) is translated back to the line of the tool's file it came from.
+
+``ImportRun`` runs one import: every document of the source is read (every error of every
+document kept), its id checked (``document_id``: the id pattern, matched whole, and a document of
+the corpus; only such an id ever names a file), merged with the corpus (``accept``: a layer the
+source holds nothing of keeps the corpus's annotations unless ``allow_deletions``; ``issued``
+never goes down), and checked by the validator. ``finish`` then compares the result with the
+corpus by ``newsspans.versions.diff`` (the report's ``changes``), refuses an import that would
+empty a document layer or delete more than ``max_deletions`` of it (``ImportRefused``), and
+writes the annotation files that change through ``newsspans.paths.write_files``, all or nothing,
+unless it is a dry run. An interrupted earlier write is finished first (``finish_writes``).
 """
 
 from __future__ import annotations
@@ -15,17 +25,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from ..corpus import ANNOTATIONS, TEXTS, dumps_canonical
-from ..model import LAYERS, Annotations, RegistryEntry
-from ..paths import display_path
-from ..validation import ERROR, Problem, check_annotation_file
-from .base import FormatError, Report
+from ..corpus import ANNOTATIONS, TEXTS, DocumentFiles, LenientDocument, dumps_canonical, lenient_document, read_document_files
+from ..labels import DOCUMENT_ID, ID_PREFIXES
+from ..model import LAYERS, Annotations, Document, DocumentMeta, RegistryEntry
+from ..paths import display_path, finish_writes, write_files
+from ..validation import ERROR, Problem, check_annotation_file, line_of
+from ..versions import Snapshot, diff
+from .base import LAYER_NAMES, FormatError, Report
 
 # --- where things came from -------------------------------------------------------------------
 
@@ -177,17 +188,99 @@ def check(parsed: Parsed, *, text: str, registry: Optional[dict[str, RegistryEnt
     return located
 
 
-class ImportRun:
-    """One import: documents read one by one, every error of every document kept, and the corpus
-    annotation files written only when there is none."""
+#: The default of ``ImportOptions.max_deletions`` (``--max-deletions``).
+DEFAULT_MAX_DELETIONS = 0.5
 
-    def __init__(self, corpus: Path, registry: dict[str, RegistryEntry]):
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How an import treats the corpus.
+
+    ``dry_run``: compare and report, write nothing. ``allow_deletions``: take the source as the
+    whole truth about each document it holds (a layer it holds nothing of is emptied) and lift the
+    deletion limit. ``max_deletions``: without ``allow_deletions``, a document layer that would
+    lose all its annotations, or more than this share of them (0 to 1), refuses the import."""
+
+    dry_run: bool = False
+    allow_deletions: bool = False
+    max_deletions: float = DEFAULT_MAX_DELETIONS
+
+    def __post_init__(self) -> None:
+        share = self.max_deletions
+        if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
+            raise FormatError(f"max_deletions must be a share between 0 and 1, got {share!r}")
+
+
+class ImportRefused(FormatError):
+    """An import that would delete too much of the corpus; nothing was written. ``report`` holds
+    what the import would change, ``refusals`` one line per document layer refused."""
+
+    def __init__(self, message: str, *, report: Report, refusals: list[str]):
+        super().__init__(message)
+        self.report = report
+        self.refusals = refusals
+
+
+@dataclass
+class _CorpusState:
+    """One document's annotation file as the corpus holds it: its bytes and text, what lenient
+    reading makes of it (None: unreadable or missing), its annotations with their ``issued``
+    counters (empty when unreadable), and every id it uses."""
+
+    files: DocumentFiles
+    found: Optional[LenientDocument]
+    annotations: Annotations
+    raw: str
+    ids: set[str]
+
+    @classmethod
+    def read(cls, corpus: Path, doc_id: str) -> "_CorpusState":
+        files = read_document_files(corpus, doc_id)
+        found = lenient_document(files)
+        try:
+            raw = files.annotations.decode("utf-8") if files.annotations is not None else ""
+            value = json.loads(raw) if raw else None
+        except (ValueError, RecursionError):
+            raw, value = "", None
+        value = value if isinstance(value, dict) else {}
+        ids = {x["id"] for layer in LAYERS for x in value.get(layer, []) if isinstance(x, dict) and isinstance(x.get("id"), str)} \
+            if all(isinstance(value.get(layer, []), list) for layer in LAYERS) else set()
+        if found is None:
+            return cls(files, None, Annotations(doc_id), raw, ids)
+        ann = found.document.annotations
+        if not ann.issued_recorded and isinstance(value.get("issued"), dict):  # as the file records them
+            ann = Annotations(doc_id, ann.entities, ann.quotes, ann.claims, issued=value["issued"])
+        return cls(files, found, ann, raw, ids)
+
+
+@dataclass
+class _Pending:
+    """One document read from the source: its corpus state and what the import makes of it."""
+
+    old: Document
+    new: Annotations
+    data: bytes  # the annotation file as it will be written
+    current: Optional[bytes]  # the annotation file as it is
+
+
+class ImportRun:
+    """One import: documents read one by one, every error of every document kept; at the end the
+    result is compared with the corpus, checked against the deletion limit and written all or
+    nothing (``newsspans.paths.write_files``), unless there is any error or it is a dry run."""
+
+    def __init__(self, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None):
         self.corpus = Path(corpus)
         self.registry = registry
+        self.options = options or ImportOptions()
         self.errors: list[str] = []
         self.problems: list[Problem] = []
-        self.accepted: list[Annotations] = []
-        self.report = Report()
+        self.pending: dict[str, _Pending] = {}
+        self.report = Report(dry_run=self.options.dry_run)
+        self._first_read: dict[str, str] = {}
+        self._states: dict[str, _CorpusState] = {}
+        self._text_ids: Optional[set[str]] = None
+        if finish_writes(self.corpus):
+            self.report.notes.append(f"{display_path(self.corpus)}: an interrupted earlier write was completed first")
 
     @contextmanager
     def document(self) -> Iterator[None]:
@@ -198,67 +291,175 @@ class ImportRun:
             self.errors += exc.errors
             self.problems += exc.problems
 
+    def document_id(self, doc_id: object, source: Source, part: str) -> str:
+        """``doc_id`` (as the tool's file names it, at ``source``, in the ``part`` of the source named
+        so: a file, a task) when it is the id of a document of the corpus that no other part of the
+        source holds; raises ``FormatError`` otherwise. Only such an id ever names a file, so nothing
+        outside ``corpus/annotations/`` is ever written."""
+        if not isinstance(doc_id, str) or not DOCUMENT_ID_RE.fullmatch(doc_id):
+            raise FormatError(source.error(f"{doc_id!r} is not a document id (letters, digits, '_', '.' and '-', "
+                                           "starting with a letter or digit)"))
+        if doc_id not in self.text_ids():
+            path = self.corpus / TEXTS / f"{doc_id}.txt"
+            raise FormatError(source.error(f"no document {doc_id!r} in the corpus ({display_path(path)} is missing); "
+                                           "add the text with `newsspans add` first"))
+        if doc_id in self._first_read:
+            raise FormatError(source.error(f"document {doc_id} is already in {self._first_read[doc_id]}"))
+        self._first_read[doc_id] = part
+        return doc_id
+
+    def text_ids(self) -> set[str]:
+        """The ids of the corpus documents that have a text (listed once, exact case)."""
+        if self._text_ids is None:
+            try:
+                with os.scandir(self.corpus / TEXTS) as it:
+                    self._text_ids = {e.name[:-4] for e in it if e.name.endswith(".txt") and e.is_file()}
+            except OSError:
+                self._text_ids = set()
+        return self._text_ids
+
     def text(self, doc_id: str, source: Path) -> str:
         return corpus_text(self.corpus, doc_id, source)
 
+    def corpus_state(self, doc_id: str) -> "_CorpusState":
+        """The document's annotation file as the corpus holds it (read once per import)."""
+        if doc_id not in self._states:
+            self._states[doc_id] = _CorpusState.read(self.corpus, doc_id)
+        return self._states[doc_id]
+
     def used_ids(self, doc_id: str) -> set[str]:
-        """Ids a new item of ``doc_id`` must not take: those of the annotation file it replaces."""
-        return ids_in(annotation_path(self.corpus, doc_id))
+        """Ids a new item of ``doc_id`` must not take: those of the annotation file it replaces, and
+        every id the file records as issued (``m53`` stands for ``issued.entities`` = 53)."""
+        state = self.corpus_state(doc_id)
+        issued = state.annotations.issued
+        return state.ids | {f"{ID_PREFIXES[layer]}{issued[layer]}" for layer in LAYERS}
 
     def accept(self, parsed: Parsed, text: str) -> None:
-        """Check ``parsed`` (raising its errors) and keep it for writing; warnings become notes."""
-        path = annotation_path(self.corpus, parsed.annotations.document_id)
-        warnings = check(parsed, text=text, registry=self.registry, path=path)
-        self.accepted.append(parsed.annotations)
+        """Check ``parsed`` (raising its errors) and keep it for writing; warnings become notes.
+
+        The result is the corpus's annotation file updated with the layers the source holds
+        (``Annotations.updated``: its ``issued`` counters never go down). A layer of which the
+        source holds nothing keeps the corpus's annotations (unless ``allow_deletions``): a tool's
+        file with no quotes in it never empties a document's quotes by accident."""
+        doc_id = parsed.annotations.document_id
+        path = annotation_path(self.corpus, doc_id)
+        state = self.corpus_state(doc_id)
+        if state.found is None and state.files.annotations is not None:
+            self.report.notes.append(f"{display_path(path)}: cannot be read; the import replaces it whole")
         self.report.add_all(parsed.annotations)
+        parsed = self._merge(parsed, state, path)
+        warnings = check(parsed, text=text, registry=self.registry, path=path)
+        new = parsed.annotations
+        old = state.found.document if state.found is not None else Document(
+            DocumentMeta(doc_id, None, None, f"{doc_id}.txt", "", "", ""), text, state.annotations)
+        self.pending[doc_id] = _Pending(replace(old, annotations=state.annotations), new,
+                                        dumps_canonical(new.to_dict()).encode("utf-8"), state.files.annotations)
+        self.report.documents.append(doc_id)
         self.report.notes += [str(p) for p in warnings]
 
+    def _merge(self, parsed: Parsed, state: "_CorpusState", path: Path) -> Parsed:
+        """The corpus file updated with ``parsed``'s layers: every layer with ``allow_deletions`` (or
+        when the corpus file cannot be read), else those of which the source holds anything."""
+        ann, old = parsed.annotations, state.annotations
+        if self.options.allow_deletions or state.found is None:
+            absent: list[str] = []
+        else:
+            absent = [layer for layer in LAYERS if not getattr(ann, layer) and getattr(old, layer)]
+        merged = old.updated(**{layer: getattr(ann, layer) for layer in LAYERS if layer not in absent})
+        if not absent:
+            return Parsed(merged, parsed.sources)
+        assert state.found is not None
+        shown = display_path(path)
+        for layer in absent:
+            for k, position in enumerate(state.found.positions[layer]):
+                item = getattr(old, layer)[k]
+                parsed.sources.add(layer, k, _corpus_source(shown, state.raw, [layer, position], f"{layer}[{position}] {item.id}"))
+            self.report.kept[(ann.document_id, LAYER_NAMES[layer])] = len(getattr(old, layer))
+        kept = [f"{len(getattr(old, layer))} {LAYER_NAMES[layer]}" for layer in absent]
+        self.report.notes.append(parsed.sources.whole.error(
+            f"holds no {_listing([LAYER_NAMES[layer] for layer in absent], 'or')}: the corpus's {_listing(kept, 'and')} "
+            "are kept (with --allow-deletions, a layer absent from the source is emptied)"))
+        return Parsed(merged, parsed.sources)
+
     def finish(self) -> Report:
-        """Write every accepted document, or raise every error and write nothing."""
+        """Compare the result with the corpus and write every changed annotation file, all or
+        nothing; raise every error (``FormatError``) or the refusal (``ImportRefused``) and write
+        nothing; with ``dry_run``, write nothing either way."""
         if self.errors:
             raise FormatError.of(self.errors, problems=self.problems)
-        self.report.files = write_annotations(self.corpus, self.accepted)
-        return self.report
+        report = self.report
+        old = Snapshot("corpus", "corpus", None, documents={d: p.old for d, p in self.pending.items()})
+        new = Snapshot("import", "corpus", None, documents={d: replace(p.old, annotations=p.new) for d, p in self.pending.items()})
+        report.changes = diff(old=old, new=new).changes
+        report.rewritten = [d for d, p in self.pending.items() if p.data != p.current]
+        targets = {f"{ANNOTATIONS}/{d}.json": self.pending[d].data for d in report.rewritten}
+        report.files = [self.corpus / rel for rel in targets]
+        report.refusals = self._refusals()
+        if report.refusals and not self.options.dry_run:
+            raise ImportRefused(refusal_message(report.refusals, self.options.max_deletions), report=report, refusals=report.refusals)
+        if targets and not self.options.dry_run:
+            for rel in targets:  # only ids checked by document_id() name files; say so once more before writing
+                if not DOCUMENT_ID_RE.fullmatch(rel[len(ANNOTATIONS) + 1:-len(".json")]):
+                    raise FormatError(f"refusing to write {rel}: not a document id")
+            write_files(self.corpus, targets)
+        return report
+
+    def _refusals(self) -> list[str]:
+        """One line per document layer that would lose all its annotations, or more than the share
+        allowed, unless deletions are allowed."""
+        if self.options.allow_deletions:
+            return []
+        refusals = []
+        counts = self.report.counts()
+        for doc_id, pending in self.pending.items():
+            for layer in LAYERS:
+                had = len(getattr(pending.old.annotations, layer))
+                removed = counts.get(doc_id, {}).get(layer, {}).get("removed", 0)
+                if had and removed and (removed == had or removed / had > self.options.max_deletions):
+                    what = "all" if removed == had else f"{removed / had:.0%}"
+                    refusals.append(f"{doc_id} {LAYER_NAMES[layer]}: {removed} of {had} removed ({what})")
+        return refusals
+
+
+def refusal_message(refusals: list[str], share: float) -> str:
+    """The one message of a refused import: each document layer with its counts, and the way out."""
+    n = len(refusals)
+    return (f"refused, nothing was written: {n} document layer{'s' if n != 1 else ''} would lose all "
+            f"{'their' if n != 1 else 'its'} annotations or more than {share:.0%} of them (--max-deletions {share:g}):"
+            + "".join(f"\n  {r}" for r in refusals)
+            + "\nreview the changes listed (--dry-run shows them and writes nothing), then pass --allow-deletions "
+              "to import them anyway")
+
+
+def _listing(items: list[str], last: str) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {last} {items[-1]}"
+
+
+def _corpus_source(file: str, raw: str, path: list, label: str) -> Callable[[], Source]:
+    """Where an item kept from the corpus annotation file is, found when a problem needs it."""
+    return lambda: Source(file, line_of(raw, path) if raw else None, label)
 
 
 # --- the corpus side --------------------------------------------------------------------------
+
+#: Document ids (``newsspans.labels.DOCUMENT_ID``); use ``fullmatch``: ``$`` accepts a trailing newline.
+DOCUMENT_ID_RE = re.compile(DOCUMENT_ID)
 
 
 def annotation_path(corpus_root: Path, document_id: str) -> Path:
     return Path(corpus_root) / ANNOTATIONS / f"{document_id}.json"
 
 
-def write_annotations(corpus_root: Path, annotations: list[Annotations]) -> list[Path]:
-    """Write the annotation files of a corpus all or nothing: every file is written to a temporary
-    name first, then all are renamed into place."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for ann in annotations:
-            target = annotation_path(corpus_root, ann.document_id)
-            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            staged.append((Path(name), target))
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(dumps_canonical(ann.to_dict()))
-            os.chmod(name, 0o666 & ~_umask())
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
-    return [target for _, target in staged]
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def next_id(prefix: str, used: Iterable[str]) -> str:
-    """A fresh local id with ``prefix``: one past the highest number in use."""
-    numbers = [int(i[len(prefix):]) for i in used if i.startswith(prefix) and i[len(prefix):].isdigit()]
+    """A fresh local id with ``prefix``: one past the highest number in use (ASCII digits only:
+    ``str.isdigit`` also accepts ``²``, which ``int`` refuses)."""
+    numbers = [int(i[len(prefix):]) for i in used
+               if isinstance(i, str) and i.startswith(prefix) and _NUMBER.fullmatch(i[len(prefix):])]
     return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+_NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 def corpus_text(corpus: Path, doc_id: str, source: Path) -> str:
@@ -270,12 +471,5 @@ def corpus_text(corpus: Path, doc_id: str, source: Path) -> str:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FormatError(f"{display_path(path)}: byte {exc.start} is not UTF-8") from None
-
-
-def ids_in(path: Path) -> set[str]:
-    """The local ids of an existing annotation file (none when it is missing or unreadable)."""
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-        return {x["id"] for layer in LAYERS for x in value.get(layer, []) if isinstance(x, dict) and "id" in x}
-    except (OSError, ValueError, AttributeError, TypeError):
-        return set()
+    except OSError as exc:
+        raise FormatError(f"{display_path(path)}: cannot be read: {exc.strerror or exc}") from None

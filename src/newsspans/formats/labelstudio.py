@@ -5,7 +5,9 @@ indices), while the corpus counts Python code points; the two differ after every
 the Basic Multilingual Plane (an emoji counts 2 units, 1 code point). The export writes UTF-16
 offsets by default (``offset_unit="utf-16"``; ``"codepoints"`` for tools that count code points)
 and records the unit in every task (``data.offset_unit``); the import converts back with the unit
-the task states, and refuses an offset that falls inside a surrogate pair.
+the task states, and refuses an offset that falls inside a surrogate pair. Each conversion is
+O(log n) (``Offsets``: the text is scanned once for its astral characters, then bisected), so a
+long document with many regions exports and imports in time linear in its size.
 
 One task per document: ``data`` holds ``text``, ``document_id`` and ``offset_unit``; its one
 annotation's ``result`` holds, in the order of the corpus annotation file:
@@ -19,8 +21,16 @@ annotation's ``result`` holds, in the order of the corpus annotation file:
 - a claim: a ``labels`` region ``CFS`` or ``UFS`` of the control ``claim`` (id ``c1``) with the text
   areas ``claimant`` and ``cluster_id``.
 
-A region added in Label Studio has a random id and gets a fresh NewsSpans id on import. A task
-must hold exactly one annotation that was not cancelled; predictions are not read.
+A region added in Label Studio has a random id and gets a fresh NewsSpans id on import.
+``data.document_id`` must be the id of a document of the corpus (never a path).
+
+**What is imported.** A task's one annotation that was not cancelled (more than one is an error;
+a task with none, such as a task holding predictions only, is skipped with a note and its
+document kept as it is). Drafts (``drafts`` of a task or an annotation), region notes
+(``meta.text`` of a result item), predictions and cancelled annotations are never imported: a note
+names each, with its task and region. A control (``entity``, ``quote``, ``claim``) with no region
+in the result is *absent*, and the corpus's annotations of that layer are kept (an empty result
+changes nothing); ``--allow-deletions`` takes the result as the whole truth instead.
 
 The import parses each task into the model, checking the Label Studio side (the result's
 structure, offset units, which control a region belongs to, relations), then checks the result by
@@ -32,9 +42,10 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional, Union
 from xml.sax.saxutils import quoteattr
 
 from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, ID_PREFIXES, QUOTE_TYPES, local_id_pattern
@@ -42,7 +53,7 @@ from ..model import Annotations, Claim, Document, EntityMention, Quote, Registry
 from ..paths import display_path
 from ..validation import line_of
 from .base import FormatError, Report
-from .importer import ErrorList, ImportRun, Parsed, Source, SourceMap, next_id
+from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
 
 TASKS = "tasks.json"
 CONFIG = "labeling-config.xml"
@@ -65,32 +76,50 @@ _LOCAL_ID = {p: re.compile(local_id_pattern(p)) for p in ID_PREFIXES.values()}
 # --- offsets ----------------------------------------------------------------------------------
 
 
-def _astral(text: str) -> bool:
-    return any(ord(ch) > 0xFFFF for ch in text)
+#: A character outside the Basic Multilingual Plane: one code point, two UTF-16 code units.
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+class Offsets:
+    """Code points <-> UTF-16 code units of one text, each conversion O(log n): the text is scanned
+    once for its astral characters (the only ones that count differently), and an offset is moved
+    by the number of them before it (``bisect``)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        #: The code-point position of each astral character, and the UTF-16 position of each.
+        self.astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
+        self.units = [p + k for k, p in enumerate(self.astral)]
+
+    @property
+    def differ(self) -> bool:
+        """Whether the two units count this text differently (it has an astral character)."""
+        return bool(self.astral)
+
+    def to_utf16(self, offset: int) -> int:
+        """A code-point offset as a UTF-16 code-unit offset."""
+        return offset + bisect_left(self.astral, offset) if offset > 0 else offset
+
+    def from_utf16(self, offset: int) -> Optional[int]:
+        """The code-point offset of a UTF-16 code-unit offset, or None when it falls inside a
+        surrogate pair. An offset outside the text stays as far outside it (the span check reports it)."""
+        if offset <= 0 or not self.astral:
+            return offset
+        before = bisect_left(self.units, offset)  # astral characters that start before the offset
+        if before and self.units[before - 1] + 1 == offset:
+            return None
+        return offset - before
 
 
 def to_utf16(text: str, offsets: Iterable[int]) -> list[int]:
     """Code-point offsets into ``text`` as UTF-16 code-unit offsets."""
-    offsets = list(offsets)
-    if not _astral(text):
-        return offsets
-    units = [0]
-    for ch in text:
-        units.append(units[-1] + (2 if ord(ch) > 0xFFFF else 1))
-    return [units[i] for i in offsets]
+    index = Offsets(text)
+    return [index.to_utf16(i) for i in offsets]
 
 
 def from_utf16(text: str, offset: int) -> Optional[int]:
-    """The code-point offset of a UTF-16 code-unit offset, or None when it falls inside a surrogate
-    pair. An offset outside the text stays as far outside it (the span check reports it)."""
-    if offset <= 0 or not _astral(text):
-        return offset
-    unit = 0
-    for i, ch in enumerate(text):
-        if unit >= offset:
-            return i if unit == offset else None
-        unit += 2 if ord(ch) > 0xFFFF else 1
-    return len(text) + offset - unit if offset >= unit else None
+    """The code-point offset of a UTF-16 code-unit offset into ``text`` (``Offsets.from_utf16``)."""
+    return Offsets(text).from_utf16(offset)
 
 
 # --- writing ----------------------------------------------------------------------------------
@@ -132,12 +161,12 @@ def labeling_config(*, offset_unit: str = UTF16) -> str:
 
 def task(doc: Document, *, offset_unit: str = UTF16) -> dict[str, Any]:
     """The Label Studio task of one document, with its annotation as one completed annotation."""
-    text = doc.text
     ann = doc.annotations
     result: list[dict[str, Any]] = []
+    offsets = Offsets(doc.text) if offset_unit == UTF16 else None
 
     def region(rid: str, control: str, label: str, span: Span) -> dict[str, Any]:
-        start, end = to_utf16(text, (span.start, span.end)) if offset_unit == UTF16 else (span.start, span.end)
+        start, end = (offsets.to_utf16(span.start), offsets.to_utf16(span.end)) if offsets else (span.start, span.end)
         item = {"id": rid, "from_name": control, "to_name": TEXT, "type": "labels",
                 "value": {"start": start, "end": end, "text": span.text, "labels": [label]}}
         result.append(item)
@@ -168,7 +197,7 @@ def task(doc: Document, *, offset_unit: str = UTF16) -> dict[str, Any]:
         extra(r, "claimant", c.claimant)
         extra(r, "cluster_id", c.cluster_id)
     return {
-        "data": {TEXT: text, "document_id": doc.id, "offset_unit": offset_unit},
+        "data": {TEXT: doc.text, "document_id": doc.id, "offset_unit": offset_unit},
         "annotations": [{"result": result, "was_cancelled": False, "ground_truth": False}],
     }
 
@@ -203,11 +232,100 @@ class TaskLocation:
     raw: Optional[str] = None
     index: int = 0
     document: str = "?"
+    #: The task's own ``id`` in Label Studio, when it has one.
+    task_id: Optional[Union[int, str]] = None
+    #: Lines of the tasks file found fast (one index for a whole import), else ``raw`` is searched.
+    lines: Optional["JsonLines"] = None
+
+    @property
+    def name(self) -> str:
+        """``task 3 (id 17, document 000_x)``."""
+        own = f"id {self.task_id}, " if self.task_id is not None else ""
+        return f"task {self.index} ({own}document {self.document})"
 
     def source(self, path: list[Any], label: str = "", hint: Optional[str] = None, name: str = "") -> Source:
         """The source of the value at ``path`` inside the task."""
-        line = None if self.raw is None else line_of(self.raw, [self.index, *path])
-        return Source(self.file, line, label, context=f"task {self.index} (document {self.document})", hint=hint, name=name)
+        if self.lines is not None:
+            line: Optional[int] = self.lines.line([self.index, *path])
+        else:
+            line = None if self.raw is None else line_of(self.raw, [self.index, *path])
+        return Source(self.file, line, label, context=self.name, hint=hint, name=name)
+
+
+_WS = " \t\n\r"
+_DECODER = json.JSONDecoder()
+
+
+class JsonLines:
+    """The line of any value of one JSON text, by its path (keys and indices), for many lookups:
+    each object or array on a path is indexed once (where each member starts), and a line number
+    is a bisection of the newline offsets; so locating every region of a large tasks file stays
+    linear in its size. The text must be valid JSON; a path that goes nowhere stops at the deepest
+    value it reaches."""
+
+    def __init__(self, raw: str):
+        self.raw = raw
+        self._members: dict[int, Union[list[int], dict[str, int]]] = {}
+        self._newlines: Optional[list[int]] = None
+
+    def _skip(self, i: int) -> int:
+        s = self.raw
+        while i < len(s) and s[i] in _WS:
+            i += 1
+        return i
+
+    def _index(self, i: int) -> Union[list[int], dict[str, int]]:
+        """Where each member of the array or object starting at ``i`` starts."""
+        found = self._members.get(i)
+        if found is not None:
+            return found
+        s = self.raw
+        j = self._skip(i + 1)
+        if s[i] == "[":
+            items: list[int] = []
+            while j < len(s) and s[j] != "]":
+                items.append(j)
+                _, j = _DECODER.raw_decode(s, j)
+                j = self._skip(j)
+                j = self._skip(j + 1) if j < len(s) and s[j] == "," else j
+            found = items
+        else:
+            keys: dict[str, int] = {}
+            while j < len(s) and s[j] == '"':
+                key, j = json.decoder.scanstring(s, j + 1)  # type: ignore[attr-defined]
+                j = self._skip(self._skip(j) + 1)  # past the colon
+                keys[key] = j  # the last of a repeated key, as json.loads reads
+                _, j = _DECODER.raw_decode(s, j)
+                j = self._skip(j)
+                j = self._skip(j + 1) if j < len(s) and s[j] == "," else j
+            found = keys
+        self._members[i] = found
+        return found
+
+    def offset(self, path: Iterable[Any]) -> int:
+        s = self.raw
+        i = self._skip(0)
+        for step in path:
+            if i >= len(s):
+                break
+            if (s[i] == "{" and isinstance(step, str)) or (s[i] == "[" and isinstance(step, int) and not isinstance(step, bool)):
+                members = self._index(i)
+                if isinstance(members, dict):
+                    if step not in members:
+                        break
+                    i = members[step]
+                else:
+                    if not 0 <= step < len(members):
+                        break
+                    i = members[step]
+            else:
+                break
+        return i
+
+    def line(self, path: Iterable[Any]) -> int:
+        if self._newlines is None:
+            self._newlines = [m.start() for m in re.finditer("\n", self.raw)]
+        return bisect_left(self._newlines, self.offset(path)) + 1
 
 
 @dataclass(frozen=True)
@@ -264,9 +382,10 @@ def parse_task(value: dict[str, Any], *, text: str, document_id: str, where: Opt
     loc = where or TaskLocation(document=document_id)
     unit = _offset_unit(value, loc)
     at = _At(loc, _the_annotation(value, loc))
-    result = _read_result(value["annotations"][at.annotation]["result"], text=text, unit=unit, at=at)
+    offsets = Offsets(text)
+    result = _read_result(value["annotations"][at.annotation]["result"], offsets=offsets, unit=unit, at=at)
     parts = _link(result, at)
-    return _TaskAssembly(result, parts, at, used_ids=set(used_ids), text=text, unit=unit).build(document_id)
+    return _TaskAssembly(result, parts, at, used_ids=set(used_ids), offsets=offsets, unit=unit).build(document_id)
 
 
 # -- stage 1: the annotation and its result items --
@@ -279,12 +398,28 @@ def _offset_unit(value: dict[str, Any], loc: TaskLocation) -> str:
     return unit
 
 
+def _live_annotations(value: dict[str, Any], loc: TaskLocation) -> list[int]:
+    """The indices of the task's annotations that were not cancelled (none when it has no list)."""
+    annotations = value.get("annotations", [])
+    if not isinstance(annotations, list):
+        raise FormatError(loc.source(["annotations"]).error(f"the task's annotations must be a list; got {_short(annotations)}"))
+    for i, a in enumerate(annotations):
+        if not isinstance(a, dict):
+            raise FormatError(loc.source(["annotations", i]).error(f"an annotation must be an object; got {_short(a)}"))
+    return [i for i, a in enumerate(annotations) if not a.get("was_cancelled")]
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _the_annotation(value: dict[str, Any], loc: TaskLocation) -> int:
     """The index of the one annotation that was not cancelled, which has a result list."""
-    annotations = value.get("annotations")
-    if not isinstance(annotations, list):
+    if not isinstance(value.get("annotations"), list):
         raise FormatError(loc.source(["annotations"]).error("the task has no annotations list"))
-    live = [i for i, a in enumerate(annotations) if isinstance(a, dict) and not a.get("was_cancelled")]
+    annotations = value["annotations"]
+    live = _live_annotations(value, loc)
     if len(live) != 1:
         raise FormatError(loc.source(["annotations"]).error(
             f"the task holds {len(live)} annotations that were not cancelled; keep exactly one (NewsSpans has one annotation per document)"))
@@ -293,19 +428,19 @@ def _the_annotation(value: dict[str, Any], loc: TaskLocation) -> int:
     return live[0]
 
 
-def _read_result(items: list[Any], *, text: str, unit: str, at: _At) -> _Result:
+def _read_result(items: list[Any], *, offsets: Offsets, unit: str, at: _At) -> _Result:
     result = _Result()
     errors = ErrorList()
     for i, item in enumerate(items):
         try:
-            _read_item(i, item, result, text=text, unit=unit)
+            _read_item(i, item, result, offsets=offsets, unit=unit)
         except _Malformed as exc:
             errors.add(at.source(i, *exc.path), str(exc))
     errors.raise_if_any()
     return result
 
 
-def _read_item(i: int, item: Any, result: _Result, *, text: str, unit: str) -> None:
+def _read_item(i: int, item: Any, result: _Result, *, offsets: Offsets, unit: str) -> None:
     if not isinstance(item, dict):
         raise _Malformed((), "a result item must be an object")
     kind = item.get("type")
@@ -314,16 +449,18 @@ def _read_item(i: int, item: Any, result: _Result, *, text: str, unit: str) -> N
         return
     rid, control, v = item.get("id"), item.get("from_name"), item.get("value")
     if not isinstance(rid, str) or not isinstance(v, dict):
-        raise _Malformed((), "a result item needs an 'id' and a 'value'")
+        raise _Malformed((), "a result item needs an 'id' (a string) and a 'value' (an object)")
+    if not isinstance(control, str):
+        raise _Malformed(("from_name",), f"from_name must name a control of the labeling config; got {control!r}")
     if kind == "labels":
-        _read_region(i, rid, control, v, result, text=text, unit=unit)
+        _read_region(i, rid, control, v, result, offsets=offsets, unit=unit)
     elif kind in ("textarea", "choices"):
         _read_per_region(i, rid, control, kind, v, result)
     else:
         raise _Malformed(("type",), f"result type {kind!r} is not used by NewsSpans (labels, textarea, choices, relation)")
 
 
-def _read_region(i: int, rid: str, control: Any, v: dict[str, Any], result: _Result, *, text: str, unit: str) -> None:
+def _read_region(i: int, rid: str, control: str, v: dict[str, Any], result: _Result, *, offsets: Offsets, unit: str) -> None:
     if control not in _LABELS_CONTROLS:
         raise _Malformed(("from_name",), f"unknown labels control {control!r}; use {ENTITY}, {QUOTE} or {CLAIM}")
     labels = v.get("labels")
@@ -333,12 +470,12 @@ def _read_region(i: int, rid: str, control: Any, v: dict[str, Any], result: _Res
         raise _Malformed(("value", "labels"), f"region {rid} of {QUOTE} must be labelled {', '.join(_QUOTE_PARTS)}; got {labels!r}")
     if rid in result.regions:
         raise _Malformed((), f"region {rid} is labelled twice (result[{result.regions[rid].index}]); give each span its own region")
-    span, name, hint = _span(v, text=text, unit=unit, rid=rid)
+    span, name, hint = _span(v, offsets=offsets, unit=unit, rid=rid)
     result.regions[rid] = _Region(i, control, labels[0], span, name, hint)
     result.order.append(rid)
 
 
-def _read_per_region(i: int, rid: str, control: Any, kind: str, v: dict[str, Any], result: _Result) -> None:
+def _read_per_region(i: int, rid: str, control: str, kind: str, v: dict[str, Any], result: _Result) -> None:
     names = {n for names in _PER_REGION.values() for n in names}
     if control not in names:
         raise _Malformed(("from_name",), f"unknown per-region control {control!r}; known: {', '.join(sorted(names))}")
@@ -351,27 +488,33 @@ def _read_per_region(i: int, rid: str, control: Any, kind: str, v: dict[str, Any
     result.extras.setdefault(rid, {})[control] = (i, found or None)
 
 
-def _span(v: dict[str, Any], *, text: str, unit: str, rid: str) -> tuple[Span, str, Optional[str]]:
+def _span(v: dict[str, Any], *, offsets: Offsets, unit: str, rid: str) -> tuple[Span, str, Optional[str]]:
     """The region's span in code points, its name, and a hint when its offsets are in the other unit."""
     start, end, stored = v.get("start"), v.get("end"), v.get("text")
-    if not isinstance(start, int) or not isinstance(end, int) or not isinstance(stored, str):
+    if not _is_int(start) or not _is_int(end) or not isinstance(stored, str):
         raise _Malformed(("value",), f"region {rid} needs integer start and end and its text")
-    converted = (from_utf16(text, start), from_utf16(text, end)) if unit == UTF16 else (start, end)
+    converted = (offsets.from_utf16(start), offsets.from_utf16(end)) if unit == UTF16 else (start, end)
     if converted[0] is None or converted[1] is None:
         raise _Malformed(("value",), f"region {rid} {start}-{end} (UTF-16 code units): an offset falls inside a character (a surrogate pair)")
-    return Span(converted[0], converted[1], stored), f"region {rid} {start}-{end} ({unit})", _unit_hint(text, unit, start, end, stored)
+    return Span(converted[0], converted[1], stored), f"region {rid} {start}-{end} ({unit})", _unit_hint(offsets, unit, start, end, stored)
 
 
-def _unit_hint(text: str, unit: str, start: int, end: int, stored: str) -> Optional[str]:
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _unit_hint(offsets: Offsets, unit: str, start: int, end: int, stored: str) -> Optional[str]:
     """When ``stored`` is not at the offsets read in ``unit`` but is in the other unit, say so."""
+    text = offsets.text
+
     def holds(a: Optional[int], b: Optional[int]) -> bool:
         return a is not None and b is not None and 0 <= a < b <= len(text) and text[a:b] == stored
 
-    if not _astral(text):
+    if not offsets.differ:
         return None  # both units count alike
     other = CODEPOINTS if unit == UTF16 else UTF16
-    here = (from_utf16(text, start), from_utf16(text, end)) if unit == UTF16 else (start, end)
-    there = (start, end) if other == CODEPOINTS else (from_utf16(text, start), from_utf16(text, end))
+    here = (offsets.from_utf16(start), offsets.from_utf16(end)) if unit == UTF16 else (start, end)
+    there = (start, end) if other == CODEPOINTS else (offsets.from_utf16(start), offsets.from_utf16(end))
     if holds(*here) or not holds(*there):
         return None
     return f"the offsets match in {other}: set data.offset_unit to {other!r} for this task"
@@ -413,6 +556,9 @@ def _relations(result: _Result, at: _At, errors: ErrorList) -> dict[str, dict[st
     regions = result.regions
     for i, rel in result.relations:
         src, dst, labels = rel.get("from_id"), rel.get("to_id"), rel.get("labels")
+        if not isinstance(src, str) or not isinstance(dst, str):
+            errors.add(at.source(i), f"a relation's from_id and to_id must be region ids; got {src!r} -> {dst!r}")
+            continue
         if src not in regions or dst not in regions:
             errors.add(at.source(i), f"relation {src} -> {dst}: no such region")
             continue
@@ -439,10 +585,10 @@ def _relations(result: _Result, at: _At, errors: ErrorList) -> dict[str, dict[st
 class _TaskAssembly:
     """The model's items made of the regions of one task, and their sources."""
 
-    def __init__(self, result: _Result, parts: dict[str, dict[str, str]], at: _At, *, used_ids: set[str], text: str, unit: str):
+    def __init__(self, result: _Result, parts: dict[str, dict[str, str]], at: _At, *, used_ids: set[str], offsets: Offsets, unit: str):
         self.result, self.parts, self.at = result, parts, at
         self.errors = ErrorList()
-        to_unit = (lambda a, b: tuple(to_utf16(text, (a, b)))) if unit == UTF16 and _astral(text) else None
+        to_unit = (lambda a, b: (offsets.to_utf16(a), offsets.to_utf16(b))) if unit == UTF16 and offsets.differ else None
         self.sources = SourceMap(lambda: at.loc.source([]), to_unit=to_unit)
         self.local = self._local_ids(used_ids)
 
@@ -464,7 +610,7 @@ class _TaskAssembly:
     def _local_ids(self, used_ids: set[str]) -> dict[str, str]:
         """A region id that is a NewsSpans id of its layer stays; any other gets a fresh one."""
         regions = self.result.regions
-        kept = {rid for rid in self.result.order if _LOCAL_ID[_PREFIX_OF[regions[rid].control]].match(rid)}
+        kept = {rid for rid in self.result.order if _LOCAL_ID[_PREFIX_OF[regions[rid].control]].fullmatch(rid)}
         used = used_ids | kept
         local: dict[str, str] = {}
         for rid in self.result.order:
@@ -518,16 +664,21 @@ class _TaskAssembly:
 # -- the import --
 
 
-def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry]) -> Report:
+def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None) -> Report:
     """Read a Label Studio JSON export (a list of tasks), check each task by the validator's code
-    path and write the corpus annotation files of its documents, all or nothing. Raises
-    ``FormatError`` naming the file, line and task of every problem."""
+    path, compare the result with the corpus and write the changed annotation files, all or
+    nothing (see ``ImportOptions``). Raises ``FormatError`` naming the file, line and task of every
+    problem, ``ImportRefused`` for an import that would delete too much.
+
+    Not imported, and each reported in a note with its task (and region): drafts, region notes
+    (``meta.text``), predictions, cancelled annotations; a task with no annotation that was not
+    cancelled (predictions only, say) is skipped and its document kept as it is."""
     path, raw, tasks = _read_tasks(Path(src))
-    run = ImportRun(corpus, registry)
-    seen: dict[str, int] = {}
+    run = ImportRun(corpus, registry, options)
+    lines = JsonLines(raw)
     for k, value in enumerate(tasks):
         with run.document():
-            _import_task(run, value, TaskLocation(display_path(path), raw, k), seen, path)
+            _import_task(run, value, TaskLocation(display_path(path), raw, k, lines=lines), path)
     return run.finish()
 
 
@@ -544,23 +695,83 @@ def _read_tasks(src: Path) -> tuple[Path, str, list[Any]]:
         raise FormatError(f"{shown}: byte {exc.start} is not UTF-8") from None
     except json.JSONDecodeError as exc:
         raise FormatError(f"{shown}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except ValueError as exc:  # an integer of thousands of digits
+        raise FormatError(f"{shown}: not a Label Studio export: {exc}") from None
+    except RecursionError:
+        raise FormatError(f"{shown}: not a Label Studio export: values nested too deeply") from None
+    except OSError as exc:
+        raise FormatError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     if not isinstance(tasks, list):
         raise FormatError(f"{shown}:1: expected a list of tasks (Label Studio's JSON export)")
     return src, raw, tasks
 
 
-def _import_task(run: ImportRun, value: Any, loc: TaskLocation, seen: dict[str, int], src: Path) -> None:
+def _import_task(run: ImportRun, value: Any, loc: TaskLocation, src: Path) -> None:
     if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
         raise FormatError(loc.source([]).error("a task must be an object with 'data'"))
+    own_id = value.get("id")
+    if isinstance(own_id, (int, str)) and not isinstance(own_id, bool):
+        loc = replace(loc, task_id=own_id)
     doc_id = value["data"].get("document_id")
-    if not isinstance(doc_id, str):
+    if doc_id is None:
         raise FormatError(loc.source(["data"]).error("data.document_id is missing; tasks must come from `newsspans export labelstudio`"))
-    if doc_id in seen:
-        raise FormatError(loc.source(["data", "document_id"]).error(f"document {doc_id} is already in task {seen[doc_id]}"))
-    seen[doc_id] = loc.index
+    doc_id = run.document_id(doc_id, loc.source(["data", "document_id"]), f"task {loc.index}")
     loc = replace(loc, document=doc_id)
     text = run.text(doc_id, src)
     if value["data"].get(TEXT) != text:
         raise FormatError(loc.source(["data", TEXT]).error("data.text differs from the corpus text; texts are never edited"))
+    live = _live_annotations(value, loc)
+    _note_unread(run.report, value, loc)
+    if not live:
+        predictions = value.get("predictions")
+        why = " (it holds predictions only, which are never taken as annotations)" if predictions else ""
+        run.report.ignore("tasks without an annotation", loc.name)
+        run.report.notes.append(loc.source([]).error(
+            f"no annotation that was not cancelled{why}: the task is skipped and its document kept as it is"))
+        return
     parsed = parse_task(value, text=text, document_id=doc_id, where=loc, used_ids=run.used_ids(doc_id))
+    _note_region_notes(run.report, value["annotations"][live[0]]["result"], _At(loc, live[0]))
     run.accept(parsed, text)
+
+
+def _count(value: Any) -> int:
+    """How many things a drafts or predictions value holds (a list: its items; else one, when not empty)."""
+    return len(value) if isinstance(value, list) else int(bool(value))
+
+
+def _note_unread(report: Report, value: dict[str, Any], loc: TaskLocation) -> None:
+    """Note the drafts, predictions and cancelled annotations of a task: none is imported."""
+    annotations = value.get("annotations") if isinstance(value.get("annotations"), list) else []
+    found = [("drafts", ["drafts"], _count(value.get("drafts")),
+              "unsubmitted work: submit it in Label Studio and export again"),
+             ("predictions", ["predictions"], _count(value.get("predictions")), "never taken as annotations")]
+    for i, a in enumerate(annotations):
+        found.append(("drafts", ["annotations", i, "drafts"], _count(a.get("drafts")),
+                      "unsubmitted work: submit it in Label Studio and export again"))
+        if a.get("was_cancelled"):
+            found.append(("cancelled annotations", ["annotations", i], 1, "skipped in Label Studio"))
+    for what, path, n, why in found:
+        if n:
+            for _ in range(n):
+                report.ignore(what, loc.name)
+            name = what if n != 1 else what[:-1]
+            report.notes.append(loc.source(path).error(f"{n} {name} not imported ({why})"))
+
+
+def _note_region_notes(report: Report, items: list[Any], at: _At) -> None:
+    """Note the regions that carry a note (``meta.text``): notes are not part of the corpus."""
+    noted = []
+    for i, item in enumerate(items):
+        meta = item.get("meta") if isinstance(item, dict) else None
+        note = meta.get("text") if isinstance(meta, dict) else None
+        if isinstance(note, list):
+            note = " ".join(x for x in note if isinstance(x, str))
+        if isinstance(note, str) and note.strip():
+            rid = item.get("id") if isinstance(item.get("id"), str) else f"result[{i}]"
+            report.ignore("region notes", f"{at.loc.name} region {rid}")
+            noted.append((i, f"region {rid} ({_short(note.strip(), 40)})"))
+    if noted:
+        n = len(noted)
+        report.notes.append(at.source(noted[0][0], "meta").error(
+            f"{n} region note{'s' if n != 1 else ''} not imported (notes are not part of the corpus): "
+            + ", ".join(text for _, text in noted)))
