@@ -13,6 +13,12 @@ from newsspans.cli import make_parser
 COMMANDS = sorted(make_parser()._subparsers._group_actions[0].choices)
 
 
+def line_of_entity(ann_file, k):
+    """The line of ``entities[k]`` in a canonical annotation file (one item per line)."""
+    lines = ann_file.read_text(encoding="utf-8").split("\n")
+    return lines.index('  "entities": [') + 2 + k
+
+
 def test_the_core_commands_exist():
     assert {"build", "validate", "add", "schema"} <= set(COMMANDS)
 
@@ -53,7 +59,7 @@ def test_build_of_an_invalid_corpus_prints_the_report_and_exits_1(corpus_copy, t
     code, out, err = run("build", "--corpus", str(corpus_copy), "--out", str(out_dir))
     assert code == 1
     lines = err.splitlines()
-    assert lines[0].startswith(f"{ann_file}:4: [E-SPAN-TEXT] entities[0] ")
+    assert lines[0].startswith(f"{ann_file}:{line_of_entity(ann_file, 0)}: [E-SPAN-TEXT] entities[0] ")
     assert lines[-2] == "*** FAILED *** with 1 error(s) and 0 warning(s)"
     assert lines[-1] == f"build refused: {corpus_copy}/ has errors; {out_dir}/ was left unchanged"
     assert tree_bytes(out_dir) == before

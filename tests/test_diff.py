@@ -7,11 +7,13 @@ import shutil
 import subprocess
 
 import pytest
-from helpers import CORPUS, ROOT, fresh_id, git, read_json, registry_entries, run, tree_bytes, unannotated_word, write_json
+from helpers import CORPUS, ROOT, git, read_json, registry_entries, run, tree_bytes, unannotated_word, write_json
 
 from newsspans.dataset import build
+from newsspans.model import Annotations, id_number
 from newsspans.versions import diff
 from newsspans.versions import open_snapshot
+from newsspans.versions._diff import IdsReused
 
 DOC = "000_1936301ef05f6424"
 OTHER = "004_30159cef070f4760"
@@ -47,12 +49,14 @@ def other_label(label):
     return "NORP" if label != "NORP" else "ORG"
 
 
-def test_changes_are_matched_by_id_then_by_offsets(corpus_copy):
+def test_changes_are_matched_by_id_only(corpus_copy):
     ann = read_json(corpus_copy / "annotations" / f"{DOC}.json")
     text = (corpus_copy / "texts" / f"{DOC}.txt").read_text(encoding="utf-8")
     first = ann["entities"][:5]
     ids = [m["id"] for m in first]
-    renamed, added = fresh_id(ann, "m"), fresh_id(ann, "m", skip=1)
+    current = Annotations.from_dict(ann)
+    renamed = current.next_id("entities")
+    added = current.next_id("entities", [renamed])
     new_label = other_label(first[0]["label"])
     assert len(first[2]["text"]) > 1
     start, end = unannotated_word(text, ann)
@@ -63,11 +67,12 @@ def test_changes_are_matched_by_id_then_by_offsets(corpus_copy):
 
     def change(ann):
         ann["entities"][0]["label"] = new_label         # label changed
-        ann["entities"][1]["id"] = renamed              # a new id at the same offsets
+        ann["entities"][1]["id"] = renamed              # a new id at the same offsets: removed + added
         ann["entities"][2]["end"] -= 1                  # offsets changed
         ann["entities"][2]["text"] = ann["entities"][2]["text"][:-1]
         del ann["entities"][4]                          # removed
         ann["entities"].append({"id": added, "start": start, "end": end, "text": word, "label": "CARDINAL", "entity_id": None})
+        ann["issued"]["entities"] = id_number("entities", added)  # raised with the new ids, as an edit must
         next(q for q in ann["quotes"] if q["id"] == quote["id"])["cue"] = None  # attribute changed
         ann["claims"][0]["claimant"] = claimant
 
@@ -78,34 +83,109 @@ def test_changes_are_matched_by_id_then_by_offsets(corpus_copy):
     result = compare(corpus_copy, new)
     assert tree_bytes(corpus_copy) == before
     by = {(c.layer, c.id): c for c in result.changes}
-    assert len(by) == 7
+    assert len(by) == 8
     relabelled = by[("entities", ids[0])]
     assert relabelled.kind == "changed" and relabelled.fields == {"label": (first[0]["label"], new_label)}
-    assert relabelled.groups() == ["label"]
-    moved = by[("entities", renamed)]
-    assert (moved.kind, moved.matched_by, moved.old["id"]) == ("changed", "offsets", ids[1])
+    assert relabelled.groups() == ["label"] and relabelled.matched_by == "id"
+    # An annotation re-created under a new id is a new annotation: never paired with the old one by offsets.
+    assert by[("entities", ids[1])].kind == "removed" and by[("entities", renamed)].kind == "added"
     assert by[("entities", ids[2])].groups() == ["offsets", "text"]
     assert by[("entities", ids[4])].kind == "removed"
     assert by[("entities", added)].kind == "added"
+    assert not any(c.reused for c in result.changes) and result.issued_lowered == []
     assert by[("quotes", quote["id"])].fields["cue"][1] is None
     assert by[("claims", claim["id"])].groups() == ["attributes"]
-    assert result.counts()["entities"] == {"added": 1, "removed": 1, "changed": 3}
+    assert result.counts()["entities"] == {"added": 2, "removed": 2, "changed": 2}
     assert result.required_bump()[0] == "minor"
 
     code, out, _ = run("diff", str(corpus_copy), str(new))
     assert code == 0
-    assert "entities           1        1        3" in out
-    assert f"~ {renamed} (was {ids[1]}, matched by offsets)" in out
+    assert "entities           2        2        2" in out
+    assert f"- {ids[1]} " in out and f"+ {renamed} " in out and "matched by offsets" not in out
     assert f"- {ids[4]} " in out and f"+ {added} {start}-{end} CARDINAL {word!r}" in out
     code, out, _ = run("diff", str(corpus_copy), str(new), "--format", "json")
     data = json.loads(out)
-    assert data["summary"]["entities"] == {"added": 1, "removed": 1, "changed": 3}
-    assert data["required_bump"] == "minor"
-    assert {a["id"] for a in data["annotations"]} >= {ids[0], renamed, ids[2], ids[4], added, quote["id"], claim["id"]}
+    assert data["summary"]["entities"] == {"added": 2, "removed": 2, "changed": 2}
+    assert data["required_bump"] == "minor" and data["issued_lowered"] == []
+    assert {a["id"] for a in data["annotations"]} >= {ids[0], ids[1], renamed, ids[2], ids[4], added, quote["id"], claim["id"]}
     code, out, _ = run("diff", str(corpus_copy), str(new), "--format", "markdown")
-    assert out.startswith("- Entity mentions: 1 added, 1 removed, 3 changed (label 1, id 1, offsets 1, text 1).")
+    assert out.startswith("- Entity mentions: 2 added, 2 removed, 2 changed (label 1, offsets 1, text 1).")
     assert f"- `{DOC}`:" in out
     assert run("diff", str(corpus_copy), str(new), "--exit-code")[0] == 1
+
+
+def top_mention(ann):
+    """The entity mention with the highest id number."""
+    return max(ann["entities"], key=lambda m: id_number("entities", m["id"]))
+
+
+def test_deleting_the_highest_id_keeps_the_counter_and_is_a_patch(corpus_copy, tmp_path):
+    new = tmp_path / "new"
+    shutil.copytree(corpus_copy, new)
+    top = top_mention(read_json(corpus_copy / "annotations" / f"{DOC}.json"))
+    edit(new, DOC, lambda ann: ann["entities"].remove(top))  # issued untouched, as it must be
+    result = compare(corpus_copy, new)
+    assert [(c.kind, c.id) for c in result.changes] == [("removed", top["id"])]
+    assert result.issued_lowered == [] and result.refusal() is None
+    assert result.required_bump()[0] == "patch"
+
+
+def test_a_lowered_counter_is_reported_and_no_bump_allows_it(corpus_copy, tmp_path):
+    new = tmp_path / "new"
+    shutil.copytree(corpus_copy, new)
+    ann = read_json(corpus_copy / "annotations" / f"{DOC}.json")
+    top = top_mention(ann)
+    issued = ann["issued"]["entities"]
+
+    def lower(ann):  # the last mention deleted and the counter derived again from the ids left: it went down
+        ann["entities"].remove(top)
+        ann["issued"]["entities"] = max(id_number("entities", m["id"]) for m in ann["entities"])
+
+    edit(new, DOC, lower)
+    result = compare(corpus_copy, new)
+    [drop] = result.issued_lowered
+    assert (drop.document_id, drop.layer, drop.old) == (DOC, "entities", issued) and drop.new < issued
+    assert "issued lowered" in result.refusal() and "\n" not in result.refusal()
+    with pytest.raises(IdsReused, match="issued lowered"):
+        result.required_bump()
+    code, out, _ = run("diff", str(corpus_copy), str(new))
+    assert code == 0
+    assert f"issued lowered (ids may have been reused): {DOC} issued.entities {issued} -> {drop.new}" in out
+    assert "release rule: refused (" in out
+    data = json.loads(run("diff", str(corpus_copy), str(new), "--format", "json")[1])
+    assert data["required_bump"] == "refused"
+    assert data["issued_lowered"] == [{"document_id": DOC, "layer": "entities", "old": issued, "new": drop.new}]
+    assert "Id counters lowered" in run("diff", str(corpus_copy), str(new), "--format", "markdown")[1]
+
+
+def test_an_id_issued_before_and_used_again_is_a_reused_addition(corpus_copy, tmp_path):
+    """The state after an id was deleted, then a state that gives the id to a new annotation."""
+    ann = read_json(corpus_copy / "annotations" / f"{DOC}.json")
+    gone = ann["entities"][1]
+    edit(corpus_copy, DOC, lambda ann: ann["entities"].remove(gone))
+    new = tmp_path / "new"
+    shutil.copytree(corpus_copy, new)
+    text = (new / "texts" / f"{DOC}.txt").read_text(encoding="utf-8")
+    start, end = unannotated_word(text, ann)
+    edit(new, DOC, lambda ann: ann["entities"].append(
+        {"id": gone["id"], "start": start, "end": end, "text": text[start:end], "label": "CARDINAL", "entity_id": None}))
+    result = compare(corpus_copy, new)
+    [c] = result.changes
+    assert (c.kind, c.id, c.reused) == ("added", gone["id"], True)
+    assert result.issued_lowered == [] and gone["id"] in result.refusal()
+    with pytest.raises(IdsReused):
+        result.required_bump()
+    assert "(reused: an id issued before)" in run("diff", str(corpus_copy), str(new))[1]
+
+
+def test_a_release_folder_records_no_counter_so_nothing_is_lowered(corpus_copy, tmp_path):
+    top = top_mention(read_json(corpus_copy / "annotations" / f"{DOC}.json"))
+    edit(corpus_copy, DOC, lambda ann: ann["entities"].remove(top))  # the corpus's counter stays above its ids
+    build(corpus=corpus_copy, out=tmp_path / "data")
+    result = compare(corpus_copy, tmp_path / "data")
+    assert result.empty, result.to_dict()
+    back = compare(tmp_path / "data", corpus_copy)  # a release's counters are the ids it holds
+    assert back.empty, back.to_dict()
 
 
 def test_corrections_only_need_a_patch(corpus_copy, tmp_path):

@@ -59,7 +59,8 @@ def project(tmp_path_factory):
     code, out, err = run("add", source, "--story-id", STORY, cwd=root)
     assert (code, err) == (0, ""), err
     assert (corpus / "texts" / f"{DOC}.txt").read_bytes() == sample.TEXT.encode("utf-8")
-    assert read_json(corpus / "annotations" / f"{DOC}.json") == {"document_id": DOC, "entities": [], "quotes": [], "claims": []}
+    assert read_json(corpus / "annotations" / f"{DOC}.json") == {"document_id": DOC, "issued": {"entities": 0, "quotes": 0, "claims": 0},
+                                                                  "entities": [], "quotes": [], "claims": []}
     assert read_json(corpus / "documents" / f"{DOC}.json")["story_id"] == STORY
 
     # 2. The registry gains the sample's entities (edited by hand; those it lacks, should the sample

@@ -55,9 +55,25 @@ def test_inventories_are_the_specified_ones():
 def test_annotation_schema_rejects_an_unknown_label_and_a_missing_field():
     validator = jsonschema.Draft202012Validator(SCHEMAS["annotation"])
     good = {"id": "m1", "start": 0, "end": 4, "text": "Iran", "label": "GPE", "entity_id": "iran"}
-    doc = {"document_id": "d", "entities": [good], "quotes": [], "claims": []}
+    doc = {"document_id": "d", "issued": {"entities": 1, "quotes": 0, "claims": 0}, "entities": [good], "quotes": [], "claims": []}
     assert list(validator.iter_errors(doc)) == []
     bad_label = {**doc, "entities": [{**good, "label": "LOCATION"}]}
     assert [list(e.absolute_path) for e in validator.iter_errors(bad_label)] == [["entities", 0, "label"]]
     missing = {k: v for k, v in good.items() if k != "text"}
     assert [e.validator for e in validator.iter_errors({**doc, "entities": [missing]})] == ["required"]
+
+
+def test_annotation_schema_requires_the_issued_counters_right_after_the_document_id():
+    schema = SCHEMAS["annotation"]
+    assert list(schema["properties"])[:2] == ["document_id", "issued"] and "issued" in schema["required"]
+    issued = schema["properties"]["issued"]
+    assert list(issued["properties"]) == list(labels.ID_PREFIXES) == issued["required"]
+    assert "never lowered" in issued["description"]
+    validator = jsonschema.Draft202012Validator(schema)
+    doc = {"document_id": "d", "issued": {"entities": 0, "quotes": 0, "claims": 0}, "entities": [], "quotes": [], "claims": []}
+    assert list(validator.iter_errors(doc)) == []
+    without = {k: v for k, v in doc.items() if k != "issued"}
+    assert [(e.validator, list(e.absolute_path)) for e in validator.iter_errors(without)] == [("required", [])]
+    for wrong in ({"entities": -1, "quotes": 0, "claims": 0}, {"entities": 0, "quotes": 0}, {**doc["issued"], "groups": 0},
+                  {"entities": "3", "quotes": 0, "claims": 0}):
+        assert list(validator.iter_errors({**doc, "issued": wrong})), wrong

@@ -225,3 +225,38 @@ def test_validating_a_valid_corpus_never_runs_the_detailed_validator(monkeypatch
     (broken / "annotations" / f"{DOC}.json").write_text(dumps_canonical(ann), encoding="utf-8")
     assert [p.code for p in iter_problems(broken, workers=1)] == ["E-SCHEMA"]
     assert len(calls) == 1
+
+
+def _string_paths(value, path=()):
+    if isinstance(value, str):
+        yield list(path)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _string_paths(v, (*path, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _string_paths(v, (*path, i))
+
+
+@pytest.mark.parametrize("kind", ["annotation", "document", "registry", "dataset"])
+def test_a_trailing_newline_anywhere_gets_the_same_verdict_on_both_paths(kind):
+    """Every pattern matches whole strings, in the fast path and in jsonschema alike: a string of a
+    gold file with "\\n" appended is refused by both where a pattern constrains it, and by neither
+    where none does (free text)."""
+    from newsspans.validation._schemacheck import FAST, VALIDATORS
+
+    base = {"annotation": GOLD, "registry": json.loads((CORPUS / "registry.json").read_text(encoding="utf-8")),
+            "document": json.loads((CORPUS / "documents" / f"{DOC}.json").read_text(encoding="utf-8")),
+            "dataset": json.loads((CORPUS / "dataset.json").read_text(encoding="utf-8"))}[kind]
+    refused = 0
+    for path in _string_paths(base):
+        value = json.loads(json.dumps(base))
+        node = value
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] += "\n"
+        errors = [e.validator for e in VALIDATORS[kind].iter_errors(value)]
+        assert FAST[kind](value) == (errors == []), (path, errors)
+        assert set(errors) <= {"pattern", "enum", "format", "oneOf", "allOf"}, (path, errors)  # oneOf: a nullable pattern
+        refused += bool(errors)
+    assert refused

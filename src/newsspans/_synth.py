@@ -14,6 +14,7 @@ import random
 from pathlib import Path
 from typing import Any
 
+from .model import highest_id_numbers
 from .corpus import ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, dumps_canonical
 
 _SYLLABLES = ("ba", "ko", "ri", "ta", "ve", "lo", "mi", "sa", "du", "ne", "pa", "zo", "ki", "ru", "fe", "lu", "do", "va")
@@ -206,7 +207,8 @@ def write_synthetic_corpus(dest: Path, *, docs: int, registry_size: int = 3000, 
         meta = {"id": doc_id, "title": None, "published": None, "source": f"{doc_id}.txt", "language": "en",
                 "story_id": f"story-{i // 2}", "sha256": hashlib.sha256(data).hexdigest()}
         (dest / DOCUMENTS / f"{doc_id}.json").write_text(dumps_canonical(meta), encoding="utf-8")
-        ann = {"document_id": doc_id, "entities": d.entities, "quotes": d.quotes, "claims": d.claims}
+        layers = {"entities": d.entities, "quotes": d.quotes, "claims": d.claims}
+        ann = {"document_id": doc_id, "issued": highest_id_numbers({k: [x["id"] for x in v] for k, v in layers.items()}), **layers}
         (dest / ANNOTATIONS / f"{doc_id}.json").write_text(dumps_canonical(ann), encoding="utf-8")
     return dest
 

@@ -120,11 +120,16 @@ DESCRIPTIONS: dict[str, str] = {
 AUTHOR_CLAIMANT = "author"
 
 
-# Identifier patterns (JSON Schema / ``re`` syntax), used by the schemas and by every importer.
+# Identifier patterns, used by the schemas and by every importer: each matches whole strings in
+# both dialects it is read in, ECMA-262 (JSON Schema) and Python's ``re`` (``re.match``,
+# ``re.search``, as jsonschema applies a pattern), so they end in ``END``, not ``$``.
+#: The end of the string in both dialects. ``$`` is not: Python's ``$`` also matches before a final
+#: newline, so ``"evil\n"`` would pass ``^[a-z]+$`` (and be written into a brat file or a file name).
+END = r"(?![\s\S])"
 #: Registry ids, story ids, cluster ids, claimants.
-SLUG = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG = rf"^[a-z0-9]+(-[a-z0-9]+)*{END}"
 #: Document ids: the text file's stem.
-DOCUMENT_ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
+DOCUMENT_ID = rf"^[A-Za-z0-9][A-Za-z0-9_.-]*{END}"
 #: The prefix of each layer's local ids (``m1``, ``q1``, ``c1``) and of quote groups (``g1``).
 ID_PREFIXES = {"entities": "m", "quotes": "q", "claims": "c"}
 GROUP_PREFIX = "g"
@@ -132,4 +137,4 @@ GROUP_PREFIX = "g"
 
 def local_id_pattern(prefix: str) -> str:
     """The pattern of a local id with ``prefix``: the prefix and a number from 1, no leading zero."""
-    return rf"^{prefix}[1-9][0-9]*$"
+    return rf"^{prefix}[1-9][0-9]*{END}"

@@ -7,11 +7,46 @@ Offsets are Python code points into the document text, end exclusive; every span
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Optional
+
+from .labels import ID_PREFIXES
 
 #: The layers of an annotation file, in file order.
 LAYERS = ("entities", "quotes", "claims")
+
+
+def id_number(layer: str, local_id: Any) -> Optional[int]:
+    """The number of a local id of ``layer`` (``"m12"`` -> 12 for entities), or None when
+    ``local_id`` is not an id of that layer (another prefix, a leading zero, not a string)."""
+    prefix = ID_PREFIXES[layer]
+    if not isinstance(local_id, str) or not local_id.startswith(prefix):
+        return None
+    digits = local_id[len(prefix):]
+    if not digits.isascii() or not digits.isdigit() or digits[0] == "0":
+        return None
+    return int(digits)
+
+
+def highest_id_numbers(layers: Mapping[str, Iterable[Any]]) -> dict[str, int]:
+    """The highest id number in use per layer (0 for a layer without ids), given each layer's items
+    (anything with an ``id``) or ids; what is not an id of the layer is ignored."""
+    out = {}
+    for layer in LAYERS:
+        prefix = ID_PREFIXES[layer]
+        cut = len(prefix)
+        best = 0
+        for x in layers.get(layer, ()):
+            i = x if isinstance(x, str) else getattr(x, "id", None)
+            if type(i) is not str or not i.startswith(prefix):
+                continue
+            digits = i[cut:]
+            if digits.isdigit() and digits.isascii() and digits[0] != "0":  # as id_number, inline: once per item
+                n = int(digits)
+                if n > best:
+                    best = n
+        out[layer] = best
+    return out
 
 
 @dataclass(frozen=True)
@@ -130,12 +165,65 @@ class Claim:
 
 @dataclass(frozen=True)
 class Annotations:
-    """The standoff annotation file of one document: three layers."""
+    """The standoff annotation file of one document: three layers, and ``issued``.
+
+    ``issued`` maps each layer to the highest id number ever issued in the file (``m53`` -> 53),
+    so that an id, once deleted, is never issued again: a new item takes ``next_id(layer)``, one
+    above it, and ``updated`` raises it with the items. It defaults to the highest number in use
+    per layer (what a file that never lost its last item records); a layer missing from a given
+    mapping, or given no non-negative integer, gets that default too. ``issued_recorded`` tells
+    whether a mapping was given (read from a file) rather than derived. Do not mutate it.
+    """
 
     document_id: str
     entities: tuple[EntityMention, ...] = ()
     quotes: tuple[Quote, ...] = ()
     claims: tuple[Claim, ...] = ()
+    issued: Optional[Mapping[str, int]] = field(default=None, hash=False)
+    _issued_given: bool = field(default=False, init=False, repr=False, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        given = self.issued if isinstance(self.issued, Mapping) else None
+        highest = None
+        issued = {}
+        for layer in LAYERS:
+            value = None if given is None else given.get(layer)
+            if type(value) is not int or value < 0:
+                highest = highest or self.highest_ids()
+                value = highest[layer]
+            issued[layer] = value
+        object.__setattr__(self, "issued", issued)
+        object.__setattr__(self, "_issued_given", given is not None)
+
+    @property
+    def issued_recorded(self) -> bool:
+        """True when ``issued`` was given (read from a file), False when derived from the ids."""
+        return self._issued_given
+
+    def highest_ids(self) -> dict[str, int]:
+        """The highest id number in use per layer (0 for an empty layer)."""
+        return highest_id_numbers({"entities": self.entities, "quotes": self.quotes, "claims": self.claims})
+
+    def next_id(self, layer: str, used: Iterable[str] = ()) -> str:
+        """A fresh id for a new item of ``layer``: one above ``issued[layer]``, above every id of
+        the layer in use, and above the ids in ``used`` (ids already handed out for items not yet
+        added, when issuing several in a row). Deleted ids are never issued again. Build the new
+        state with ``updated``, which raises ``issued`` to cover the new ids."""
+        numbers = (id_number(layer, i) for i in used)
+        top = max([self.issued[layer], self.highest_ids()[layer], *(n for n in numbers if n is not None)])
+        return f"{ID_PREFIXES[layer]}{top + 1}"
+
+    def updated(self, **layers: Iterable[Any]) -> "Annotations":
+        """A copy with the given layers (``entities=…``, ``quotes=…``, ``claims=…``) replaced and
+        ``issued`` raised to cover their ids, never lowered: the next state of this file, as an
+        import or an edit writes it."""
+        unknown = set(layers) - set(LAYERS)
+        if unknown:
+            raise TypeError(f"unknown layer(s): {', '.join(sorted(unknown))}")
+        items = {layer: tuple(layers.get(layer, getattr(self, layer))) for layer in LAYERS}
+        highest = highest_id_numbers(items)
+        issued = {layer: max(self.issued[layer], highest[layer]) for layer in LAYERS}
+        return Annotations(self.document_id, items["entities"], items["quotes"], items["claims"], issued=issued)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Annotations":
@@ -144,11 +232,13 @@ class Annotations:
             tuple(EntityMention.from_dict(x) for x in d["entities"]),
             tuple(Quote.from_dict(x) for x in d["quotes"]),
             tuple(Claim.from_dict(x) for x in d["claims"]),
+            issued=d.get("issued"),
         )
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "document_id": self.document_id,
+            "issued": {layer: self.issued[layer] for layer in LAYERS},
             "entities": [x.to_dict() for x in self.entities],
             "quotes": [x.to_dict() for x in self.quotes],
             "claims": [x.to_dict() for x in self.claims],

@@ -12,19 +12,29 @@ from ._layout import (
     TEXTS,
     document_ids,
     is_corpus,
+    symlinked_parts,
 )
 from ._read import (
+    MAX_DEPTH,
     DocumentFiles,
     LenientDocument,
+    SymlinkRefused,
     lenient_document,
     load_json,
+    may_hold_surrogates,
+    parse_json_leniently,
     read_document_files,
     read_document_lenient,
+    read_file,
     read_registry_lenient,
+    replace_surrogates,
+    too_deep,
 )
 
 __all__ = [
-    "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "REGISTRY", "TEXTS",
-    "DocumentFiles", "LenientDocument", "add_document", "lenient_document", "read_document_files", "document_ids", "dumps_canonical", "is_corpus", "load_json",
-    "parse_dateline", "read_document_lenient", "read_registry_lenient",
+    "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "MAX_DEPTH", "REGISTRY", "TEXTS",
+    "DocumentFiles", "LenientDocument", "SymlinkRefused", "add_document", "lenient_document", "read_document_files",
+    "document_ids", "dumps_canonical", "is_corpus", "load_json", "may_hold_surrogates", "parse_dateline",
+    "parse_json_leniently", "read_document_lenient", "read_file", "read_registry_lenient", "replace_surrogates",
+    "symlinked_parts", "too_deep",
 ]

@@ -15,7 +15,8 @@ def page_name(ident: str) -> str:
     """A file name for an id: the id itself when it is a safe name, else a digest."""
     if _SAFE.fullmatch(ident) and ident not in (".", ".."):
         return ident + ".html"
-    return "id-" + hashlib.sha256(ident.encode("utf-8")).hexdigest()[:16] + ".html"
+    # surrogatepass: an id taken from a file name that is not UTF-8 holds lone surrogates
+    return "id-" + hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16] + ".html"
 
 
 def href(folder: str, ident: str, anchor: str = "") -> str:

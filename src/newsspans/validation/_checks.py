@@ -115,16 +115,27 @@ class AliasIndex:
     """Finds every registry alias in a text with one regular expression (a trie of the aliases,
     so its cost hardly grows with the registry), reporting the longest alias at each position."""
 
+    #: The deepest nesting of groups the trie may have: each alias that is a prefix of another, and
+    #: each branching, nests one more group, and Python's regex compiler recurses once per group.
+    #: A registry beyond it (hundreds of aliases, each a prefix of the next) gets a flat alternation.
+    MAX_NESTING = 100
+
     def __init__(self, registry: dict[str, RegistryEntry]):
         self.owners: dict[str, list[str]] = defaultdict(list)
         for entry in registry.values():
             for alias in entry.aliases:
                 self.owners[alias].append(entry.entity_id)
-        pattern = self._trie_pattern(self.owners)
+        pattern, nesting = self._trie_pattern(self.owners)
+        if nesting > self.MAX_NESTING:
+            # Longest first: an alternation takes the first alternative that matches.
+            pattern = "(?:" + "|".join(re.escape(a) for a in sorted(self.owners, key=lambda a: (-len(a), a))) + ")"
         self.regex = re.compile(f"(?=({pattern}))") if self.owners else None
 
     @staticmethod
-    def _trie_pattern(words: Iterable[str]) -> str:
+    def _trie_pattern(words: Iterable[str]) -> tuple[str, int]:
+        """The trie of ``words`` as a pattern, and how deep its groups nest. Written without
+        recursion (an alias may be thousands of characters long) and in time linear in the
+        aliases' total length."""
         trie: dict = {}
         for word in words:
             node = trie
@@ -132,14 +143,31 @@ class AliasIndex:
                 node = node.setdefault(ch, {})
             node[""] = {}
 
-        def pattern(node: dict) -> str:
-            branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        out: list[str] = []
+        depth = nesting = 0
+        # The pattern of a node: its branches, each an escaped character and the child's pattern,
+        # in "(?:...|...)" when there are several, and all in "(?:...)?" when a word ends there.
+        work: list = [trie]
+        while work:
+            item = work.pop()
+            if isinstance(item, str):
+                out.append(item)
+                depth -= item.count(")")
+                continue
+            branches = [(ch, child) for ch, child in sorted(item.items()) if ch]
             if not branches:
-                return ""
-            body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-            return f"(?:{body})?" if "" in node else body
-
-        return pattern(trie)
+                continue
+            opens = ["(?:"] * (("" in item) + (len(branches) > 1))
+            closes = ([")"] if len(branches) > 1 else []) + ([")?"] if "" in item else [])
+            out.extend(opens)
+            depth += len(opens)
+            nesting = max(nesting, depth)
+            todo: list = []
+            for i, (ch, child) in enumerate(branches):
+                todo += ["|" + re.escape(ch) if i else re.escape(ch), child]
+            todo += closes
+            work.extend(reversed(todo))
+        return "".join(out), nesting
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
         if self.regex is None:
@@ -276,11 +304,15 @@ class _LayerChecks:
 
     def ids(self) -> None:
         seen: dict[str, list[PathItem]] = {}
+        issued = self._issued()
         for layer in LAYERS:
             items = getattr(self.ann, layer)
             ids = [x.id for x in items]
             expected = expected_ids(ID_PREFIX[layer], len(ids))
-            if ids == expected:
+            in_sequence = ids == expected
+            if issued is not None and (not in_sequence or len(ids) > issued[layer]):  # in sequence: the highest is len(ids)
+                self._id_issued(layer, items, issued[layer])
+            if in_sequence:
                 continue  # the common case: unique, and in sequence (the schema gives each layer its own prefix)
             duplicate = False
             for k, x in enumerate(items):
@@ -292,6 +324,34 @@ class _LayerChecks:
                     seen[x.id] = self.path(layer, k)
             if not duplicate and layer not in self.doc.broken_layers:  # else positions or ids are already wrong
                 self._id_sequence(layer, items, ids, expected)
+
+    def _issued(self) -> Optional[dict[str, int]]:
+        """The file's ``issued`` counters per layer: as the annotations hold them when read from the
+        file, else read from the file's text (the value passed the schema); None if not found."""
+        if self.ann.issued_recorded:
+            return dict(self.ann.issued)
+        from ._jsonloc import offset_of  # here, not at the top: this check's own import
+
+        try:
+            value, _ = json.JSONDecoder().raw_decode(self.raw, offset_of(self.raw, ["issued"]))
+        except ValueError:
+            return None
+        if not isinstance(value, dict) or set(value) != set(LAYERS) or any(type(v) is not int for v in value.values()):
+            return None  # not the counters (the walk stopped at the enclosing object: no "issued")
+        return value
+
+    def _id_issued(self, layer: str, items: Sequence, limit: int) -> None:
+        """E-ID-ISSUED: no id of the layer is numbered above ``issued[layer]``; reported once per
+        layer, at the highest id."""
+        cut = len(ID_PREFIX[layer])
+        above = sorted((int(x.id[cut:]), k) for k, x in enumerate(items) if x.id[cut:].isdigit() and int(x.id[cut:]) > limit)
+        if not above:
+            return
+        highest, k = above[-1]
+        more = f" ({len(above) - 1} more id(s) of this layer above it)" if len(above) > 1 else ""
+        self.report("E-ID-ISSUED", f"id {items[k].id!r} is above issued.{layer} = {limit}, the highest number the file "
+                    f"records as issued for {layer}{more}", self.path(layer, k, "id"),
+                    fix=f"set issued.{layer} to {highest}")
 
     def _id_sequence(self, layer: str, items: Sequence, ids: list[str], expected: list[str]) -> None:
         """W-ID-ORDER: the k-th item of the layer has the id m<k> (q<k>, c<k>); reported once per layer."""
@@ -556,13 +616,24 @@ def cross_document_problems(tally: Tally, registry_ids: Optional[list[str]], reg
     used, aliases no mention uses. ``read_raw(file)`` gives a file's text again, to locate the few
     items reported."""
     problems = []
+    single = []
     for (layer, cluster_id), uses in sorted(tally.clusters.items()):
         if len({doc_id for _, doc_id, _ in uses}) == 1:
             file, doc_id, path = uses[0]
             message = (f"cluster_id {cluster_id!r} is used by this {layer[:-1]} only" if len(uses) == 1 else
                        f"cluster_id {cluster_id!r} is used in this document only (by {len(uses)} {layer})")
-            problems.append(Problem("W-CLUSTER-SINGLE", message, file=file, line=line_of(read_raw(file), path), document_id=doc_id,
-                                    item=f"{path[0]}[{path[1]}].cluster_id"))
+            single.append((file, path, doc_id, message))
+    # Located file by file, each file read once (its problems come in cluster order, not file order).
+    lines: list[int] = [0] * len(single)
+    raw, raw_file = "", None
+    for k in sorted(range(len(single)), key=lambda k: single[k][0]):
+        file, path = single[k][:2]
+        if file != raw_file:
+            raw, raw_file = read_raw(file), file
+        lines[k] = line_of(raw, path)
+    for k, (file, path, doc_id, message) in enumerate(single):
+        problems.append(Problem("W-CLUSTER-SINGLE", message, file=file, line=lines[k], document_id=doc_id,
+                                item=f"{path[0]}[{path[1]}].cluster_id"))
     if registry_ids is not None and registry_raw is not None:
         uses = tally.used_entities
         entries = None

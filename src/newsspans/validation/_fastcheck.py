@@ -11,6 +11,7 @@ unknown keyword fails at compile time, so a schema change cannot silently weaken
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date
 from typing import Any, Callable
@@ -19,13 +20,40 @@ Predicate = Callable[[Any], bool]
 
 _IGNORED = {"$schema", "$id", "$defs", "title", "description"}
 _TYPES = {"string": "str", "integer": "int", "object": "dict", "array": "list", "boolean": "bool"}
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # as jsonschema's "date" format
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # as jsonschema's "date" format (a full match)
+
+
+@functools.lru_cache(maxsize=None)
+def ecma_regex(pattern: str) -> "re.Pattern[str]":
+    """A JSON Schema ``pattern`` (ECMA-262) compiled for Python's ``re`` with its ECMA meaning, as
+    far as our patterns go: ``$`` (outside a character class) is the end of the string, where
+    Python's ``$`` also matches before a final newline (``"abc\\n"`` would match ``^abc$``), and
+    ``\\d``, ``\\w`` are ASCII. Used by the fast path and by the detailed validator alike, so the
+    two always agree; apply it with ``search``, as JSON Schema does."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "$":
+            c = r"\Z"
+        out.append(c)
+        i += 1
+    return re.compile("".join(out), re.ASCII)
 
 
 def _is_date(x: Any) -> bool:
     if type(x) is not str:
         return True  # "format" only constrains strings
-    if not _DATE.match(x):
+    if not _DATE.fullmatch(x):
         return False
     try:
         date.fromisoformat(x)
@@ -66,7 +94,7 @@ class _Compiler:
             elif key == "const":
                 parts.append(f"({v} == {self.const(arg)} and type({v}) is {self.const(type(arg))})")
             elif key == "pattern":
-                parts.append(f"(type({v}) is not str or {self.const(re.compile(arg).search)}({v}) is not None)")
+                parts.append(f"(type({v}) is not str or {self.const(ecma_regex(arg).search)}({v}) is not None)")
             elif key == "minimum":
                 parts.append(f"(type({v}) not in (int, float) or {v} >= {arg!r})")
             elif key == "minLength":

@@ -31,12 +31,24 @@ _CODES = (
          "create it (see the corpus layout in the README)",
          "A corpus folder holds dataset.json, registry.json and the folders texts/, documents/ and "
          "annotations/. Without them nothing else can be checked."),
+    Code("E-FILE-SYMLINK", ERROR, "a corpus file or folder is a symbolic link", "replace the link by the file (or folder) itself",
+         "A link could lead anywhere: its target would be read, validated, rendered and released as if it were part of "
+         "the corpus. No command follows a link inside a corpus (dataset.json, registry.json, the three folders and "
+         "every document file); a document with a linked file is not checked further."),
     Code("E-FILE-UTF8", ERROR, "a file is not valid UTF-8", "re-save the file as UTF-8",
          "Every corpus file is UTF-8. The location is the first byte that does not decode."),
     Code("E-FILE-BOM", ERROR, "a JSON file starts with a byte-order mark", "save the file as UTF-8 without a BOM",
          "JSON files must not start with U+FEFF; some editors add it on Windows."),
     Code("E-FILE-JSON", ERROR, "a JSON file does not parse", "fix the JSON syntax at the given line and column",
          "The file is not JSON, so none of its contents can be checked; the other files are still checked."),
+    Code("E-FILE-DUPLICATE-KEY", ERROR, "a JSON object has the same key twice",
+         "merge the two values into one key, or remove one",
+         "A JSON reader keeps one of the values in silence (Python's the last one), so the other one would be lost: "
+         "a layer given twice loses its first list. Reported at the later key."),
+    Code("E-FILE-SURROGATE", ERROR, "a JSON string holds a lone surrogate escape (\\ud800-\\udfff without its pair)",
+         "write the character itself, or both halves of its UTF-16 pair",
+         "A \\u escape from D800 to DFFF is half of a UTF-16 pair; alone it is no character, and no UTF-8 file, "
+         "review page or Parquet column can hold it. It is checked further as U+FFFD."),
     Code("E-SCHEMA", ERROR, "a JSON value does not match its JSON Schema",
          "change the value at the given JSON path (schemas: schema/*.schema.json)",
          "Each file kind has a JSON Schema in schema/. An item that breaks its schema is left out of "
@@ -65,6 +77,14 @@ _CODES = (
     Code("E-SPAN-DUPLICATE", ERROR, "two items of one layer have the same span", "delete one of them or correct its offsets"),
     Code("E-ID-DUPLICATE", ERROR, "an id is used twice", "give each item its own id; never reuse an id",
          "Ids are written once and never reused, so that they stay stable across versions."),
+    Code("E-ID-ISSUED", ERROR, "an id's number is above the highest the file records as issued for its layer",
+         "set issued.<layer> to the highest id number of the layer (the fix names it); never lower it",
+         "Each annotation file records in issued the highest id number ever issued per layer, so that a deleted "
+         "id is never issued again: a new item takes the number one above it (Annotations.next_id) and the "
+         "counter is raised with it. An id above the counter means the file was edited without raising it; a "
+         "counter lowered below an id in use is the same error. Reported once per layer, at the highest id. "
+         "A counter lowered to no less than the ids in use passes here, but newsspans diff reports it and "
+         "newsspans release refuses it."),
     Code("W-ID-ORDER", WARNING, "a layer's ids are not numbered m1, m2, … (q…, c…) in order",
          "renumber the layer's ids in text order, unless the document is released",
          "A new annotation file numbers each layer's items 1, 2, … in text order (guidelines 4.7, 5.5 and 7). Ids are "

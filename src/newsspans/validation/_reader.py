@@ -17,15 +17,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Union
 
-from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, document_ids, read_document_files
+from ..corpus import (ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, SymlinkRefused, document_ids,
+                      may_hold_surrogates, read_document_files, read_file, replace_surrogates, symlinked_parts)
 from ..model import LAYERS, Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
 from ..paths import display_path, sha256_hex
 from . import _checks as checks
 from . import _parallel
+from ._jsonloc import json_path, locator
 from ._parallel import default_workers
 from ._problems import CorpusInvalid, Problem
 from ._schemacheck import SchemaResult, check_schema
@@ -56,9 +60,92 @@ class JsonFile:
     schema: SchemaResult
 
 
+def symlink_problem(path: Union[str, Path], document_id: Optional[str] = None) -> Problem:
+    """E-FILE-SYMLINK at the link ``path``, naming where it points."""
+    try:
+        target = f" (to {os.readlink(path)!r})"
+    except OSError:
+        target = ""
+    return Problem("E-FILE-SYMLINK", f"a symbolic link{target}: a corpus file is never read through a link",
+                   file=display_path(path), document_id=document_id)
+
+
 def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
-    """Read the JSON file at ``path`` and check it against the schema of ``kind``."""
-    return read_json_bytes(path.read_bytes(), path, kind, document_id)
+    """Read the JSON file at ``path`` (never through a symbolic link) and check it against the
+    schema of ``kind``."""
+    try:
+        data = read_file(path)
+    except SymlinkRefused:
+        return JsonFile(None, None, [symlink_problem(path, document_id)], SchemaResult(file_broken=True))
+    if data is None:
+        problem = Problem("E-FILE-MISSING", "required file is missing", file=display_path(path), document_id=document_id)
+        return JsonFile(None, None, [problem], SchemaResult(file_broken=True))
+    return read_json_bytes(data, path, kind, document_id)
+
+
+class _KeyRepeats:
+    """``object_pairs_hook`` of the parse: builds each object as ``json.loads`` does (the last of a
+    repeated key wins) and notes whether any object repeated a key, which ``json.loads`` hides. The
+    few repeated keys are then located by a pass over the text of that file only."""
+
+    seen = False
+
+    @classmethod
+    def hook(cls, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        d = dict(pairs)
+        if len(d) != len(pairs):
+            cls.seen = True
+        return d
+
+
+_DECODER = json.JSONDecoder(object_pairs_hook=_KeyRepeats.hook)
+
+
+def _long_number(raw: str) -> tuple[Optional[int], Optional[int], int]:
+    """(line, column, digits) of the first number longer than Python converts (``int`` refuses more
+    than ``sys.get_int_max_str_digits()`` digits, and ``json.loads`` with it)."""
+    limit = sys.get_int_max_str_digits()
+    m = re.search(r"[0-9]{%d,}" % (limit + 1), raw) if limit else None
+    if m is None:
+        return None, None, 0
+    line = raw.count("\n", 0, m.start()) + 1
+    return line, m.start() - (raw.rfind("\n", 0, m.start()) + 1) + 1, len(m.group())
+
+
+def parse_json(raw: str, shown: str, document_id: Optional[str] = None) -> tuple[Any, list[Problem], bool]:
+    """``(value, problems, parsed)`` of the JSON text ``raw`` of the file ``shown``. Beyond JSON
+    syntax, it reports what ``json.loads`` hides or cannot take: a key repeated in an object
+    (E-FILE-DUPLICATE-KEY: the last one would win in silence), a lone surrogate escape
+    (E-FILE-SURROGATE, replaced by U+FFFD in ``value`` so that no later step chokes on it), a
+    number too long for Python or a nesting too deep to parse (E-FILE-JSON, ``parsed`` False)."""
+    _KeyRepeats.seen = False
+    try:
+        value = _DECODER.decode(raw)
+    except json.JSONDecodeError as exc:
+        return None, [Problem("E-FILE-JSON", exc.msg, file=shown, line=exc.lineno, column=exc.colno, document_id=document_id)], False
+    except RecursionError:
+        return None, [Problem("E-FILE-JSON", "nested too deeply to parse", file=shown, document_id=document_id)], False
+    except ValueError:  # an integer of more digits than Python converts
+        line, column, digits = _long_number(raw)
+        what = f"a number of {digits} digits, more than Python reads ({sys.get_int_max_str_digits()})" if digits \
+            else "a value Python cannot read"
+        return None, [Problem("E-FILE-JSON", what, file=shown, line=line, column=column, document_id=document_id)], False
+    problems: list[Problem] = []
+    if _KeyRepeats.seen:
+        loc = locator(raw)
+        for path, at, earlier in loc.repeated_keys():
+            problems.append(Problem(
+                "E-FILE-DUPLICATE-KEY", f"the key {path[-1]!r} is repeated in its object (first on line "
+                f"{loc.line_at(earlier)}); only this last value would be read", file=shown, line=loc.line_at(at),
+                document_id=document_id, item=json_path(path), fix="merge the two values into one key, or remove one"))
+    if may_hold_surrogates(raw):
+        value, found = replace_surrogates(value)
+        for path, escape in sorted(found, key=lambda x: locator(raw).offset(x[0])):
+            problems.append(Problem(
+                "E-FILE-SURROGATE", f"the lone surrogate escape {escape}: half of a UTF-16 pair, which UTF-8 cannot hold",
+                file=shown, line=locator(raw).line(path), document_id=document_id, item=json_path(path) or "$",
+                fix="write the character itself, or both halves of its UTF-16 pair"))
+    return value, problems, True
 
 
 def read_json_bytes(data: bytes, path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
@@ -66,16 +153,12 @@ def read_json_bytes(data: bytes, path: Path, kind: str, document_id: Optional[st
     raw, problems = _decode(path, data, json_file=True)
     if raw is None:
         return JsonFile(None, None, problems, SchemaResult(file_broken=True))
-    try:
-        value = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        problem = Problem("E-FILE-JSON", exc.msg, file=display_path(path), line=exc.lineno, column=exc.colno, document_id=document_id)
-        return JsonFile(None, raw, [problem], SchemaResult(file_broken=True))
-    except RecursionError:
-        problem = Problem("E-FILE-JSON", "nested too deeply to parse", file=display_path(path), document_id=document_id)
-        return JsonFile(None, raw, [problem], SchemaResult(file_broken=True))
+    value, problems, parsed = parse_json(raw, display_path(path), document_id)
+    if not parsed:
+        return JsonFile(None, raw, problems, SchemaResult(file_broken=True))
     result = check_schema(value, raw, path, kind, document_id)
-    return JsonFile(None if result.file_broken else value, raw, result.problems, result)
+    problems += result.problems
+    return JsonFile(None if result.file_broken else value, raw, problems, result)
 
 
 _ITEM_CLASSES = {"entities": EntityMention, "quotes": Quote, "claims": Claim}
@@ -153,12 +236,13 @@ class Corpus:
         """Missing top-level files and folders; a corpus with any of these is not read further."""
         if not self.root.is_dir():
             return [Problem("E-FILE-MISSING", "no such corpus folder", file=display_path(self.root))]
-        problems = []
+        links = symlinked_parts(self.root)
+        problems = [symlink_problem(self.path(name)) for name in links]
         for name in (DATASET, REGISTRY):
-            if not self.path(name).is_file():
+            if name not in links and not self.path(name).is_file():
                 problems.append(Problem("E-FILE-MISSING", "required file is missing", file=display_path(self.path(name))))
         for name in (TEXTS, DOCUMENTS, ANNOTATIONS):
-            if not self.path(name).is_dir():
+            if name not in links and not self.path(name).is_dir():
                 problems.append(Problem("E-FILE-MISSING", "required folder is missing", file=display_path(self.path(name))))
         return problems
 
@@ -201,7 +285,8 @@ class Corpus:
             self._incomplete = True
             missing = zip(("E-DOC-NO-TEXT", "E-DOC-NO-META", "E-DOC-NO-ANNOTATION"), names,
                           ("no text file", "no metadata file", "no annotation file"), contents)
-            return None, [Problem(code, f"{what} for this document", file=display_path(Path(root, name)), document_id=doc_id)
+            return None, [symlink_problem(os.path.join(root, name), doc_id) if name in files.links else
+                          Problem(code, f"{what} for this document", file=display_path(Path(root, name)), document_id=doc_id)
                           for code, name, what, data in missing if data is None]
         text_path, meta_path, ann_path = (os.path.join(root, name) for name in names)
         data, meta_bytes, ann_bytes = contents
@@ -265,7 +350,10 @@ class Corpus:
     def cross_document_problems(self, registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
         """Problems that need every document read first (call after ``iter_documents``)."""
         def read_raw(shown: str) -> str:
-            return Path(shown).read_text(encoding="utf-8")
+            try:
+                return (read_file(shown) or b"").decode("utf-8", errors="replace")
+            except OSError:  # gone or replaced by a link since it was read: located at line 1
+                return ""
 
         if self._incomplete or not self.warnings:
             return []

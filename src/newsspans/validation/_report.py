@@ -14,6 +14,16 @@ from ..errors import NewsSpansError
 from ._problems import CODES, ERROR, WARNING, Problem
 
 
+def printable(text: str) -> str:
+    """``text`` as it can be printed in UTF-8: a lone surrogate (from a file name that is not UTF-8,
+    read by the OS's surrogate escape) shown as its escape, ``\\udcff``, rather than failing the print."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def resolve_codes(patterns: Iterable[str]) -> set[str]:
     """Codes named by ``patterns`` (exact codes or globs such as ``E-SPAN-*``; commas allowed)."""
     codes: set[str] = set()
@@ -78,7 +88,7 @@ def text_report(problems: Iterable[Problem], *, max_errors: Optional[int] = None
     shown = _Shown(max_errors)
     explained: set[str] = set()
     for p in shown(problems):
-        yield str(p)
+        yield printable(str(p))
         explanation = CODES[p.code].explanation
         if explain and explanation and p.code not in explained:
             explained.add(p.code)
@@ -90,7 +100,7 @@ def text_report(problems: Iterable[Problem], *, max_errors: Optional[int] = None
 
 def json_report(problems: Iterable[Problem], *, corpus: str, max_errors: Optional[int] = None) -> dict[str, Any]:
     shown = _Shown(max_errors)
-    listed = [p.to_dict() for p in shown(problems)]
+    listed = [{k: printable(v) if isinstance(v, str) else v for k, v in p.to_dict().items()} for p in shown(problems)]
     counts = shown.counts
     errors = _errors(counts)
     return {

@@ -19,8 +19,9 @@ import jsonschema
 from jsonschema.validators import extend
 
 from .. import labels
+from ..corpus import MAX_DEPTH, too_deep
 from ..model import LAYERS
-from ._fastcheck import compile_schema
+from ._fastcheck import compile_schema, ecma_regex
 from ._jsonloc import json_path, line_of
 from ._problems import Problem
 from ._schemas import SCHEMAS
@@ -30,7 +31,16 @@ from ._schemas import SCHEMAS
 _TYPES = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
     "integer", lambda _checker, x: isinstance(x, int) and not isinstance(x, bool)
 )
-_Validator = extend(jsonschema.Draft202012Validator, type_checker=_TYPES)
+
+
+def _pattern(validator, pattern: str, instance: Any, schema: dict[str, Any]):
+    """The ``pattern`` keyword with its ECMA-262 meaning (``ecma_regex``), as the fast path reads
+    it: jsonschema's own uses ``re.search`` as it is, where ``$`` matches before a final newline."""
+    if validator.is_type(instance, "string") and ecma_regex(pattern).search(instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = extend(jsonschema.Draft202012Validator, validators={"pattern": _pattern}, type_checker=_TYPES)
 VALIDATORS = {kind: _Validator(schema, format_checker=_Validator.FORMAT_CHECKER) for kind, schema in SCHEMAS.items()}
 FAST = {kind: compile_schema(schema) for kind, schema in SCHEMAS.items()}
 
@@ -78,7 +88,8 @@ def _message(error: jsonschema.ValidationError) -> str:
     if v == "enum":
         return f"{_js(error.instance)} is not one of {', '.join(map(str, error.validator_value))}"
     if v == "pattern":
-        return f"{_js(error.instance)} does not match the pattern {error.validator_value}"
+        shown = str(error.validator_value).replace(labels.END, "$")  # the same end of string, as people write it
+        return f"{_js(error.instance)} does not match the pattern {shown}"
     if v in ("minimum", "minLength"):
         return f"{_js(error.instance)} is below the {v} {error.validator_value}"
     if v == "oneOf" and error.context:
@@ -113,6 +124,13 @@ def check_schema(value: Any, raw: str, path: Path, kind: str, document_id: Optio
     from ..paths import display_path
 
     shown = display_path(path)
+    deep = too_deep(value)
+    if deep is not None:
+        result.problems.append(Problem("E-FILE-JSON", f"nested more than {MAX_DEPTH} levels deep (no corpus file nests "
+                                       "more than a few), so its contents are not checked", file=shown,
+                                       line=line_of(raw, deep), document_id=document_id))
+        result.file_broken = True
+        return result
     for error in VALIDATORS[kind].iter_errors(value):
         result.problems.append(classify(error, raw, shown, kind, document_id))
         path = list(error.absolute_path)
@@ -122,3 +140,4 @@ def check_schema(value: Any, raw: str, path: Path, kind: str, document_id: Optio
             result.file_broken = True
     result.problems.sort(key=lambda p: (p.line or 0, p.item or "", p.code))
     return result
+

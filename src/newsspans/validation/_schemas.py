@@ -37,8 +37,8 @@ def _local_id(prefix: str, what: str) -> dict[str, Any]:
     return {
         "type": "string",
         "pattern": local_id_pattern(prefix),
-        "description": f"Id of the {what}, unique in its document and never reused; "
-        f"the release publishes it as '<document id>:<id>'.",
+        "description": f"Id of the {what}, unique in its document and never reused (a new id is numbered "
+        f"above the file's 'issued'); the release publishes it as '<document id>:<id>'.",
     }
 
 
@@ -52,6 +52,20 @@ def _span_fields() -> dict[str, Any]:
 
 def _slug(description: str) -> dict[str, Any]:
     return {"type": "string", "pattern": SLUG, "description": description}
+
+
+def _issued() -> dict[str, Any]:
+    what = {"entities": "an entity mention", "quotes": "a quote", "claims": "a claim"}
+    return _object(
+        {
+            layer: {"type": "integer", "minimum": 0,
+                    "description": f"Highest number of {what[layer]} id ({prefix}N) ever issued in this file."}
+            for layer, prefix in ID_PREFIXES.items()
+        },
+        "The highest id number ever issued per layer, e.g. {\"entities\": 53, \"quotes\": 12, \"claims\": 8}: "
+        "never lowered, so that a deleted id is never issued again. A new item takes the number one above it "
+        "(newsspans.model.Annotations.next_id), and the counter is raised with it; no id of the layer may be above it.",
+    )
 
 
 def annotation_schema() -> dict[str, Any]:
@@ -92,6 +106,7 @@ def annotation_schema() -> dict[str, Any]:
         **_object(
             {
                 "document_id": {"type": "string", "pattern": DOCUMENT_ID},
+                "issued": _issued(),
                 "entities": {"type": "array", "items": {"$ref": "#/$defs/entity"}},
                 "quotes": {"type": "array", "items": {"$ref": "#/$defs/quote"}},
                 "claims": {"type": "array", "items": {"$ref": "#/$defs/claim"}},

@@ -1,12 +1,12 @@
 """Versions: snapshots of a corpus state (folder, release or git revision), annotation-level
 diffs, and releases that bump the version by what changed."""
 
-from ._diff import Change, DiffResult, diff, format_json, format_markdown, format_text
+from ._diff import Change, DiffResult, IdsReused, describe_change, diff, diff_layer, format_json, format_markdown, format_text
 from ._release import ReleaseRefused, ReleaseResult, bump_version, release
 from ._snapshot import Snapshot, open_snapshot, read_corpus, read_folder, read_release
 
 __all__ = [
-    "Change", "DiffResult", "ReleaseRefused", "ReleaseResult", "Snapshot", "bump_version", "diff",
+    "Change", "DiffResult", "IdsReused", "describe_change", "diff_layer", "ReleaseRefused", "ReleaseResult", "Snapshot", "bump_version", "diff",
     "format_json", "format_markdown", "format_text", "open_snapshot", "read_corpus", "read_folder",
     "read_release", "release",
 ]

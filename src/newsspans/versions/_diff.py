@@ -1,12 +1,20 @@
 """``newsspans diff``: what changed between two corpus states, annotation by annotation.
 
-Matching, per document and layer: first by stable id (an id is never reused, so the same id is
-the same annotation); the annotations left over on both sides are then paired by offsets (entity
-and claim ``start``/``end``, a quote's content span), which catches an annotation re-created under
-a new id. A matched pair whose fields differ is *changed* (the fields are named: label, offsets,
-text, attributes, id); the rest are *added* or *removed*. Annotations of added or removed
-documents count as added or removed. Registry entries match by ``entity_id``; documents by id,
-their text by SHA-256 of its UTF-8 bytes.
+Matching, per document and layer, by stable id only (an id is never reused, so the same id is the
+same annotation, and a new id is a new annotation): a pair whose fields differ is *changed* (the
+fields are named: label, offsets, text, attributes); an old id gone from the new state is
+*removed* and stays removed; a new id is *added*, never paired with a removed annotation by its
+offsets, even when it re-creates one. Annotations of added or removed documents count as added or
+removed. Registry entries match by ``entity_id``; documents by id, their text by SHA-256 of its
+UTF-8 bytes.
+
+Each annotation file records ``issued``, the highest id number issued per layer. Between two
+states of a document the counters may only go up: a counter that went *down* means ids may have
+been reused, and an added id at or below the old counter (one the old state had issued but no
+longer used) *is* a reused id. ``DiffResult`` lists both (``issued_lowered``, ``Change.reused``);
+``refusal`` says why no release can be made then, and ``required_bump`` raises ``IdsReused``
+with it. (A state that does not record the counters, a release folder or a corpus from before
+them, is compared with the highest id numbers it uses.)
 
 ``required_bump`` applies the release rule: a label-set or schema change is major; documents,
 annotations or registry entities added are minor; anything else (corrections) is a patch.
@@ -19,7 +27,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from ..model import LAYERS, Document
+from ..errors import NewsSpansError
+from ..model import LAYERS, Document, id_number
 from ._snapshot import Snapshot
 
 #: How the fields of each layer are grouped in summaries.
@@ -30,6 +39,11 @@ _FIELD_GROUPS = {
     "id": "id",
 }
 LAYER_NAMES = {"entities": "entity mentions", "quotes": "quotes", "claims": "claims"}
+
+
+class IdsReused(NewsSpansError):
+    """Ids may have been reused between the two states (an ``issued`` counter went down, or an added
+    id is one the old state had already issued): no version bump may release that."""
 
 
 @dataclass
@@ -43,7 +57,9 @@ class Change:
     old: Optional[dict[str, Any]] = None
     new: Optional[dict[str, Any]] = None
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    matched_by: Optional[str] = None  # "id" | "offsets" for a change
+    matched_by: Optional[str] = None  # "id" for a change (the only matching there is)
+    #: For an addition: its id is at or below the old state's ``issued`` counter, an id issued before.
+    reused: bool = False
 
     def groups(self) -> list[str]:
         """Kinds of change: label, offsets, text, attributes, id."""
@@ -66,7 +82,25 @@ class Change:
         if self.kind == "changed":
             d["matched_by"] = self.matched_by
             d["fields"] = {k: {"old": o, "new": n} for k, (o, n) in self.fields.items()}
+        if self.reused:
+            d["reused"] = True
         return _with_states(d, self.old, self.new)
+
+
+@dataclass
+class IssuedDrop:
+    """An ``issued`` counter of one document's layer that went down between the two states."""
+
+    document_id: str
+    layer: str
+    old: int
+    new: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"document_id": self.document_id, "layer": self.layer, "old": self.old, "new": self.new}
+
+    def describe(self) -> str:
+        return f"{self.document_id} issued.{self.layer} {self.old} -> {self.new}"
 
 
 def _with_states(d: dict[str, Any], old: Optional[dict[str, Any]], new: Optional[dict[str, Any]]) -> dict[str, Any]:
@@ -106,11 +140,37 @@ class DiffResult:
     labels: dict[str, dict[str, Any]] = field(default_factory=dict)  # layer -> {added, removed, reordered}
     schema_changed: Optional[list[str]] = None  # None: not compared (different kinds of source)
     dataset_changed: list[str] = field(default_factory=list)  # dataset.json fields other than the version
+    #: ``issued`` counters that went down (only where the new state records them).
+    issued_lowered: list[IssuedDrop] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.documents_added or self.documents_removed or self.text_changed or self.metadata_changed
-                    or self.changes or self.registry or self.labels or self.schema_changed or self.dataset_changed)
+                    or self.changes or self.registry or self.labels or self.schema_changed or self.dataset_changed
+                    or self.issued_lowered)
+
+    @property
+    def reused(self) -> list[Change]:
+        """Additions whose id the old state had already issued."""
+        return [c for c in self.changes if c.reused]
+
+    def refusal(self) -> Optional[str]:
+        """Why no release may be made of these changes (ids may have been reused), in one line; None
+        when there is no such reason."""
+        if not self.issued_lowered and not self.reused:
+            return None
+        parts = []
+        if self.issued_lowered:
+            shown = "; ".join(d.describe() for d in self.issued_lowered[:5])
+            more = f" and {len(self.issued_lowered) - 5} more" if len(self.issued_lowered) > 5 else ""
+            parts.append(f"issued lowered ({shown}{more})")
+        if self.reused:
+            shown = ", ".join(f"{c.document_id} {c.id}" for c in self.reused[:5])
+            more = f" and {len(self.reused) - 5} more" if len(self.reused) > 5 else ""
+            parts.append(f"ids issued before used again ({shown}{more})")
+        fixes = (["put the counters back (issued is never lowered)"] if self.issued_lowered else []) + \
+                (["give the added annotations ids above issued (Annotations.next_id)"] if self.reused else [])
+        return f"ids may have been reused since {self.old.spec}: {'; '.join(parts)} — {' and '.join(fixes)}"
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Added/removed/changed per layer, plus documents and registry."""
@@ -124,7 +184,19 @@ class DiffResult:
         return table
 
     def required_bump(self) -> tuple[str, str]:
-        """The smallest version bump the release rule allows for these changes, and why."""
+        """The smallest version bump the release rule allows for these changes, and why. Raises
+        ``IdsReused`` (with ``refusal()``) when ids may have been reused: no bump allows that."""
+        refusal = self.refusal()
+        if refusal is not None:
+            raise IdsReused(refusal)
+        return self._rule()
+
+    def _bump(self) -> tuple[str, str]:
+        """``required_bump`` for reports: ``("refused", why)`` instead of raising."""
+        refusal = self.refusal()
+        return ("refused", refusal) if refusal is not None else self._rule()
+
+    def _rule(self) -> tuple[str, str]:
         if self.labels:
             return "major", "label set changed: " + "; ".join(_label_phrase(layer, d) for layer, d in self.labels.items())
         if self.schema_changed:
@@ -139,7 +211,7 @@ class DiffResult:
         return "patch", "corrections only (nothing added)"
 
     def to_dict(self) -> dict[str, Any]:
-        bump, reason = self.required_bump()
+        bump, reason = self._bump()
         return {
             "old": {"spec": self.old.spec, "kind": self.old.kind, "version": self.old.version},
             "new": {"spec": self.new.spec, "kind": self.new.kind, "version": self.new.version},
@@ -152,6 +224,7 @@ class DiffResult:
             "labels": self.labels,
             "schema_changed": self.schema_changed,
             "dataset_changed": self.dataset_changed,
+            "issued_lowered": [d.to_dict() for d in self.issued_lowered],
             "unreadable": {"old": self.old.unreadable, "new": self.new.unreadable},
             "required_bump": bump,
             "reason": reason,
@@ -186,39 +259,40 @@ def _field_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, tuple[
 
 
 def diff_layer(doc_id: str, layer: str, old_doc: Optional[Document], new_doc: Optional[Document]) -> list[Change]:
-    """The changes of one layer of one document: by id, then by offsets (see the module docstring)."""
+    """The changes of one layer of one document, matched by id (see the module docstring)."""
     old_items, new_items = _items(old_doc, layer), _items(new_doc, layer)
+    # An added id at or below the old counter was issued before the old state: reused.
+    issued = old_doc.annotations.issued[layer] if old_doc is not None else None
     new_by_id = {x["id"]: x for x in new_items}
     changes: list[Change] = []
-    left_old, matched_new = [], set()
+    matched_new = set()
     for o in old_items:
         n = new_by_id.get(o["id"])
         if n is None or o["id"] in matched_new:
-            left_old.append(o)
+            changes.append(Change(doc_id, layer, "removed", o["id"], old=o))
             continue
         matched_new.add(o["id"])
         fields = _field_changes(o, n)
         if fields:
             changes.append(Change(doc_id, layer, "changed", o["id"], o, n, fields, "id"))
-    left_new = [n for n in new_items if n["id"] not in matched_new]
-    by_offsets: dict[tuple[int, int], list[dict[str, Any]]] = {}
-    for n in left_new:
-        by_offsets.setdefault(_offsets(layer, n), []).append(n)
-    paired = set()
-    for o in left_old:
-        candidates = by_offsets.get(_offsets(layer, o))
-        if candidates:
-            n = candidates.pop(0)
-            paired.add(id(n))
-            changes.append(Change(doc_id, layer, "changed", n["id"], o, n, _field_changes(o, n), "offsets"))
-        else:
-            changes.append(Change(doc_id, layer, "removed", o["id"], old=o))
-    for n in left_new:
-        if id(n) not in paired:
-            changes.append(Change(doc_id, layer, "added", n["id"], new=n))
+    for n in new_items:
+        if n["id"] in matched_new:
+            continue
+        number = id_number(layer, n["id"])
+        reused = issued is not None and number is not None and number <= issued
+        changes.append(Change(doc_id, layer, "added", n["id"], new=n, reused=reused))
     order = {"removed": 0, "changed": 1, "added": 2}
     changes.sort(key=lambda c: (_offsets(layer, c.new or c.old), order[c.kind]))
     return changes
+
+
+def issued_drops(doc_id: str, old_doc: Document, new_doc: Document) -> list[IssuedDrop]:
+    """The ``issued`` counters of a document that went down from ``old_doc`` to ``new_doc``; none
+    when the new state does not record them (a release folder, a corpus from before them)."""
+    if not new_doc.annotations.issued_recorded:
+        return []
+    old, new = old_doc.annotations.issued, new_doc.annotations.issued
+    return [IssuedDrop(doc_id, layer, old[layer], new[layer]) for layer in LAYERS if new[layer] < old[layer]]
 
 
 def _sha(text: str) -> str:
@@ -242,6 +316,7 @@ def diff(*, old: Snapshot, new: Snapshot) -> DiffResult:
             meta = {k: v for k, v in _field_changes(o.meta.to_dict(), n.meta.to_dict()).items() if k != "sha256"}
             if meta:
                 result.metadata_changed[doc_id] = meta
+            result.issued_lowered.extend(issued_drops(doc_id, o, n))
         for layer in LAYERS:
             result.changes.extend(diff_layer(doc_id, layer, o, n))
     for entity_id in sorted(set(old.registry) | set(new.registry)):
@@ -297,12 +372,12 @@ def describe_item(layer: str, item: dict[str, Any]) -> str:
 
 def describe_change(c: Change) -> str:
     if c.kind == "added":
-        return f"+ {c.id} {describe_item(c.layer, c.new)}"
+        reused = " (reused: an id issued before)" if c.reused else ""
+        return f"+ {c.id} {describe_item(c.layer, c.new)}{reused}"
     if c.kind == "removed":
         return f"- {c.id} {describe_item(c.layer, c.old)}"
-    how = f" (was {c.old['id']}, matched by offsets)" if c.matched_by == "offsets" else ""
-    fields = "; ".join(f"{k} {_short(o, 40)} -> {_short(n, 40)}" for k, (o, n) in c.fields.items() if k != "id")
-    return f"~ {c.id}{how}: {fields or 'new id, nothing else changed'}"
+    fields = "; ".join(f"{k} {_short(o, 40)} -> {_short(n, 40)}" for k, (o, n) in c.fields.items())
+    return f"~ {c.id}: {fields}"
 
 
 def _table(counts: dict[str, dict[str, int]]) -> list[str]:
@@ -327,6 +402,8 @@ def format_text(result: DiffResult) -> str:
         lines.append(f"schema changed: {', '.join(result.schema_changed)}")
     if result.dataset_changed:
         lines.append(f"dataset.json changed: {', '.join(result.dataset_changed)}")
+    if result.issued_lowered:
+        lines.append("issued lowered (ids may have been reused): " + "; ".join(d.describe() for d in result.issued_lowered))
     if result.documents_added:
         lines.append("documents added: " + ", ".join(result.documents_added))
     if result.documents_removed:
@@ -365,9 +442,9 @@ def format_text(result: DiffResult) -> str:
             else:
                 fields = "; ".join(f"{k} {_short(o, 50)} -> {_short(n, 50)}" for k, (o, n) in r.fields.items())
                 lines.append(f"  ~ {r.entity_id}: {fields}")
-    bump, reason = result.required_bump()
+    bump, reason = result._bump()
     lines += [""] if lines[-1] else []
-    lines += [f"release rule: at least a {bump} bump ({reason})"]
+    lines += [f"release rule: refused ({reason})" if bump == "refused" else f"release rule: at least a {bump} bump ({reason})"]
     return "\n".join(lines) + "\n"
 
 
@@ -397,6 +474,9 @@ def format_markdown(result: DiffResult, *, details: int = 12) -> str:
         bullets.append(f"- Documents: {'; '.join(docs)}.")
     if result.dataset_changed:
         bullets.append(f"- Dataset card notes revised: {', '.join(f'`{k}`' for k in result.dataset_changed)}.")
+    if result.issued_lowered:
+        bullets.append(f"- **Id counters lowered** (ids may have been reused): "
+                       f"{'; '.join(f'`{d.describe()}`' for d in result.issued_lowered)}.")
     for layer in (*LAYERS, "registry"):
         c = counts[layer]
         if not any(c.values()):

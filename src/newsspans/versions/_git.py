@@ -3,10 +3,12 @@ tree, the index or the refs."""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
 import subprocess
 import tarfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Optional
 
 from ..errors import BadInput
@@ -46,16 +48,46 @@ def show_file(repo: Path, commit: str, path: str) -> Optional[str]:
 
 def extract_revision(repo: Path, commit: str, paths: list[str], dest: Path) -> list[str]:
     """Write ``paths`` (relative to the repository root) as they are at ``commit`` into ``dest``;
-    returns the paths that exist there."""
+    returns the paths that exist there.
+
+    Nothing is written outside ``dest`` and nothing is written through a link: regular files and
+    folders are extracted (tarfile's "data" filter); a symbolic link of the revision is made as
+    the same link, after every file, and never followed (the corpus readers refuse links, so a
+    link that points outside, which the filter would raise on, is reported like one in a folder).
+    """
     present = []
     for path in paths:
         r = run_git(repo, "archive", "--format=tar", commit, "--", path, binary=True)
         if r.returncode != 0:
             continue
+        links: list[tuple[str, str]] = []
         with tarfile.open(fileobj=io.BytesIO(r.stdout)) as tar:
+            members = []
+            for member in tar.getmembers():
+                if not _safe_name(member.name):
+                    continue
+                if member.issym():
+                    links.append((member.name, member.linkname))
+                elif member.isfile() or member.isdir():
+                    members.append(member)
             try:
-                tar.extractall(dest, filter="data")
-            except TypeError:  # Python without extraction filters
-                tar.extractall(dest)
+                tar.extractall(dest, members=members, filter="data")
+            except TypeError:  # Python without extraction filters: the names are checked above
+                tar.extractall(dest, members=members)
+            except tarfile.TarError as exc:
+                raise BadInput(f"{path} at {commit[:12]} cannot be read from git: {exc}") from None
+        real = os.path.realpath(dest)
+        for name, target in links:
+            parts = PurePosixPath(name).parts
+            folder = os.path.join(real, *parts[:-1])
+            if os.path.isdir(folder) and os.path.realpath(folder) == folder and not os.path.lexists(os.path.join(folder, parts[-1])):
+                with contextlib.suppress(OSError):  # a system that cannot make links: the file is absent
+                    os.symlink(target, os.path.join(folder, parts[-1]))
         present.append(path)
     return present
+
+
+def _safe_name(name: str) -> bool:
+    """A member name that stays inside the destination: relative, no ``..``."""
+    parts = PurePosixPath(name).parts
+    return bool(parts) and not PurePosixPath(name).is_absolute() and ".." not in parts

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from ..corpus import DATASET, document_ids, is_corpus, load_json, read_document_lenient, read_registry_lenient
+from ..corpus import (DATASET, document_ids, is_corpus, load_json, parse_json_leniently, read_document_lenient,
+                      read_file, read_registry_lenient, symlinked_parts)
 from ..errors import BadInput
 from ..model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
@@ -52,6 +53,8 @@ class Snapshot:
 
 
 def _strip_docs(value: Any) -> Any:
+    """``value`` without documentation keys (recursive: read with ``parse_json_leniently``, which
+    refuses a value nested deeper than ``MAX_DEPTH``)."""
     if isinstance(value, dict):
         return {k: _strip_docs(v) for k, v in value.items() if k not in _DOC_KEYS}
     if isinstance(value, list):
@@ -77,8 +80,12 @@ def is_release(folder: Path) -> bool:
 
 def read_corpus(root: Path, *, spec: str) -> Snapshot:
     """Read every readable document of a corpus folder, errors and all (judging them is the
-    validator's business); a document whose text or annotation file does not parse is listed in
-    ``unreadable``."""
+    validator's business); a document whose text or annotation file does not parse, or is a
+    symbolic link, is listed in ``unreadable``. A top-level part that is a link is refused."""
+    links = symlinked_parts(root)
+    if links:
+        raise BadInput(f"{spec}: {display_path(root / links[0])} is a symbolic link, which a corpus never follows "
+                       "(run `newsspans validate`)")
     dataset = load_json(root / DATASET)
     dataset = dataset if isinstance(dataset, dict) else None
     version = dataset.get("version") if dataset else None
@@ -91,11 +98,13 @@ def read_corpus(root: Path, *, spec: str) -> Snapshot:
         else:
             snap.documents[doc_id] = doc.document
     schema_dir = root.parent / "schema"
-    if (schema_dir / "annotation.schema.json").is_file():
+    if not schema_dir.is_symlink() and (schema_dir / "annotation.schema.json").is_file():
         schemas = {}
         for path in sorted(schema_dir.glob("*.schema.json")):
-            with contextlib.suppress(OSError, ValueError):
-                schemas[path.name] = _strip_docs(json.loads(path.read_text(encoding="utf-8")))
+            with contextlib.suppress(OSError):
+                value = parse_json_leniently(read_file(path))  # never through a link
+                if value is not None:
+                    schemas[path.name] = _strip_docs(value)
         snap.schema = schemas
         if "annotation.schema.json" in schemas:
             snap.labels = _schema_labels(schemas["annotation.schema.json"])
@@ -118,10 +127,15 @@ def read_release(root: Path, *, spec: str) -> Snapshot:
     prefix, class labels become names again (from the features embedded in the Parquet)."""
     import pyarrow.parquet as pq
 
+    for path in [root / "manifest.json", *root.glob("*"), *root.glob("*/*")]:
+        if path.is_symlink():
+            raise BadInput(f"{spec}: {display_path(path)} is a symbolic link, which a release folder never holds")
     try:
         manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise BadInput(f"{display_path(root)}/manifest.json does not parse: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise BadInput(f"{display_path(root)}/manifest.json does not hold a release manifest")
     snap = Snapshot(spec, "release", manifest.get("version"))
     schema: dict[str, Any] = {}
     for config in ("documents", "registry"):
@@ -210,4 +224,10 @@ def open_snapshot(spec: str, *, repo: Optional[Path] = None, default_path: str =
         present = extract_revision(top, commit, [path, "schema"], Path(tmp))
         if path not in present:
             raise BadInput(f"{spec}: revision {rev} ({commit[:12]}) has no {path}/")
+        step = Path(tmp)
+        for part in Path(path).parts:
+            step = step / part
+            if step.is_symlink():
+                raise BadInput(f"{spec}: {step.relative_to(tmp).as_posix()} is a symbolic link in revision {rev} "
+                               f"({commit[:12]}), which is never followed")
         yield read_folder(Path(tmp) / path, spec=spec)
