@@ -652,3 +652,17 @@ def test_the_gold_corpus_reimports_into_itself_from_both_formats(tmp_path, corpu
         assert report.files == [] and report.changes == []
     assert annotation_files(corpus_copy) == annotation_files(CORPUS)
     assert annotations_of(corpus_copy) == annotations_of(CORPUS)
+
+
+def test_a_symlinked_text_is_never_read_by_an_import(tmp_path, corpus_copy):
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not part of the corpus\n", encoding="utf-8")
+    (corpus_copy / "texts" / "leak.txt").symlink_to(outside)
+    src = tmp_path / "brat"
+    src.mkdir()
+    (src / "leak.ann").write_text("", encoding="utf-8")
+    before = annotation_files(corpus_copy)
+    code, out, err = run("import", "brat", src, "--corpus", corpus_copy)
+    assert code == 1 and len(err.strip().splitlines()) >= 1
+    assert "not part of the corpus" not in out + err
+    assert annotation_files(corpus_copy) == before

@@ -313,7 +313,7 @@ class ImportRun:
         if self._text_ids is None:
             try:
                 with os.scandir(self.corpus / TEXTS) as it:
-                    self._text_ids = {e.name[:-4] for e in it if e.name.endswith(".txt") and e.is_file()}
+                    self._text_ids = {e.name[:-4] for e in it if e.name.endswith(".txt") and e.is_file(follow_symlinks=False)}
             except OSError:
                 self._text_ids = set()
         return self._text_ids
@@ -464,6 +464,9 @@ _NUMBER = re.compile(r"[0-9]{1,18}")
 
 def corpus_text(corpus: Path, doc_id: str, source: Path) -> str:
     path = corpus / TEXTS / f"{doc_id}.txt"
+    if path.is_symlink():
+        raise FormatError(f"{display_path(path)} is a symbolic link; the corpus holds only regular files, "
+                          "and a link is never followed (`newsspans validate` reports it)")
     if not path.is_file():
         raise FormatError(f"{display_path(source)}: no document {doc_id!r} in the corpus ({display_path(path)} is missing); "
                           "add the text with `newsspans add` first")
