@@ -50,7 +50,7 @@ def export_and_import(doc: Document) -> Annotations:
     the task, its JSON text, the task parsed back, and the validator's check of the result."""
     raw = json.dumps([ls.task(doc)], ensure_ascii=False, indent=1)
     [task] = json.loads(raw)
-    parsed = ls.parse_task(task, text=doc.text, document_id=doc.id, where=ls.TaskLocation("tasks.json", raw, 0, lines=ls.JsonLines(raw)))
+    parsed = ls.parse_task(task, text=doc.text, document_id=doc.id, where=ls.TaskLocation("tasks.json", raw, 0))
     check(parsed, text=doc.text, registry=REGISTRY)
     return parsed.annotations
 

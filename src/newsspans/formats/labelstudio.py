@@ -234,8 +234,6 @@ class TaskLocation:
     document: str = "?"
     #: The task's own ``id`` in Label Studio, when it has one.
     task_id: Optional[Union[int, str]] = None
-    #: Lines of the tasks file found fast (one index for a whole import), else ``raw`` is searched.
-    lines: Optional["JsonLines"] = None
 
     @property
     def name(self) -> str:
@@ -245,87 +243,9 @@ class TaskLocation:
 
     def source(self, path: list[Any], label: str = "", hint: Optional[str] = None, name: str = "") -> Source:
         """The source of the value at ``path`` inside the task."""
-        if self.lines is not None:
-            line: Optional[int] = self.lines.line([self.index, *path])
-        else:
-            line = None if self.raw is None else line_of(self.raw, [self.index, *path])
+        # ``line_of`` indexes the text once and answers every lookup from the index.
+        line = None if self.raw is None else line_of(self.raw, [self.index, *path])
         return Source(self.file, line, label, context=self.name, hint=hint, name=name)
-
-
-_WS = " \t\n\r"
-_DECODER = json.JSONDecoder()
-
-
-class JsonLines:
-    """The line of any value of one JSON text, by its path (keys and indices), for many lookups:
-    each object or array on a path is indexed once (where each member starts), and a line number
-    is a bisection of the newline offsets; so locating every region of a large tasks file stays
-    linear in its size. The text must be valid JSON; a path that goes nowhere stops at the deepest
-    value it reaches."""
-
-    def __init__(self, raw: str):
-        self.raw = raw
-        self._members: dict[int, Union[list[int], dict[str, int]]] = {}
-        self._newlines: Optional[list[int]] = None
-
-    def _skip(self, i: int) -> int:
-        s = self.raw
-        while i < len(s) and s[i] in _WS:
-            i += 1
-        return i
-
-    def _index(self, i: int) -> Union[list[int], dict[str, int]]:
-        """Where each member of the array or object starting at ``i`` starts."""
-        found = self._members.get(i)
-        if found is not None:
-            return found
-        s = self.raw
-        j = self._skip(i + 1)
-        if s[i] == "[":
-            items: list[int] = []
-            while j < len(s) and s[j] != "]":
-                items.append(j)
-                _, j = _DECODER.raw_decode(s, j)
-                j = self._skip(j)
-                j = self._skip(j + 1) if j < len(s) and s[j] == "," else j
-            found = items
-        else:
-            keys: dict[str, int] = {}
-            while j < len(s) and s[j] == '"':
-                key, j = json.decoder.scanstring(s, j + 1)  # type: ignore[attr-defined]
-                j = self._skip(self._skip(j) + 1)  # past the colon
-                keys[key] = j  # the last of a repeated key, as json.loads reads
-                _, j = _DECODER.raw_decode(s, j)
-                j = self._skip(j)
-                j = self._skip(j + 1) if j < len(s) and s[j] == "," else j
-            found = keys
-        self._members[i] = found
-        return found
-
-    def offset(self, path: Iterable[Any]) -> int:
-        s = self.raw
-        i = self._skip(0)
-        for step in path:
-            if i >= len(s):
-                break
-            if (s[i] == "{" and isinstance(step, str)) or (s[i] == "[" and isinstance(step, int) and not isinstance(step, bool)):
-                members = self._index(i)
-                if isinstance(members, dict):
-                    if step not in members:
-                        break
-                    i = members[step]
-                else:
-                    if not 0 <= step < len(members):
-                        break
-                    i = members[step]
-            else:
-                break
-        return i
-
-    def line(self, path: Iterable[Any]) -> int:
-        if self._newlines is None:
-            self._newlines = [m.start() for m in re.finditer("\n", self.raw)]
-        return bisect_left(self._newlines, self.offset(path)) + 1
 
 
 @dataclass(frozen=True)
@@ -675,10 +595,9 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], opti
     cancelled (predictions only, say) is skipped and its document kept as it is."""
     path, raw, tasks = _read_tasks(Path(src))
     run = ImportRun(corpus, registry, options)
-    lines = JsonLines(raw)
     for k, value in enumerate(tasks):
         with run.document():
-            _import_task(run, value, TaskLocation(display_path(path), raw, k, lines=lines), path)
+            _import_task(run, value, TaskLocation(display_path(path), raw, k), path)
     return run.finish()
 
 
