@@ -1,5 +1,5 @@
 """Every write is atomic and recoverable: build, render, release, add and the two primitives under
-them (``paths.replace_dir``/``staged_dir``, ``paths.write_files``) either complete or leave
+them (``atomic.replace_dir``/``staged_dir``, ``atomic.write_files``) either complete or leave
 everything as it was, whatever instant they are killed, and the next run cleans up or finishes.
 
 A kill is simulated without timing: ``Killer`` lets the first ``k`` file-system changes (renames,
@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from helpers import CORPUS, ROOT, git, read_json, released_project, run, tree_bytes, write_json
 
-from newsspans import paths
+from newsspans import atomic
 
 DOC = "000_1936301ef05f6424"
 
@@ -38,7 +38,7 @@ class Killer:
     """After ``limit`` file-system changes every further one raises ``Killed``: the process is dead."""
 
     OPS = [(os, "rename"), (os, "replace"), (os, "unlink"), (os, "rmdir"), (os, "mkdir"),
-           (paths, "_exchange"), (paths, "_write_synced")]
+           (atomic, "_exchange"), (atomic, "_write_synced")]
 
     def __init__(self, limit: float = float("inf")):
         self.limit = limit
@@ -109,7 +109,7 @@ NEW = {"a.txt": b"new a", "sub/b.txt": b"new b", "sub/c.txt": b"only in new"}
 def test_exchange_swaps_two_folders_in_one_step(tmp_path):
     make_tree(tmp_path / "a", OLD)
     make_tree(tmp_path / "b", NEW)
-    if not paths._exchange(tmp_path / "a", tmp_path / "b"):
+    if not atomic._exchange(tmp_path / "a", tmp_path / "b"):
         pytest.skip("renameat2(RENAME_EXCHANGE) is not available here")
     assert tree_bytes(tmp_path / "a") == NEW and tree_bytes(tmp_path / "b") == OLD
 
@@ -117,10 +117,10 @@ def test_exchange_swaps_two_folders_in_one_step(tmp_path):
 @pytest.mark.parametrize("exchange", [True, False], ids=["renameat2", "two-renames"])
 def test_a_folder_swap_killed_at_any_change_leaves_the_old_or_the_new_folder(tmp_path, monkeypatch, exchange):
     if not exchange:
-        monkeypatch.setattr(paths, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
 
     def swap(base: Path) -> None:
-        with paths.staged_dir(base / "out", purpose="build") as tmp:
+        with atomic.staged_dir(base / "out", purpose="build") as tmp:
             for rel, data in NEW.items():
                 (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
                 (tmp / rel).write_bytes(data)
@@ -138,7 +138,7 @@ def test_a_folder_swap_killed_at_any_change_leaves_the_old_or_the_new_folder(tmp
             assert state in (OLD, NEW), f"killed at change {k}: out/ is neither the old nor the new folder"
         else:  # between the two renames there is no out/, and the old folder waits beside it
             assert state in (OLD, NEW) or any(p.name.startswith(".out.old-") for p in base.iterdir()), k
-        paths.clean_leftovers(base / "out")  # what the next command writing there does first
+        atomic.clean_leftovers(base / "out")  # what the next command writing there does first
         assert tree_bytes(base / "out") in (OLD, NEW), k
         assert leftovers(base) == [], k
         swap(base)
@@ -148,7 +148,7 @@ def test_a_folder_swap_killed_at_any_change_leaves_the_old_or_the_new_folder(tmp
 HOLD = """
 import sys, time
 from pathlib import Path
-from newsspans.paths import staging
+from newsspans.atomic import staging
 with staging(Path(sys.argv[1]), purpose="build") as tmp:
     print(tmp, flush=True)
     time.sleep(60)
@@ -162,23 +162,23 @@ def test_leftovers_are_cleaned_but_never_a_folder_a_live_process_is_writing(tmp_
     try:
         held = Path(live.stdout.readline().strip())
         assert held.is_dir() and held.name.startswith(f".data.build-{live.pid}-")
-        with paths.staging(out, purpose="build") as mine:  # this process's own is held too
+        with atomic.staging(out, purpose="build") as mine:  # this process's own is held too
             dead = tmp_path / ".data.render-999999-0a1b2c3d"  # a process that is gone left it
             dead.mkdir()
             (dead / "x").write_text("partial")
-            assert paths.clean_leftovers(out) == [dead]
+            assert atomic.clean_leftovers(out) == [dead]
             assert held.is_dir() and mine.is_dir() and not dead.exists()
         assert not mine.exists()
     finally:
         live.kill()
         live.wait()
-    assert paths.clean_leftovers(out) == [held]  # its writer is dead now
+    assert atomic.clean_leftovers(out) == [held]  # its writer is dead now
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
     assert tree_bytes(out) == OLD
 
 
 def test_without_locks_a_leftover_is_cleaned_once_its_process_is_dead(tmp_path, monkeypatch):
-    monkeypatch.setattr(paths, "fcntl", None)
+    monkeypatch.setattr(atomic, "fcntl", None)
     out = tmp_path / "data"
     make_tree(out, OLD)
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
@@ -187,11 +187,11 @@ def test_without_locks_a_leftover_is_cleaned_once_its_process_is_dead(tmp_path, 
         dead = tmp_path / ".data.build-999999-0a1b2c3d"
         live.mkdir()
         dead.mkdir()
-        assert paths.clean_leftovers(out) == [dead] and live.is_dir()
+        assert atomic.clean_leftovers(out) == [dead] and live.is_dir()
     finally:
         sleeper.kill()
         sleeper.wait()
-    assert paths.clean_leftovers(out) == [live]
+    assert atomic.clean_leftovers(out) == [live]
 
 
 def test_leftovers_are_git_ignored(tmp_path):
@@ -215,21 +215,21 @@ def test_write_files_killed_at_any_change_is_all_or_nothing_and_finished_by_the_
     new = {"a.txt": b"new a", "sub/b.txt": b"new b", "sub/c.txt": b"new c"}
     base = tmp_path / "count"
     make_tree(base, old)
-    total = count_changes(lambda: paths.write_files(base, new))
+    total = count_changes(lambda: atomic.write_files(base, new))
     assert tree_bytes(base) == new
     for k in range(total):
         base = tmp_path / f"k{k}"
         make_tree(base, old)
-        assert kill_at(k, lambda: paths.write_files(base, new))
-        committed = (base / paths.JOURNAL).exists()
-        paths.finish_writes(base)  # what the next write there does first
+        assert kill_at(k, lambda: atomic.write_files(base, new))
+        committed = (base / atomic.JOURNAL).exists()
+        atomic.finish_writes(base)  # what the next write there does first
         assert tree_bytes(base) == (new if committed else old), k
         assert leftovers(base) == [], k
 
 
 def test_write_files_on_a_full_disk_writes_nothing(tmp_path, monkeypatch):
     make_tree(tmp_path / "c", OLD)
-    real, calls = paths._write_synced, []
+    real, calls = atomic._write_synced, []
 
     def full(path, data):
         calls.append(path)
@@ -237,9 +237,9 @@ def test_write_files_on_a_full_disk_writes_nothing(tmp_path, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real(path, data)
 
-    monkeypatch.setattr(paths, "_write_synced", full)
+    monkeypatch.setattr(atomic, "_write_synced", full)
     with pytest.raises(OSError, match="No space"):
-        paths.write_files(tmp_path / "c", NEW)
+        atomic.write_files(tmp_path / "c", NEW)
     assert tree_bytes(tmp_path / "c") == OLD and leftovers(tmp_path / "c") == []
 
 
@@ -251,14 +251,14 @@ def test_a_write_rooted_elsewhere_keeps_its_staged_files(tmp_path):
     for k in range(10):  # the first change after which the journal is committed
         root = tmp_path / f"k{k}"
         make_tree(root, {"corpus/dataset.json": b"old", "CHANGELOG.md": b"old"})
-        assert kill_at(k, lambda: paths.write_files(root, files))
-        if (root / paths.JOURNAL).exists():
+        assert kill_at(k, lambda: atomic.write_files(root, files))
+        if (root / atomic.JOURNAL).exists():
             break
     assert [(root / rel).read_bytes() for rel in files] == [b"old", b"old"]  # committed, nothing renamed yet
-    assert paths.staged_leftovers(root / "corpus") == []
-    paths.write_files(root / "corpus", {"other.json": b"z"})  # finishes and cleans corpus/'s own writes only
+    assert atomic.staged_leftovers(root / "corpus") == []
+    atomic.write_files(root / "corpus", {"other.json": b"z"})  # finishes and cleans corpus/'s own writes only
     assert (root / "corpus" / "dataset.json").read_bytes() == b"old"
-    paths.finish_writes(root)
+    atomic.finish_writes(root)
     assert tree_bytes(root) == {"CHANGELOG.md": b"new", "corpus/dataset.json": b"new", "corpus/other.json": b"z"}
     assert leftovers(root) == []
 
@@ -294,7 +294,7 @@ def correct_a_claim(corpus: Path) -> None:
 def test_a_build_killed_at_any_change_leaves_the_old_or_the_new_release(project, monkeypatch, exchange):
     root, old, new = project
     if not exchange:
-        monkeypatch.setattr(paths, "_exchange", lambda a, b: False)
+        monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
 
     def build():
         code, _, err = run("build", "--corpus", "corpus", "--out", "data")
@@ -319,7 +319,7 @@ def test_a_build_killed_at_any_change_leaves_the_old_or_the_new_release(project,
 def test_a_killed_build_between_the_two_renames_is_put_back_by_the_next_run(project, monkeypatch):
     """The reproduction: killed between the two renames of the old swap there was no data/ at all."""
     root, old, new = project
-    monkeypatch.setattr(paths, "_exchange", lambda a, b: False)
+    monkeypatch.setattr(atomic, "_exchange", lambda a, b: False)
     real_rename = os.rename
 
     def rename(src, dst, *args, **kwargs):
@@ -439,14 +439,14 @@ def test_ctrl_c_during_the_build_is_one_line_and_exit_130(project, monkeypatch):
 
 def test_ctrl_c_after_the_commit_point_is_held_off_and_the_write_completes(project, monkeypatch):
     root, old, new = project
-    real = paths._exchange
+    real = atomic._exchange
 
     def exchange_and_press_ctrl_c(a, b):
         done = real(a, b)
         os.kill(os.getpid(), signal.SIGINT)  # arrives while the old folder is being removed
         return done
 
-    monkeypatch.setattr(paths, "_exchange", exchange_and_press_ctrl_c)
+    monkeypatch.setattr(atomic, "_exchange", exchange_and_press_ctrl_c)
     code, _, err = run("build", "--corpus", "corpus", "--out", "data")
     assert code == 0, err
     assert tree_bytes(root / "data") == new and leftovers(root) == []
@@ -570,7 +570,7 @@ def test_a_release_killed_at_any_change_is_finished_or_redone_exactly_once_by_a_
         work = tmp_path / f"k{k}"
         shutil.copytree(template, work)
         assert kill_at(k, lambda: release(work))
-        journal = (work / paths.JOURNAL).exists()
+        journal = (work / atomic.JOURNAL).exists()
         if not journal:
             assert project_state(work) in (before, after), f"killed at change {k}: a mix of the two versions"
         elif committed_at is None:

@@ -12,7 +12,7 @@ import shutil
 import pytest
 from helpers import CORPUS, annotation_files, annotations_of, document_ids, read_json, run, tree_bytes, unannotated_word
 
-from newsspans import paths
+from newsspans import atomic
 from newsspans.formats import FormatError, ImportOptions, ImportRefused, import_
 from newsspans.formats import labelstudio as ls
 from newsspans.formats.base import open_corpus
@@ -620,7 +620,7 @@ def test_an_interrupted_earlier_write_is_finished_before_the_import(brat_dir, co
     with, and builds on, the corpus as that write left it."""
     date = first_date(corpus_copy)
     relabel(brat_dir, date, "TIME")
-    real_replace = paths.os.replace
+    real_replace = atomic.os.replace
 
     def label():
         return next(m for m in read_json(corpus_copy / "annotations" / f"{DOC}.json")["entities"] if m["id"] == date["id"])["label"]
@@ -631,14 +631,14 @@ def test_an_interrupted_earlier_write_is_finished_before_the_import(brat_dir, co
             raise OSError(5, "simulated crash after the commit point", str(dst))
         return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(paths.os, "replace", crash)
-    with pytest.raises(OSError if not hasattr(paths, "WriteUnfinished") else (OSError, paths.WriteUnfinished)):
+    monkeypatch.setattr(atomic.os, "replace", crash)
+    with pytest.raises(OSError if not hasattr(atomic, "WriteUnfinished") else (OSError, atomic.WriteUnfinished)):
         import_("brat", src=brat_dir, corpus=corpus_copy)
-    monkeypatch.setattr(paths.os, "replace", real_replace)
-    assert (corpus_copy / paths.JOURNAL).is_file()
+    monkeypatch.setattr(atomic.os, "replace", real_replace)
+    assert (corpus_copy / atomic.JOURNAL).is_file()
     assert label() == "DATE"  # not finished yet
     report = import_("brat", src=brat_dir, corpus=corpus_copy, dry_run=True)
-    assert not (corpus_copy / paths.JOURNAL).exists() and paths.staged_leftovers(corpus_copy) == []
+    assert not (corpus_copy / atomic.JOURNAL).exists() and atomic.staged_leftovers(corpus_copy) == []
     assert label() == "TIME"
     assert report.changes == [] and any("an interrupted earlier write was completed first" in n for n in report.notes)
 

@@ -8,7 +8,7 @@ import hashlib
 import pytest
 from helpers import CORPUS, read_json, run, tree_bytes
 
-from newsspans import paths
+from newsspans import atomic
 from newsspans.validation import Corpus
 from newsspans.errors import NewsSpansError
 from newsspans.corpus import add_document, parse_dateline
@@ -127,7 +127,7 @@ def test_add_refuses_two_texts_with_one_id(texts, tmp_path):
 def test_add_on_a_full_disk_leaves_nothing(texts, monkeypatch):
     """The reproduction: a full disk left a text and an empty metadata file."""
     corpus, files = texts
-    real, calls = paths._write_synced, []
+    real, calls = atomic._write_synced, []
 
     def full(path, data):
         calls.append(path)
@@ -135,7 +135,7 @@ def test_add_on_a_full_disk_leaves_nothing(texts, monkeypatch):
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real(path, data)
 
-    monkeypatch.setattr(paths, "_write_synced", full)
+    monkeypatch.setattr(atomic, "_write_synced", full)
     code, out, err = run("add", *files, "--story-id", "s", "--corpus", corpus)
     assert code == 1 and out == "" and len(err.splitlines()) == 1
     assert err.startswith("newsspans add: No space left on device: ") and err.endswith("; nothing was changed\n")
@@ -151,7 +151,7 @@ def test_add_to_a_corpus_without_its_folders_leaves_no_empty_folder_when_it_fail
     def full(path, data):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(paths, "_write_synced", full)
+    monkeypatch.setattr(atomic, "_write_synced", full)
     with pytest.raises(OSError):
         add_document(source, corpus=corpus, story_id="s")
     assert list(corpus.iterdir()) == []
@@ -173,7 +173,7 @@ def test_add_killed_at_any_change_adds_all_or_none_and_the_next_write_finishes(t
             if path.is_file():
                 path.unlink()
         assert kill_at(k, add)
-        committed = (corpus / paths.JOURNAL).exists()
-        paths.finish_writes(corpus)  # what the next write in corpus/ (add, import) does first
+        committed = (corpus / atomic.JOURNAL).exists()
+        atomic.finish_writes(corpus)  # what the next write in corpus/ (add, import) does first
         assert tree_bytes(corpus) == (added if committed else {}), k
         assert all_files(corpus) == sorted(added if committed else []), k

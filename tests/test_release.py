@@ -9,7 +9,7 @@ import shutil
 import pytest
 from helpers import CORPUS, ROOT, fresh_id, read_json, released_project, run, tree_bytes, unannotated_word, write_json
 
-from newsspans import paths
+from newsspans import atomic
 from newsspans.versions import bump_version
 from newsspans.errors import BadInput
 
@@ -185,10 +185,10 @@ def test_a_release_killed_after_its_commit_point_is_finished_by_the_rerun(proj, 
     old = version(proj)
     add_mention(proj)
     new = bump_version(old, "minor")
-    real_replace = paths.os.replace
+    real_replace = atomic.os.replace
 
     def replace(src, dst):  # the journal goes in place (the commit point); then the process dies
-        if not str(dst).endswith(paths.JOURNAL):
+        if not str(dst).endswith(atomic.JOURNAL):
             raise Killed
         real_replace(src, dst)
 
@@ -196,11 +196,11 @@ def test_a_release_killed_after_its_commit_point_is_finished_by_the_rerun(proj, 
         raise Killed
 
     with monkeypatch.context() as m:
-        m.setattr(paths, "_exchange", exchange)
-        m.setattr(paths.os, "replace", replace)
+        m.setattr(atomic, "_exchange", exchange)
+        m.setattr(atomic.os, "replace", replace)
         with pytest.raises(Killed):
             run("release", "--bump", "minor", "--date", "2030-01-02")
-    assert (proj / paths.JOURNAL).is_file() and version(proj) == old  # committed, nothing in place yet
+    assert (proj / atomic.JOURNAL).is_file() and version(proj) == old  # committed, nothing in place yet
     code, out, err = run("release", "--bump", "minor", "--date", "2030-01-02", "--dry-run")
     assert code == 1 and f"the release {old} -> {new} was interrupted" in err and "without --dry-run" in err
     assert version(proj) == old
@@ -228,7 +228,7 @@ def test_rerunning_a_release_that_completed_says_it_is_done_and_changes_nothing(
 def test_a_full_disk_during_a_release_is_one_line_and_changes_nothing(proj, monkeypatch):
     add_mention(proj)
     before = project_state(proj)
-    real, calls = paths._write_synced, []
+    real, calls = atomic._write_synced, []
 
     def full(path, data):
         calls.append(path)
@@ -236,12 +236,12 @@ def test_a_full_disk_during_a_release_is_one_line_and_changes_nothing(proj, monk
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         real(path, data)
 
-    monkeypatch.setattr(paths, "_write_synced", full)
+    monkeypatch.setattr(atomic, "_write_synced", full)
     code, out, err = run("release", "--bump", "minor")
     assert code == 1 and len(err.splitlines()) == 1, err
     assert err.startswith("newsspans release: No space left on device: ") and err.endswith("; nothing was changed\n")
     assert project_state(proj) == before and hidden(proj) == []
-    assert paths.staged_leftovers(proj) == []
+    assert atomic.staged_leftovers(proj) == []
 
 
 def test_ctrl_c_during_a_release_is_one_line_and_changes_nothing(proj, monkeypatch):

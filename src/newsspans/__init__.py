@@ -2,7 +2,7 @@
 
 The package reads as the pipeline, imports pointing one way down this list:
 
-- base modules: ``errors``, ``labels``, ``model``, ``paths``, ``tokenize``;
+- base modules: ``errors``, ``labels``, ``model``, ``paths``, ``atomic``, ``tokenize``;
 - ``corpus``: the on-disk layout, canonical JSON, lenient reading, ``add_document``;
 - ``validation``: every problem of a corpus (``iter_problems``, ``validate``);
 - ``dataset``: the release folder (``build``, ``check``);

@@ -11,7 +11,8 @@ from typing import Optional, Sequence, Union, overload
 from ..errors import NewsSpansError
 from ..labels import DOCUMENT_ID, SLUG
 from ..model import Annotations, DocumentMeta
-from ..paths import display_path, sha256_hex, write_files
+from ..paths import display_path, sha256_hex
+from ..atomic import write_files
 from ._canonical import dumps_canonical
 from ._layout import ANNOTATIONS, DOCUMENTS, TEXTS
 
@@ -66,7 +67,7 @@ def add_documents(text_files: Sequence[Union[str, Path]], *, corpus: Path, story
                   doc_ids: Optional[Sequence[Optional[str]]] = None) -> list[DocumentMeta]:
     """Add every text of ``text_files`` (as ``add_document``), all or none: each is checked first
     (id, story id, UTF-8, nothing to overwrite, no id twice), then the three files of every text
-    are written in one step (``paths.write_files``), so a failure at any point (a full disk, a
+    are written in one step (``atomic.write_files``), so a failure at any point (a full disk, a
     kill) leaves the corpus as it was."""
     corpus = Path(corpus)
     if not re.match(SLUG, story_id):

@@ -4,7 +4,7 @@ One streaming pass over the documents (sorted by id) reads, checks and converts 
 go to Parquet writers in bounded batches. Checking goes on after the first error so the report
 lists every problem, but writing stops; a corpus with errors raises ``CorpusInvalid`` and the
 output folder is left exactly as it was. The release is written to a temporary sibling folder
-and swapped into place only once complete (``paths.staged_dir``), and only when no corpus file
+and swapped into place only once complete (``atomic.staged_dir``), and only when no corpus file
 changed while the build read it: every file read is hashed again at the end, and the document
 files listed again.
 """
@@ -28,7 +28,8 @@ from .._version import __version__
 from ..errors import BuildError
 from ..labels import SENTENCE_CLAIM_LABELS
 from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, TEXTS
-from ..paths import display_path, replace_dir, sha256_hex, staging
+from ..paths import display_path, sha256_hex
+from ..atomic import replace_dir, staging
 from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
 from ._configs import chosen_configs
 from ._splits import split_of
@@ -321,7 +322,7 @@ def build(*, corpus: Path, out: Path, configs: Optional[Sequence[str]] = None, w
     ``configs`` limits the configs (default: all); ``workers`` is the number of processes that read
     and convert documents (default: one per core); the output does not depend on it. The release
     is written into a staged sibling of ``out`` (``paths.staging``), then swapped in whole
-    (``paths.replace_dir``), or handed to ``publish``, which must put it in place (a release does,
+    (``atomic.replace_dir``), or handed to ``publish``, which must put it in place (a release does,
     together with other files); ``dataset`` as in ``write_release``."""
     corpus, out = Path(corpus), Path(out)
     _check_out(out)

@@ -13,7 +13,8 @@ from ..dataset import split_of
 from ..errors import NewsSpansError
 from ..model import LAYERS as MODEL_LAYERS
 from ..model import Annotations, Document, RegistryEntry
-from ..paths import display_path, staged_dir
+from ..paths import display_path
+from ..atomic import staged_dir
 from ..validation import ERROR, Corpus, CorpusInvalid, Problem
 from ..versions import describe_change
 
@@ -180,7 +181,7 @@ def open_corpus(root: Path) -> CorpusView:
 
 class OutputFolder:
     """A fresh output folder, written in a temporary sibling and swapped into place on success
-    (``newsspans.paths.staged_dir``); the temporary folder is gone afterwards whatever happens.
+    (``newsspans.atomic.staged_dir``); the temporary folder is gone afterwards whatever happens.
 
     Refuses an existing folder that is not empty, so an export never mixes with or replaces
     other files.

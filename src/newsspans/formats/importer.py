@@ -16,7 +16,7 @@ source holds nothing of keeps the corpus's annotations unless ``allow_deletions`
 never goes down), and checked by the validator. ``finish`` then compares the result with the
 corpus by ``newsspans.versions.diff`` (the report's ``changes``), refuses an import that would
 empty a document layer or delete more than ``max_deletions`` of it (``ImportRefused``), and
-writes the annotation files that change through ``newsspans.paths.write_files``, all or nothing,
+writes the annotation files that change through ``newsspans.atomic.write_files``, all or nothing,
 unless it is a dry run. An interrupted earlier write is finished first (``finish_writes``).
 """
 
@@ -33,7 +33,8 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from ..corpus import ANNOTATIONS, TEXTS, DocumentFiles, LenientDocument, dumps_canonical, lenient_document, read_document_files
 from ..labels import DOCUMENT_ID, ID_PREFIXES
 from ..model import LAYERS, Annotations, Document, DocumentMeta, RegistryEntry
-from ..paths import display_path, finish_writes, write_files
+from ..paths import display_path
+from ..atomic import finish_writes, write_files
 from ..validation import ERROR, Problem, check_annotation_file, line_of
 from ..versions import Snapshot, diff
 from .base import LAYER_NAMES, FormatError, Report
@@ -266,7 +267,7 @@ class _Pending:
 class ImportRun:
     """One import: documents read one by one, every error of every document kept; at the end the
     result is compared with the corpus, checked against the deletion limit and written all or
-    nothing (``newsspans.paths.write_files``), unless there is any error or it is a dry run."""
+    nothing (``newsspans.atomic.write_files``), unless there is any error or it is a dry run."""
 
     def __init__(self, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None):
         self.corpus = Path(corpus)

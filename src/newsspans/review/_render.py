@@ -10,7 +10,7 @@ code path); ``_placement`` decides where each problem is shown; ``_document_mark
 document's spans into marks, which ``_marks`` draws as nested HTML; ``_mentions`` collects what
 the entity pages list; ``_pages`` fills the templates (``templates/``); ``_style`` holds the look.
 The corpus is only read; the output is written to a temporary sibling folder and swapped in when
-complete (``paths.staged_dir``).
+complete (``atomic.staged_dir``).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import BadInput
-from ..paths import display_path, staged_dir
+from ..paths import display_path
+from ..atomic import staged_dir
 from ..validation import Corpus
 from ._links import page_name
 from ._pages import GENERATOR, document_page, entity_page, index_page, unreadable_page

@@ -12,7 +12,7 @@ The previous version's state, to diff against, is (first that applies) ``since``
 Steps: validate the corpus, diff, check the bump (nothing written so far); build the release with
 the new version into a staged folder beside ``data/``; then put the new ``corpus/dataset.json``,
 ``CHANGELOG.md`` and ``data/`` in place in one step, through one journal
-(``paths.write_files``). Killed before the journal is committed, nothing changed and a rerun
+(``atomic.write_files``). Killed before the journal is committed, nothing changed and a rerun
 releases afresh; killed after, a rerun of ``newsspans release`` (or any write in the project
 folder) finishes it, and says so. Either way the release happens exactly once.
 """
@@ -28,7 +28,7 @@ from typing import Optional
 
 from ..corpus import dumps_canonical
 from ..errors import BadInput, NewsSpansError
-from ..paths import clean_leftovers, finish_writes, pending_write, write_files
+from ..atomic import clean_leftovers, finish_writes, pending_write, write_files
 from ..validation import ERROR, Problem, iter_problems
 from ._diff import DiffResult, diff, format_markdown
 from ._git import git_toplevel, resolve_revision, run_git, show_file
