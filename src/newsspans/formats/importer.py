@@ -248,10 +248,8 @@ class _CorpusState:
             if all(isinstance(value.get(layer, []), list) for layer in LAYERS) else set()
         if found is None:
             return cls(files, None, Annotations(doc_id), raw, ids)
-        ann = found.document.annotations
-        if not ann.issued_recorded and isinstance(value.get("issued"), dict):  # as the file records them
-            ann = Annotations(doc_id, ann.entities, ann.quotes, ann.claims, issued=value["issued"])
-        return cls(files, found, ann, raw, ids)
+        # The lenient reader keeps the file's ``issued`` counters (derived from the ids when malformed).
+        return cls(files, found, found.document.annotations, raw, ids)
 
 
 @dataclass

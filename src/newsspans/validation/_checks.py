@@ -326,19 +326,9 @@ class _LayerChecks:
                 self._id_sequence(layer, items, ids, expected)
 
     def _issued(self) -> Optional[dict[str, int]]:
-        """The file's ``issued`` counters per layer: as the annotations hold them when read from the
-        file, else read from the file's text (the value passed the schema); None if not found."""
-        if self.ann.issued_recorded:
-            return dict(self.ann.issued)
-        from ._jsonloc import offset_of  # here, not at the top: this check's own import
-
-        try:
-            value, _ = json.JSONDecoder().raw_decode(self.raw, offset_of(self.raw, ["issued"]))
-        except ValueError:
-            return None
-        if not isinstance(value, dict) or set(value) != set(LAYERS) or any(type(v) is not int for v in value.values()):
-            return None  # not the counters (the walk stopped at the enclosing object: no "issued")
-        return value
+        """The file's ``issued`` counters per layer, as the reader took them from the file (the value
+        passed the schema); None for annotations that did not come from a file."""
+        return dict(self.ann.issued) if self.ann.issued_recorded else None
 
     def _id_issued(self, layer: str, items: Sequence, limit: int) -> None:
         """E-ID-ISSUED: no id of the layer is numbered above ``issued[layer]``; reported once per

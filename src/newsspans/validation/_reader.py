@@ -172,7 +172,7 @@ def _annotations(value: dict[str, Any], broken: set[tuple[str, int]]) -> tuple[A
         keep = [i for i in range(len(value[layer])) if (layer, i) not in broken]
         indices[layer] = keep
         layers[layer] = tuple(_ITEM_CLASSES[layer].from_dict(value[layer][i]) for i in keep)
-    return Annotations(value["document_id"], **layers), indices
+    return Annotations(value["document_id"], **layers, issued=value["issued"]), indices
 
 
 def _document_input(doc_id: str, text: str, ann_file: JsonFile, ann_path: str, *, text_sha256: str,
