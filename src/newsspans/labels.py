@@ -119,6 +119,18 @@ DESCRIPTIONS: dict[str, str] = {
 #: Who made a claim when it is the article's own voice.
 AUTHOR_CLAIMANT = "author"
 
+#: What kind of annotator made a layer (``corpus/annotators.json``).
+ANNOTATOR_KINDS = ("human", "model")
+#: The name the gold layer (``corpus/annotations/``) goes by beside the annotators' layers: never an
+#: annotator id.
+GOLD = "gold"
+#: What an adjudication decision takes besides an annotator's items: nothing, or the decision's own
+#: corrected ``items``.
+TAKE_NEITHER = "neither"
+TAKE_EDIT = "edit"
+#: Decision ids in a decisions file (``d1``, ``d2``, ...).
+DECISION_PREFIX = "d"
+
 
 # Identifier patterns, used by the schemas and by every importer: each matches whole strings in
 # both dialects it is read in, ECMA-262 (JSON Schema) and Python's ``re`` (``re.match``,

@@ -306,3 +306,19 @@ class RegistryEntry:
             "aliases": list(self.aliases),
             "wikidata": self.wikidata,
         }
+
+
+@dataclass(frozen=True)
+class Annotator:
+    """Who made a layer (``corpus/annotators.json``): never an e-mail address."""
+
+    annotator_id: str
+    kind: str  # one of labels.ANNOTATOR_KINDS
+    note: Optional[str] = None
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Annotator":
+        return cls(d["annotator_id"], d["kind"], d["note"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"annotator_id": self.annotator_id, "kind": self.kind, "note": self.note}

@@ -1,4 +1,5 @@
-"""``newsspans add`` and ``newsspans schema``: the corpus's texts and the schemas of its files."""
+"""``newsspans add``, ``newsspans annotator`` and ``newsspans schema``: the corpus's texts, its
+annotators, and the schemas of its files."""
 
 from __future__ import annotations
 
@@ -16,6 +17,26 @@ def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     metas = add_document(list(args.texts), corpus=args.corpus, story_id=args.story_id, language=args.language)
     for meta in metas:
         print(f"added {meta.id} (title: {meta.title!r}, published: {meta.published})", file=out)
+    return 0
+
+
+def cmd_annotator(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..corpus import add_annotator, layer_documents, read_annotators_lenient
+
+    if args.action == "add" and (args.annotator_id is None or args.kind is None):
+        print("newsspans annotator: add needs an ID and --kind human|model", file=err)
+        return 2
+    if args.action == "list" and (args.annotator_id or args.kind or args.note):
+        print("newsspans annotator: list takes no ID, --kind or --note", file=err)
+        return 2
+    if args.action == "add":
+        a = add_annotator(corpus=args.corpus, annotator_id=args.annotator_id, kind=args.kind, note=args.note)
+        print(f"added annotator {a.annotator_id} ({a.kind})", file=out)
+        return 0
+    layers = layer_documents(args.corpus)
+    for a in read_annotators_lenient(args.corpus).values():
+        n = len(layers.get(a.annotator_id, ()))
+        print(f"{a.annotator_id}\t{a.kind}\t{n} layer{'s' * (n != 1)}\t{a.note or ''}", file=out)
     return 0
 
 
@@ -46,9 +67,21 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     p.set_defaults(func=cmd_add)
 
+    p = sub.add_parser("annotator", help="list the annotators of the corpus's layers, or add one", description=(
+        "corpus/annotators.json names who made each layer under corpus/layers/<annotator>/: an id (a "
+        "slug; never an e-mail address), a kind (human or model) and an optional note. `list` prints "
+        "each with its number of layers; `add` adds one (imports with --annotator need it listed)."))
+    p.add_argument("action", choices=("list", "add"), help="list the annotators, or add one")
+    p.add_argument("annotator_id", nargs="?", metavar="ID", help="with add: the new annotator's id")
+    p.add_argument("--kind", choices=("human", "model"), help="with add: a person or a program")
+    p.add_argument("--note", help="with add: who or what, how (no e-mail address)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.set_defaults(func=cmd_annotator)
+
     p = sub.add_parser("schema", help="write the JSON Schemas (schema/) from the label declarations", description=(
         "Write schema/<kind>.schema.json for every corpus and release file kind, generated from "
         "newsspans.labels; --check fails when the committed files differ."))
     p.add_argument("--out", type=Path, default=DEFAULT_SCHEMA, help="schema folder (default: schema)")
     p.add_argument("--check", action="store_true", help="fail if the files in --out differ from the generated ones")
     p.set_defaults(func=cmd_schema)
+

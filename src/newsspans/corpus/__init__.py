@@ -1,9 +1,17 @@
 """The corpus on disk: its layout, canonical JSON writing, lenient reading, and ``add``."""
 
 from ._add import add_document, parse_dateline
+from ._annotators import add_annotator, check_annotator_id, dumps_annotators
 from ._canonical import dumps_canonical
 from ._layout import (
     ANNOTATIONS,
+    ANNOTATORS,
+    DECISIONS,
+    LAYERS_DIR,
+    decision_documents,
+    decisions_file,
+    layer_documents,
+    layer_file,
     CORPUS_PARTS,
     DATASET,
     DOCUMENT_FOLDERS,
@@ -24,14 +32,19 @@ from ._read import (
     may_hold_surrogates,
     parse_json_leniently,
     read_document_files,
+    read_annotators_lenient,
     read_document_lenient,
     read_file,
+    read_layer_lenient,
     read_registry_lenient,
     replace_surrogates,
     too_deep,
 )
 
 __all__ = [
+    "ANNOTATORS", "DECISIONS", "LAYERS_DIR", "add_annotator", "check_annotator_id", "decision_documents",
+    "decisions_file", "dumps_annotators", "layer_documents", "layer_file", "read_annotators_lenient",
+    "read_layer_lenient",
     "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "MAX_DEPTH", "REGISTRY", "TEXTS",
     "DocumentFiles", "LenientDocument", "SymlinkRefused", "add_document", "lenient_document", "read_document_files",
     "document_ids", "dumps_canonical", "is_corpus", "load_json", "may_hold_surrogates", "parse_dateline",

@@ -4,7 +4,13 @@
     registry.json                the entity registry
     texts/<id>.txt               the document texts, byte for byte as received
     documents/<id>.json          per-document metadata
-    annotations/<id>.json        standoff annotations: entities, quotes, claims
+    annotations/<id>.json        standoff annotations: entities, quotes, claims (the gold)
+
+and, for a corpus annotated by several annotators (all optional)::
+
+    annotators.json              who made the layers: id, kind (human/model), an optional note
+    layers/<annotator>/<id>.json each annotator's own annotation of a document, same format as gold
+    decisions/<id>.jsonl         adjudication: one decision per line on where the layers disagree
 """
 
 from __future__ import annotations
@@ -18,6 +24,10 @@ DOCUMENTS = "documents"
 ANNOTATIONS = "annotations"
 REGISTRY = "registry.json"
 DATASET = "dataset.json"
+ANNOTATORS = "annotators.json"
+LAYERS_DIR = "layers"
+DECISIONS = "decisions"
+DECISIONS_SUFFIX = ".jsonl"
 
 #: Each per-document folder with the suffix of its files.
 DOCUMENT_FOLDERS = ((TEXTS, ".txt"), (DOCUMENTS, ".json"), (ANNOTATIONS, ".json"))
@@ -52,3 +62,40 @@ def is_corpus(folder: Path) -> bool:
     """Whether ``folder`` has every part of a corpus (a part that is a symbolic link counts: it is
     there, and the readers refuse it)."""
     return folder.is_dir() and all(os.path.lexists(os.path.join(folder, part)) for part in CORPUS_PARTS)
+
+
+def layer_file(annotator_id: str, doc_id: str) -> str:
+    """The path, relative to the corpus root, of annotator ``annotator_id``'s layer of ``doc_id``."""
+    return f"{LAYERS_DIR}/{annotator_id}/{doc_id}.json"
+
+
+def decisions_file(doc_id: str) -> str:
+    """The path, relative to the corpus root, of the adjudication decisions of ``doc_id``."""
+    return f"{DECISIONS}/{doc_id}{DECISIONS_SUFFIX}"
+
+
+def _names(path: str, suffix: str, *, folders: bool = False) -> list[str]:
+    """The names in folder ``path`` (never through a link) ending in ``suffix``, without it: regular
+    files and links to be refused, or (``folders``) real folders; none when there is no folder."""
+    if os.path.islink(path):
+        return []
+    try:
+        with os.scandir(path) as it:
+            if folders:
+                return sorted(e.name for e in it if e.is_dir(follow_symlinks=False))
+            return sorted(e.name[: -len(suffix)] for e in it
+                          if e.name.endswith(suffix) and (e.is_file(follow_symlinks=False) or e.is_symlink()))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def layer_documents(root: Union[str, Path]) -> dict[str, list[str]]:
+    """Every annotator folder under ``layers/`` with the document ids of its layer files, sorted
+    (folders named like no annotator included, so that the validator can report them)."""
+    base = os.path.join(root, LAYERS_DIR)
+    return {a: _names(os.path.join(base, a), ".json") for a in _names(base, "", folders=True)}
+
+
+def decision_documents(root: Union[str, Path]) -> list[str]:
+    """The document ids that have a decisions file, sorted."""
+    return _names(os.path.join(root, DECISIONS), DECISIONS_SUFFIX)

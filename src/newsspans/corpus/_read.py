@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ..model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
-from ._layout import ANNOTATIONS, DOCUMENTS, REGISTRY, TEXTS
+from ..model import Annotations, Annotator, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
+from ._layout import ANNOTATIONS, ANNOTATORS, DOCUMENTS, REGISTRY, TEXTS, layer_file
 
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _OPEN_FLAGS = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -245,6 +245,13 @@ def lenient_document(files: DocumentFiles) -> Optional[LenientDocument]:
     meta = _build(DocumentMeta, meta_value) if isinstance(meta_value, dict) else None
     if not isinstance(meta, DocumentMeta) or not _str(meta.id) or not all(_opt_str(v) for v in vars(meta).values()):
         meta = DocumentMeta(doc_id, None, None, f"{doc_id}.txt", "", "", "")
+    annotations, positions = _lenient_annotations(doc_id, ann)
+    return LenientDocument(Document(meta, text, annotations), positions)
+
+
+def _lenient_annotations(doc_id: str, ann: dict[str, Any]) -> tuple[Annotations, dict[str, list[int]]]:
+    """The items of a parsed annotation file that have the shape of one, and each one's position
+    in its layer's list."""
     layers: dict[str, list[Any]] = {}
     positions: dict[str, list[int]] = {}
     for layer, kind in (("entities", EntityMention), ("quotes", Quote), ("claims", Claim)):
@@ -254,7 +261,33 @@ def lenient_document(files: DocumentFiles) -> Optional[LenientDocument]:
         positions[layer] = [i for i, x in built if x is not None]
     annotations = Annotations(doc_id, tuple(layers["entities"]), tuple(layers["quotes"]), tuple(layers["claims"]),
                               issued=ann.get("issued"))  # the file's counters; derived from the ids when absent or malformed
-    return LenientDocument(Document(meta, text, annotations), positions)
+    return annotations, positions
+
+
+def read_layer_lenient(root: Union[str, Path], annotator_id: str, doc_id: str) -> Optional[Annotations]:
+    """Annotator ``annotator_id``'s layer of ``doc_id`` as far as it can be read (as
+    ``read_document_lenient``), or None when there is no such file or it is not a JSON object."""
+    try:
+        data = read_file(os.path.join(root, layer_file(annotator_id, doc_id)))
+    except SymlinkRefused:
+        return None
+    ann = parse_json_leniently(data)
+    return _lenient_annotations(doc_id, ann)[0] if isinstance(ann, dict) else None
+
+
+def read_annotators_lenient(root: Union[str, Path]) -> dict[str, Annotator]:
+    """The entries of ``annotators.json`` that have the shape of one, in file order (first of a
+    duplicate id wins); none when the corpus has no such file."""
+    value = load_json(Path(root) / ANNOTATORS) if os.path.lexists(os.path.join(root, ANNOTATORS)) else None
+    out: dict[str, Annotator] = {}
+    items = value.get("annotators") if isinstance(value, dict) else None
+    for item in items if isinstance(items, list) else []:
+        if not isinstance(item, dict):
+            continue
+        a = Annotator(item.get("annotator_id"), item.get("kind"), item.get("note"))
+        if _str(a.annotator_id) and _str(a.kind) and _opt_str(a.note) and a.annotator_id not in out:
+            out[a.annotator_id] = a
+    return out
 
 
 def read_registry_lenient(root: Path) -> dict[str, RegistryEntry]:

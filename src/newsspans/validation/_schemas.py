@@ -200,8 +200,64 @@ def manifest_schema() -> dict[str, Any]:
     }
 
 
+def annotators_schema() -> dict[str, Any]:
+    entry = _object(
+        {
+            "annotator_id": {"allOf": [_slug("Stable id of the annotator: names the folder layers/<id>/ of its layers; "
+                                             "never an e-mail address."), {"not": {"const": labels.GOLD}}]},
+            "kind": {"enum": list(labels.ANNOTATOR_KINDS), "description": "A person, or a program such as a language model."},
+            "note": _nullable({"type": "string", "minLength": 1, "description": "Who or what, how, when; never an e-mail address."}),
+        }
+    )
+    return {
+        "$schema": DRAFT,
+        "$id": "urn:newsspans:schema:annotators",
+        "title": "NewsSpans annotators (corpus/annotators.json): who made the layers under corpus/layers/",
+        **_object({"annotators": {"type": "array", "items": {"$ref": "#/$defs/annotator"}}}),
+        "$defs": {"annotator": entry},
+    }
+
+
+def decision_schema() -> dict[str, Any]:
+    """One line of ``corpus/decisions/<document id>.jsonl``."""
+    annotation = annotation_schema()["$defs"]
+    item_without_id = {layer: {**annotation[kind], "properties": {k: v for k, v in annotation[kind]["properties"].items() if k != "id"},
+                               "required": [k for k in annotation[kind]["required"] if k != "id"]}
+                       for layer, kind in (("entities", "entity"), ("quotes", "quote"), ("claims", "claim"))}
+    annotator = _slug("An annotator id of corpus/annotators.json.")
+    return {
+        "$schema": DRAFT,
+        "$id": "urn:newsspans:schema:decision",
+        "title": "NewsSpans adjudication decision: one line of corpus/decisions/<document id>.jsonl",
+        **_object(
+            {
+                "decision": {"type": "string", "pattern": local_id_pattern(labels.DECISION_PREFIX),
+                             "description": "Id of the decision, unique in its file."},
+                "layer": {"enum": ["entities", "quotes", "claims"]},
+                "options": {"type": "object", "propertyNames": annotator, "additionalProperties": {"type": "array"},
+                            "description": "Each annotator's items (as in its layer file, ids included) where the layers disagree."},
+                "take": _nullable({"type": "string", "description": f"null (not decided yet), an annotator id of 'options', "
+                                   f"'{labels.TAKE_NEITHER}' (none of them), or '{labels.TAKE_EDIT}' (the items below)."}),
+                "items": _nullable({"type": "array", "description": f"With take '{labels.TAKE_EDIT}': the corrected items, without ids "
+                                    "(adjudication gives them their gold ids)."}),
+                "reason": _nullable({"type": "string", "minLength": 1, "description": "Why: one line."}),
+            }
+        ),
+        "allOf": [
+            {"if": {"properties": {"layer": {"const": layer}}},
+             "then": {"properties": {"options": {"additionalProperties": {"items": {"$ref": f"#/$defs/{kind}"}}},
+                                     "items": _nullable({"type": "array", "items": {"$ref": f"#/$defs/{layer}_item"}})}}}
+            for layer, kind in (("entities", "entity"), ("quotes", "quote"), ("claims", "claim"))
+        ],
+        "$defs": {"span": annotation["span"], "entity": annotation["entity"], "quote": annotation["quote"],
+                  "claim": annotation["claim"], **{f"{layer}_item": v for layer, v in item_without_id.items()}},
+    }
+
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "annotation": annotation_schema(),
+    "annotators": annotators_schema(),
+    "decision": decision_schema(),
     "document": document_schema(),
     "registry": registry_schema(),
     "dataset": dataset_schema(),

@@ -1,0 +1,53 @@
+"""``corpus/annotators.json``: who made the annotators' layers, and adding one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+from ..atomic import write_files
+from ..errors import NewsSpansError
+from ..labels import ANNOTATOR_KINDS, GOLD, SLUG
+from ..model import Annotator
+from ..paths import display_path
+from ._canonical import dumps_canonical
+from ._layout import ANNOTATORS
+from ._read import load_json, read_annotators_lenient
+
+#: What looks like an e-mail address: never stored as an annotator id or note.
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+
+
+def check_annotator_id(annotator_id: str) -> None:
+    """``NewsSpansError`` unless ``annotator_id`` can name an annotator: a lowercase slug, not
+    ``gold``."""
+    if not isinstance(annotator_id, str) or not re.match(SLUG, annotator_id):
+        raise NewsSpansError(f"annotator id {annotator_id!r} must be a lowercase slug such as annotator-1 "
+                             "(never an e-mail address)")
+    if annotator_id == GOLD:
+        raise NewsSpansError(f"annotator id {GOLD!r} is the name of the gold layer; choose another")
+
+
+def dumps_annotators(annotators: list[Annotator]) -> str:
+    """The canonical text of ``annotators.json``: one entry per line, sorted by id."""
+    return dumps_canonical({"annotators": [a.to_dict() for a in sorted(annotators, key=lambda a: a.annotator_id)]})
+
+
+def add_annotator(*, corpus: Path, annotator_id: str, kind: str, note: Optional[str] = None) -> Annotator:
+    """Add an annotator to ``corpus/annotators.json`` (created when missing), in one atomic write."""
+    corpus = Path(corpus)
+    check_annotator_id(annotator_id)
+    if kind not in ANNOTATOR_KINDS:
+        raise NewsSpansError(f"annotator kind {kind!r} must be one of {', '.join(ANNOTATOR_KINDS)}")
+    if note is not None and (not note.strip() or _EMAIL.search(note)):
+        raise NewsSpansError("an annotator's note must be non-empty text without an e-mail address")
+    path = corpus / ANNOTATORS
+    if path.exists() and not isinstance(load_json(path), dict):
+        raise NewsSpansError(f"{display_path(path)} cannot be read as JSON; run `newsspans validate` and fix it first")
+    known = read_annotators_lenient(corpus)
+    if annotator_id in known:
+        raise NewsSpansError(f"annotator {annotator_id!r} is already in {display_path(path)}; nothing was written")
+    added = Annotator(annotator_id, kind, note)
+    write_files(corpus, {ANNOTATORS: dumps_annotators([*known.values(), added]).encode("utf-8")})
+    return added
