@@ -130,6 +130,10 @@ TAKE_NEITHER = "neither"
 TAKE_EDIT = "edit"
 #: Decision ids in a decisions file (``d1``, ``d2``, ...).
 DECISION_PREFIX = "d"
+#: Names that can never be annotator ids: the gold layer's, and the takes that are not an annotator.
+RESERVED_ANNOTATOR_IDS = (GOLD, TAKE_NEITHER, TAKE_EDIT)
+#: What looks like an e-mail address: never stored in a corpus (annotator ids and notes).
+EMAIL = r"[^\s@]+@[^\s@]+\.[^\s@]+"
 
 
 # Identifier patterns, used by the schemas and by every importer: each matches whole strings in

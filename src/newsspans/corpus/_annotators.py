@@ -8,25 +8,25 @@ from typing import Optional
 
 from ..atomic import write_files
 from ..errors import NewsSpansError
-from ..labels import ANNOTATOR_KINDS, GOLD, SLUG
+from ..labels import ANNOTATOR_KINDS, EMAIL, RESERVED_ANNOTATOR_IDS, SLUG
 from ..model import Annotator
 from ..paths import display_path
 from ._canonical import dumps_canonical
 from ._layout import ANNOTATORS
 from ._read import load_json, read_annotators_lenient
 
-#: What looks like an e-mail address: never stored as an annotator id or note.
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+\.[^\s@]+")
+_EMAIL = re.compile(EMAIL)
 
 
 def check_annotator_id(annotator_id: str) -> None:
-    """``NewsSpansError`` unless ``annotator_id`` can name an annotator: a lowercase slug, not
-    ``gold``."""
+    """``NewsSpansError`` unless ``annotator_id`` can name an annotator: a lowercase slug, not a
+    reserved name (``gold``, ``neither``, ``edit``)."""
     if not isinstance(annotator_id, str) or not re.match(SLUG, annotator_id):
         raise NewsSpansError(f"annotator id {annotator_id!r} must be a lowercase slug such as annotator-1 "
                              "(never an e-mail address)")
-    if annotator_id == GOLD:
-        raise NewsSpansError(f"annotator id {GOLD!r} is the name of the gold layer; choose another")
+    if annotator_id in RESERVED_ANNOTATOR_IDS:
+        raise NewsSpansError(f"annotator id {annotator_id!r} is reserved ({', '.join(RESERVED_ANNOTATOR_IDS)}: the gold "
+                             "layer and the adjudication takes); choose another")
 
 
 def dumps_annotators(annotators: list[Annotator]) -> str:

@@ -1,12 +1,15 @@
 """Validation: every file of a corpus read into model objects or problems, stage by stage.
 
-decode (``_reader``) -> schema (``_schemacheck``, with the ``_fastcheck`` fast path) -> content
-(``_checks``) -> cross-document (``_checks``); ``_report`` turns problems into reports. Each
+decode (``_parse``, ``_reader``) -> schema (``_schemacheck``, with the ``_fastcheck`` fast path) ->
+content (``_checks``) -> cross-document (``_checks``); ``_report`` turns problems into reports. Each
 problem is a ``Problem`` with a stable code (``_problems``); ``iter_problems`` yields them all and
-``validate`` raises the worst, one code path.
+``validate`` raises the worst, one code path. Beside gold: ``annotators.json`` (``_annotators``),
+the annotators' layer files, listed once (``_sources``) and checked as gold's files are, and the
+decisions files (``_decisions``).
 """
 
 from ._checks import QUOTATION_MARKS, nearest_occurrence
+from ._decisions import check_decisions
 from ._jsonloc import json_path, line_of
 from ._parallel import default_workers
 from ._problems import CODES, ERROR, WARNING, CorpusInvalid, Problem
@@ -16,6 +19,7 @@ from ._schemas import SCHEMAS, schema_filename, stale_schemas, write_schemas
 
 __all__ = [
     "check_annotation_file",
+    "check_decisions",
     "checks_table",
     "CODES",
     "Corpus",

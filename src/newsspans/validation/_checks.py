@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
-from ..labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS
+from ..labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS, GOLD
 from ..model import LAYERS, Annotations, DocumentMeta, RegistryEntry, Span
 from ..paths import display_path
 from ._jsonloc import line_of
@@ -61,7 +61,7 @@ def expected_ids(prefix: str, n: int) -> list[str]:
     return ids[:n]
 
 
-def _descents(keys: Sequence[tuple[int, object]]) -> Iterator[tuple[int, int]]:
+def descents(keys: Sequence[tuple[int, object]]) -> Iterator[tuple[int, int]]:
     """``(k, j)`` for each position ``k`` (given as ``(k, key)`` pairs in file order) whose key is
     less than a key listed above it; ``j`` is the first such earlier position, before which it belongs."""
     maxes: list = []
@@ -181,10 +181,12 @@ class AliasIndex:
 class Tally:
     """What the cross-document checks need, gathered document by document."""
 
-    clusters: dict[tuple[str, str], list[tuple[str, str, list[PathItem]]]] = field(default_factory=lambda: defaultdict(list))
-    #: The registry ids referred to by a mention, a speaker or a claimant.
+    #: The uses of each (source, layer, cluster_id): (file, document id, path of the item's cluster_id).
+    #: The source is ``gold`` or an annotator id: clusters are judged per source.
+    clusters: dict[tuple[str, str, str], list[tuple[str, str, list[PathItem]]]] = field(default_factory=lambda: defaultdict(list))
+    #: The registry ids referred to by a mention, a speaker or a claimant, in gold or any annotator's layer.
     used_entities: set[str] = field(default_factory=set)
-    #: The surface forms of each registry id's mentions (for the alias check).
+    #: The surface forms of each registry id's gold mentions (for the alias check, which is about gold only).
     entity_forms: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     #: Ids whose forms are not known for certain: a mention of theirs (or one that may be theirs,
     #: with a missing or unknown entity_id) failed its checks.
@@ -226,8 +228,11 @@ class DocumentInput:
 
 
 def check_document(doc: DocumentInput, *, registry: Optional[dict[str, RegistryEntry]],
-                   aliases: Optional[AliasIndex], tally: Optional[Tally]) -> list[Problem]:
-    """Every problem of one document whose files decoded and parsed."""
+                   aliases: Optional[AliasIndex], tally: Optional[Tally], source: str = GOLD) -> list[Problem]:
+    """Every problem of one document whose files decoded and parsed. ``source`` is whose annotation
+    file ``doc`` holds: ``gold`` (``annotations/``) or an annotator's layer (``layers/<source>/``),
+    which gets every check of gold's file but the alias checks (the registry's aliases are gold's
+    surface forms) and has its clusters judged on their own."""
     problems: list[Problem] = []
     doc_id = doc.doc_id
     if doc.meta is not None and doc.meta_raw is not None:
@@ -238,14 +243,16 @@ def check_document(doc: DocumentInput, *, registry: Optional[dict[str, RegistryE
             problems.append(Problem("E-TEXT-SHA256", f"recorded SHA-256 {doc.meta.sha256} != text file's {doc.text_sha256}",
                                     file=doc.meta_file, line=line_of(doc.meta_raw, ["sha256"]), document_id=doc_id))
     if doc.annotations is not None and doc.ann_raw is not None:
-        problems += _LayerChecks(doc, registry, aliases, tally).run()
+        problems += _LayerChecks(doc, registry, aliases, tally, source).run()
     return problems
 
 
 class _LayerChecks:
     def __init__(self, doc: DocumentInput, registry: Optional[dict[str, RegistryEntry]],
-                 aliases: Optional[AliasIndex], tally: Optional[Tally]):
+                 aliases: Optional[AliasIndex], tally: Optional[Tally], source: str = GOLD):
         self.doc = doc
+        self.source = source
+        self.gold = source == GOLD
         self.ann = doc.annotations
         self.raw = doc.ann_raw
         self.registry = registry
@@ -412,12 +419,12 @@ class _LayerChecks:
             if entry.type != m.label:
                 self.report("E-ENT-TYPE", f"label {m.label} != registry type {entry.type} of {entity_id!r}",
                             self.path("entities", k, "label"), m.span, f"did you mean {entry.type!r}?")
-            elif good and m.text not in entry.aliases and (entity_id, m.text) not in missing_aliases:
+            elif self.gold and good and m.text not in entry.aliases and (entity_id, m.text) not in missing_aliases:
                 missing_aliases.add((entity_id, m.text))
                 self.report("W-REG-ALIAS-MISSING", f"{m.text!r} is not among the aliases of {entity_id!r}",
                             self.path("entities", k, "text"), m.span,
                             f"add {m.text!r} to the aliases of {entity_id!r} in registry.json (in sorted order)")
-            if tally is not None:
+            if tally is not None and self.gold:
                 if good:
                     tally.entity_forms[entity_id].add(m.text)
                 else:
@@ -432,7 +439,7 @@ class _LayerChecks:
             if q.group_id is not None:
                 groups[q.group_id].append(k)
             if q.cluster_id is not None and self.tally is not None:
-                self.tally.clusters[("quotes", q.cluster_id)].append((self.doc.ann_file, self.doc.doc_id, self.path("quotes", k, "cluster_id")))
+                self.tally.clusters[(self.source, "quotes", q.cluster_id)].append((self.doc.ann_file, self.doc.doc_id, self.path("quotes", k, "cluster_id")))
             if q.speaker_entity_id is not None:
                 self._use(q.speaker_entity_id)
                 if self.registry is not None and q.speaker_entity_id not in self.registry:
@@ -503,7 +510,7 @@ class _LayerChecks:
                 self._sentence_end(self.path("claims", k), span)
         for k, c in enumerate(self.ann.claims):
             if c.cluster_id is not None and self.tally is not None:
-                self.tally.clusters[("claims", c.cluster_id)].append((self.doc.ann_file, self.doc.doc_id, self.path("claims", k, "cluster_id")))
+                self.tally.clusters[(self.source, "claims", c.cluster_id)].append((self.doc.ann_file, self.doc.doc_id, self.path("claims", k, "cluster_id")))
             if c.claimant == AUTHOR_CLAIMANT:
                 continue
             self._use(c.claimant)
@@ -524,7 +531,7 @@ class _LayerChecks:
             kept = starts if keyed is None else [s for _, s in keyed]
             if kept == sorted(kept):
                 continue  # the common case
-            for k, j in _descents(keyed if keyed is not None else list(enumerate(starts))):
+            for k, j in descents(keyed if keyed is not None else list(enumerate(starts))):
                 span = items[k].content if layer == "quotes" else items[k].span
                 other = self.doc.indices[layer][j]
                 self.report("W-ITEM-ORDER", f"starts at {starts[k]}, before {items[j].id} (at {starts[j]}), "
@@ -555,7 +562,7 @@ class _LayerChecks:
 
     def _unsure_of(self, surface: str) -> None:
         """A broken link: the entities having ``surface`` as an alias may have lost a use of it."""
-        if self.tally is not None and self.aliases is not None:
+        if self.tally is not None and self.aliases is not None and self.gold:
             self.tally.unsure_entities.update(self.aliases.owners.get(surface, ()))
 
     def _suggest_entity(self, surface: str, wrong_id: Optional[str] = None) -> Optional[str]:
@@ -593,7 +600,7 @@ def check_registry(entries: Sequence[RegistryEntry], raw: str, file: str) -> lis
                                     file=file, line=line_of(raw, ["entities", i]), item=f"entities[{i}]"))
         else:
             seen[e.entity_id] = i
-    for i, j in _descents([(i, e.entity_id) for i, e in enumerate(entries)]):
+    for i, j in descents([(i, e.entity_id) for i, e in enumerate(entries)]):
         problems.append(Problem("W-REG-ORDER", f"{entries[i].entity_id!r} is listed after {entries[j].entity_id!r}",
                                 file=file, line=line_of(raw, ["entities", i]), item=f"entities[{i}]",
                                 fix=f"move it up, before entities[{j}] (the entries are sorted by entity_id)"))
@@ -602,16 +609,18 @@ def check_registry(entries: Sequence[RegistryEntry], raw: str, file: str) -> lis
 
 def cross_document_problems(tally: Tally, registry_ids: Optional[list[str]], registry_raw: Optional[str],
                             registry_file: str, read_raw) -> list[Problem]:
-    """Warnings that need the whole corpus: clusters in one document only, registry entries never
-    used, aliases no mention uses. ``read_raw(file)`` gives a file's text again, to locate the few
-    items reported."""
+    """Warnings that need the whole corpus: clusters in one document only (of gold, or of one
+    annotator's layers), registry entries never used (by gold or any layer), aliases no gold mention
+    uses. ``read_raw(file)`` gives a file's text again, to locate the few items reported."""
     problems = []
     single = []
-    for (layer, cluster_id), uses in sorted(tally.clusters.items()):
+    for (source, layer, cluster_id), uses in sorted(tally.clusters.items(), key=lambda x: (x[0][0] != GOLD, x[0])):
         if len({doc_id for _, doc_id, _ in uses}) == 1:
             file, doc_id, path = uses[0]
             message = (f"cluster_id {cluster_id!r} is used by this {layer[:-1]} only" if len(uses) == 1 else
                        f"cluster_id {cluster_id!r} is used in this document only (by {len(uses)} {layer})")
+            if source != GOLD:
+                message += f", among the layers of {source!r}"
             single.append((file, path, doc_id, message))
     # Located file by file, each file read once (its problems come in cluster order, not file order).
     lines: list[int] = [0] * len(single)

@@ -33,18 +33,24 @@ _CODES = (
          "annotations/. Without them nothing else can be checked."),
     Code("E-FILE-SYMLINK", ERROR, "a corpus file or folder is a symbolic link", "replace the link by the file (or folder) itself",
          "A link could lead anywhere: its target would be read, validated, rendered and released as if it were part of "
-         "the corpus. No command follows a link inside a corpus (dataset.json, registry.json, the three folders and "
-         "every document file); a document with a linked file is not checked further."),
+         "the corpus. No command follows a link inside a corpus (dataset.json, registry.json, annotators.json, the "
+         "folders and every document, layer and decisions file); a document with a linked file is not checked further."),
     Code("E-FILE-UTF8", ERROR, "a file is not valid UTF-8", "re-save the file as UTF-8",
          "Every corpus file is UTF-8. The location is the first byte that does not decode."),
     Code("E-FILE-BOM", ERROR, "a JSON file starts with a byte-order mark", "save the file as UTF-8 without a BOM",
          "JSON files must not start with U+FEFF; some editors add it on Windows."),
     Code("E-FILE-JSON", ERROR, "a JSON file does not parse", "fix the JSON syntax at the given line and column",
-         "The file is not JSON, so none of its contents can be checked; the other files are still checked."),
+         "The file is not JSON, so none of its contents can be checked; the other files are still checked. A "
+         "decisions file holds one JSON object per line: a line that does not parse, or an empty line, is reported "
+         "at its line, and the other lines are still checked."),
     Code("E-FILE-DUPLICATE-KEY", ERROR, "a JSON object has the same key twice",
          "merge the two values into one key, or remove one",
          "A JSON reader keeps one of the values in silence (Python's the last one), so the other one would be lost: "
          "a layer given twice loses its first list. Reported at the later key."),
+    Code("E-FILE-KIND", ERROR, "a file where the corpus layout has a folder, or a folder where it has a file",
+         "move it out of the corpus, or replace it by the folder (or file) the layout puts there",
+         "layers/, each layers/<annotator>/ and decisions/ are folders (layers/ holds only annotator folders); "
+         "annotators.json is a file. What is in the way is not read."),
     Code("E-FILE-SURROGATE", ERROR, "a JSON string holds a lone surrogate escape (\\ud800-\\udfff without its pair)",
          "write the character itself, or both halves of its UTF-16 pair",
          "A \\u escape from D800 to DFFF is half of a UTF-16 pair; alone it is no character, and no UTF-8 file, "
@@ -58,7 +64,9 @@ _CODES = (
          "A document is the triple texts/<id>.txt, documents/<id>.json and annotations/<id>.json."),
     Code("E-DOC-NO-META", ERROR, "a document has no metadata file", "add corpus/documents/<id>.json (newsspans add writes it)"),
     Code("E-DOC-NO-ANNOTATION", ERROR, "a document has no annotation file", "add corpus/annotations/<id>.json (newsspans add writes an empty one)"),
-    Code("E-DOC-ID", ERROR, "the id inside a file differs from its file name", "make the id equal the file's stem"),
+    Code("E-DOC-ID", ERROR, "the id inside a file differs from its file name", "make the id equal the file's stem",
+         "The id of documents/<id>.json, and the document_id of annotations/<id>.json and of every layer file "
+         "layers/<annotator>/<id>.json, is the file's stem."),
     Code("E-TEXT-SHA256", ERROR, "the text's SHA-256 differs from the one recorded in its metadata",
          "restore the received text, or re-check every span and record the new SHA-256",
          "Texts enter the corpus byte for byte and are never edited: a changed hash means the text "
@@ -76,7 +84,9 @@ _CODES = (
          "Spans never start or end with whitespace (spaCy rejects such entity spans too)."),
     Code("E-SPAN-DUPLICATE", ERROR, "two items of one layer have the same span", "delete one of them or correct its offsets"),
     Code("E-ID-DUPLICATE", ERROR, "an id is used twice", "give each item its own id; never reuse an id",
-         "Ids are written once and never reused, so that they stay stable across versions."),
+         "Ids are written once and never reused, so that they stay stable across versions. Each id is unique in its "
+         "file: an item's id in its annotation or layer file, an entity_id in registry.json, an annotator_id in "
+         "annotators.json, a decision id in its decisions file."),
     Code("E-ID-ISSUED", ERROR, "an id's number is above the highest the file records as issued for its layer",
          "set issued.<layer> to the highest id number of the layer (the fix names it); never lower it",
          "Each annotation file records in issued the highest id number ever issued per layer, so that a deleted "
@@ -111,19 +121,23 @@ _CODES = (
     Code("W-ENT-UNANNOTATED", WARNING, "a registry alias occurs in the text without a mention covering it",
          "annotate it, or leave it if the guidelines list the case as an exception",
          "Every occurrence of a registry alias should be covered by an entity mention. An occurrence "
-         "inside a longer mention (\"Iran\" in \"Iranian\", \"Russia\" in \"Russian Security Council\") is covered."),
-    Code("W-REG-UNUSED", WARNING, "a registry entity is never referred to", "remove the entry or annotate its mentions"),
+         "inside a longer mention (\"Iran\" in \"Iranian\", \"Russia\" in \"Russian Security Council\") is covered. "
+         "Checked in gold's annotation files and in every annotator's layer files."),
+    Code("W-REG-UNUSED", WARNING, "a registry entity is never referred to", "remove the entry or annotate its mentions",
+         "A mention, speaker or claimant referring to it in gold or in any annotator's layer counts as a use."),
     Code("W-REG-ORDER", WARNING, "the registry is not sorted by entity_id", "move the entry up to its place in entity_id order",
          "registry.json lists its entries sorted by entity_id (guidelines 3.3), so that a new entry has one place "
          "and diffs stay small."),
     Code("W-REG-ALIAS-MISSING", WARNING, "a mention's text is not among its registry entity's aliases",
          "add the text to the entity's aliases in registry.json",
          "An entity's aliases are every distinct surface form of its mentions in the corpus (guidelines 3.3); the "
-         "check of unannotated aliases only finds the forms listed. Reported once per document and form."),
+         "check of unannotated aliases only finds the forms listed. Reported once per document and form. The aliases "
+         "list gold's surface forms: the annotators' layers are not checked for it."),
     Code("W-REG-ALIAS-UNUSED", WARNING, "a registry alias is the text of none of its entity's mentions",
          "remove the alias, or annotate its mentions",
-         "The aliases are exactly the surface forms of the entity's mentions, over the whole corpus. Not checked for "
-         "an entity that a mention which failed its checks may belong to, nor when a document could not be read."),
+         "The aliases are exactly the surface forms of the entity's gold mentions, over the whole corpus (the "
+         "annotators' layers do not count). Not checked for an entity that a gold mention which failed its checks may "
+         "belong to, nor when a document could not be read."),
     # Quotes
     Code("E-QUOTE-TYPE", ERROR, "a quote has an unknown type", "use direct, indirect or mixed"),
     Code("E-QUOTE-MARKS", ERROR, "a direct quote's content is not enclosed by quotation marks",
@@ -149,7 +163,42 @@ _CODES = (
     Code("W-CLUSTER-SINGLE", WARNING, "a cluster_id is used in only one document of the corpus",
          "give the same statement in the other document the same cluster_id, or set it to null",
          "A cluster_id links the same quote or claim reported in several documents; used in one document only "
-         "(once or more), it links nothing."),
+         "(once or more), it links nothing. Judged per source: gold on its own, and each annotator's layers on "
+         "their own."),
+    # Annotators, their layers, adjudication decisions
+    Code("E-ANNOTATOR-EMAIL", ERROR, "an annotator's note holds an e-mail address",
+         "remove the address; say who or what annotated, and how, without it",
+         "The corpus is published and never holds an e-mail address: an annotator is named by a slug id "
+         "(annotator-1, model-a) and described by its note."),
+    Code("W-ANNOTATOR-ORDER", WARNING, "annotators.json is not sorted by annotator_id",
+         "move the entry up to its place in annotator_id order",
+         "annotators.json lists its entries sorted by annotator_id (newsspans annotator add keeps it so), so that a "
+         "new entry has one place and diffs stay small."),
+    Code("E-LAYER-ANNOTATOR", ERROR, "a folder under layers/ names no annotator of annotators.json",
+         "add the annotator (newsspans annotator add ID --kind human|model), or rename the folder to its id",
+         "An annotator's layers live in layers/<annotator id>/<document id>.json, and every layer is attributed: its "
+         "annotator is listed in annotators.json with its kind. A layer file gets every check of gold's annotation "
+         "file, against the same text and registry, reported in the layer file; the folder's files are checked even "
+         "when its name is wrong."),
+    Code("E-LAYER-DOCUMENT", ERROR, "a layer file is for a document the corpus does not have",
+         "rename it to the id of the document it annotates, or remove it",
+         "layers/<annotator>/<id>.json annotates the document <id> (texts/<id>.txt); without it, its spans cannot be "
+         "checked. The cross-document warnings are not checked while one is there (its uses of the registry are unknown)."),
+    Code("E-DECISION-DOCUMENT", ERROR, "a decisions file is for a document the corpus does not have",
+         "rename it to the id of the document it adjudicates, or remove it"),
+    Code("E-DECISION-ANNOTATOR", ERROR, "a decision's options name an annotator not in annotators.json",
+         "correct the name, or add the annotator to annotators.json",
+         "decisions/<id>.jsonl holds one decision per line on where the annotators' layers of the document disagree: "
+         "options gives each annotator's items there, by annotator id."),
+    Code("E-DECISION-TAKE", ERROR, "a decision's take is none of null, an annotator of its options, 'neither' and 'edit'",
+         "take an annotator of options, 'neither', 'edit' (with items), or null (not decided yet)",
+         "take says what the adjudicated gold keeps: null (not decided yet), the items of one annotator of options, "
+         "none of them ('neither'), or the decision's own corrected items ('edit'). Whether the options are still what "
+         "the layers hold is checked by newsspans adjudicate."),
+    Code("E-DECISION-ITEMS", ERROR, "a decision's items are given without take 'edit', or missing with it",
+         "with take 'edit' write the corrected items (without ids); otherwise set items to null",
+         "items holds the corrected items of a decision that takes 'edit', in the layer's item format without ids "
+         "(adjudication gives them their gold ids); with any other take it is null."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

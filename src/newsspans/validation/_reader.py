@@ -6,7 +6,11 @@ Layout of a corpus folder::
     registry.json                the entity registry
     texts/<id>.txt               the document texts, byte for byte as received
     documents/<id>.json          per-document metadata
-    annotations/<id>.json        standoff annotations: entities, quotes, claims
+    annotations/<id>.json        standoff annotations: entities, quotes, claims (gold)
+
+and, all optional: ``annotators.json`` (who made the layers), ``layers/<annotator>/<id>.json``
+(each annotator's annotation of a document, checked as gold's file is, against the same text, in
+the same worker) and ``decisions/<id>.jsonl`` (adjudication decisions, one per line).
 
 Reading never raises for bad input: every reader returns what it could read plus the problems
 it found, and gives up on a unit (a file, a document) whose structure is broken so that no
@@ -15,36 +19,26 @@ dependent check runs on garbage.
 
 from __future__ import annotations
 
-import json
 import os
-import re
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional, Union
+from typing import AbstractSet, Any, Callable, Iterator, Optional, Union
 
-from ..corpus import (ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, SymlinkRefused, document_ids,
-                      may_hold_surrogates, read_document_files, read_file, replace_surrogates, symlinked_parts)
-from ..model import LAYERS, Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
+from ..corpus import (ANNOTATIONS, ANNOTATORS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, SymlinkRefused,
+                      decisions_file, document_ids, layer_file, read_document_files, read_file, symlinked_parts)
+from ..model import LAYERS, Annotations, Annotator, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
+from ..labels import GOLD
 from ..paths import display_path, sha256_hex
 from . import _checks as checks
 from . import _parallel
-from ._jsonloc import json_path, locator
+from ._annotators import check_annotators
+from ._decisions import check_decisions
 from ._parallel import default_workers
+from ._parse import decode as _decode
+from ._parse import parse_json, symlink_problem
 from ._problems import CorpusInvalid, Problem
 from ._schemacheck import SchemaResult, check_schema
-
-
-def _decode(path: Path, data: bytes, *, json_file: bool) -> tuple[Optional[str], list[Problem]]:
-    if json_file and data.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem("E-FILE-BOM", "the file starts with a UTF-8 byte-order mark", file=display_path(path), line=1)]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        return None, [
-            Problem("E-FILE-UTF8", f"byte {exc.start} (0x{data[exc.start]:02x}) is not UTF-8: {exc.reason}", file=display_path(path), line=line)
-        ]
+from ._sources import NO_SOURCES, DocumentSources, SourceIndex, index_problems, list_sources
 
 
 @dataclass
@@ -60,16 +54,6 @@ class JsonFile:
     schema: SchemaResult
 
 
-def symlink_problem(path: Union[str, Path], document_id: Optional[str] = None) -> Problem:
-    """E-FILE-SYMLINK at the link ``path``, naming where it points."""
-    try:
-        target = f" (to {os.readlink(path)!r})"
-    except OSError:
-        target = ""
-    return Problem("E-FILE-SYMLINK", f"a symbolic link{target}: a corpus file is never read through a link",
-                   file=display_path(path), document_id=document_id)
-
-
 def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
     """Read the JSON file at ``path`` (never through a symbolic link) and check it against the
     schema of ``kind``."""
@@ -81,71 +65,6 @@ def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> JsonF
         problem = Problem("E-FILE-MISSING", "required file is missing", file=display_path(path), document_id=document_id)
         return JsonFile(None, None, [problem], SchemaResult(file_broken=True))
     return read_json_bytes(data, path, kind, document_id)
-
-
-class _KeyRepeats:
-    """``object_pairs_hook`` of the parse: builds each object as ``json.loads`` does (the last of a
-    repeated key wins) and notes whether any object repeated a key, which ``json.loads`` hides. The
-    few repeated keys are then located by a pass over the text of that file only."""
-
-    seen = False
-
-    @classmethod
-    def hook(cls, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-        d = dict(pairs)
-        if len(d) != len(pairs):
-            cls.seen = True
-        return d
-
-
-_DECODER = json.JSONDecoder(object_pairs_hook=_KeyRepeats.hook)
-
-
-def _long_number(raw: str) -> tuple[Optional[int], Optional[int], int]:
-    """(line, column, digits) of the first number longer than Python converts (``int`` refuses more
-    than ``sys.get_int_max_str_digits()`` digits, and ``json.loads`` with it)."""
-    limit = sys.get_int_max_str_digits()
-    m = re.search(r"[0-9]{%d,}" % (limit + 1), raw) if limit else None
-    if m is None:
-        return None, None, 0
-    line = raw.count("\n", 0, m.start()) + 1
-    return line, m.start() - (raw.rfind("\n", 0, m.start()) + 1) + 1, len(m.group())
-
-
-def parse_json(raw: str, shown: str, document_id: Optional[str] = None) -> tuple[Any, list[Problem], bool]:
-    """``(value, problems, parsed)`` of the JSON text ``raw`` of the file ``shown``. Beyond JSON
-    syntax, it reports what ``json.loads`` hides or cannot take: a key repeated in an object
-    (E-FILE-DUPLICATE-KEY: the last one would win in silence), a lone surrogate escape
-    (E-FILE-SURROGATE, replaced by U+FFFD in ``value`` so that no later step chokes on it), a
-    number too long for Python or a nesting too deep to parse (E-FILE-JSON, ``parsed`` False)."""
-    _KeyRepeats.seen = False
-    try:
-        value = _DECODER.decode(raw)
-    except json.JSONDecodeError as exc:
-        return None, [Problem("E-FILE-JSON", exc.msg, file=shown, line=exc.lineno, column=exc.colno, document_id=document_id)], False
-    except RecursionError:
-        return None, [Problem("E-FILE-JSON", "nested too deeply to parse", file=shown, document_id=document_id)], False
-    except ValueError:  # an integer of more digits than Python converts
-        line, column, digits = _long_number(raw)
-        what = f"a number of {digits} digits, more than Python reads ({sys.get_int_max_str_digits()})" if digits \
-            else "a value Python cannot read"
-        return None, [Problem("E-FILE-JSON", what, file=shown, line=line, column=column, document_id=document_id)], False
-    problems: list[Problem] = []
-    if _KeyRepeats.seen:
-        loc = locator(raw)
-        for path, at, earlier in loc.repeated_keys():
-            problems.append(Problem(
-                "E-FILE-DUPLICATE-KEY", f"the key {path[-1]!r} is repeated in its object (first on line "
-                f"{loc.line_at(earlier)}); only this last value would be read", file=shown, line=loc.line_at(at),
-                document_id=document_id, item=json_path(path), fix="merge the two values into one key, or remove one"))
-    if may_hold_surrogates(raw):
-        value, found = replace_surrogates(value)
-        for path, escape in sorted(found, key=lambda x: locator(raw).offset(x[0])):
-            problems.append(Problem(
-                "E-FILE-SURROGATE", f"the lone surrogate escape {escape}: half of a UTF-16 pair, which UTF-8 cannot hold",
-                file=shown, line=locator(raw).line(path), document_id=document_id, item=json_path(path) or "$",
-                fix="write the character itself, or both halves of its UTF-16 pair"))
-    return value, problems, True
 
 
 def read_json_bytes(data: bytes, path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
@@ -187,17 +106,44 @@ def _document_input(doc_id: str, text: str, ann_file: JsonFile, ann_path: str, *
 
 
 def check_annotation_file(data: bytes, *, path: Union[str, Path], text: str, document_id: str,
-                          registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
+                          registry: Optional[dict[str, RegistryEntry]], annotator: Optional[str] = None) -> list[Problem]:
     """Every problem of one annotation file's bytes against its document's ``text`` and the
     registry, by the validator's own code path (decode, schema, content checks), as if the file
-    were at ``path``: what an importer checks before it writes. Cross-document checks and the
-    unannotated-alias warning need the whole corpus and are left to ``newsspans validate``."""
+    were at ``path``: what an importer checks before it writes. ``annotator`` names whose layer
+    the file is (``layers/<annotator>/``; default: gold's file), which leaves out the gold-only
+    alias check. Cross-document checks and the unannotated-alias warning need the whole corpus and
+    are left to ``newsspans validate``."""
     ann_file = read_json_bytes(data, Path(path), "annotation", document_id)
     if ann_file.value is None:
         return ann_file.problems
     doc_input = _document_input(document_id, text, ann_file, str(path), text_sha256="", meta=None,
                                 meta_path="", meta_raw=None)
-    return ann_file.problems + checks.check_document(doc_input, registry=registry, aliases=None, tally=None)
+    return ann_file.problems + checks.check_document(doc_input, registry=registry, aliases=None, tally=None,
+                                                     source=annotator or GOLD)
+
+
+@dataclass
+class AnnotatorsRead:
+    """``annotators.json`` as read: the annotators by id (None when the file is broken; empty when
+    the corpus has none) and the file's problems."""
+
+    annotators: Optional[dict[str, Annotator]]
+    problems: list[Problem]
+    #: Whether a caller took the problems (``Corpus.read_annotators``); if not,
+    #: ``cross_document_problems`` reports them.
+    reported: bool = False
+    #: The annotator ids (None when the file is broken): what the checks naming annotators need.
+    ids: Optional[frozenset[str]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.ids = None if self.annotators is None else frozenset(self.annotators)
+
+    @classmethod
+    def known_ids(cls, ids: Optional[AbstractSet[str]]) -> "AnnotatorsRead":
+        """What a worker process knows of annotators.json, which the parent read: its ids."""
+        found = cls(None, [], reported=True)
+        found.ids = None if ids is None else frozenset(ids)
+        return found
 
 
 @dataclass
@@ -219,6 +165,8 @@ class Corpus:
         self._registry_ids: Optional[list[str]] = None
         self._aliases: Optional[checks.AliasIndex] = None
         self._incomplete = False  # a document could not be read whole: cross-document checks are off
+        self._annotators: Optional[AnnotatorsRead] = None  # read once, when first needed
+        self._index: Optional[SourceIndex] = None  # layers/ and decisions/, listed once, when first needed
 
     def path(self, *parts: str) -> Path:
         return self.root.joinpath(*parts)
@@ -269,10 +217,43 @@ class Corpus:
         self._aliases = checks.AliasIndex(registry) if self.warnings else None  # only the warning uses it
         return registry, problems
 
+    def read_annotators(self) -> tuple[Optional[dict[str, Annotator]], list[Problem]]:
+        """The annotators of ``annotators.json`` by id (none when the corpus has no such file; None,
+        and the checks naming annotators are skipped, when it is broken) and the file's problems.
+        A caller that does not call it gets those problems from ``cross_document_problems``."""
+        found = self._annotators_read()
+        found.reported = True
+        return found.annotators, found.problems
+
+    def _annotators_read(self) -> AnnotatorsRead:
+        if self._annotators is None:
+            self._annotators = self._read_annotators_file()
+        return self._annotators
+
+    def _read_annotators_file(self) -> AnnotatorsRead:
+        path = self.path(ANNOTATORS)
+        if not os.path.lexists(path):
+            return AnnotatorsRead({}, [])  # optional: no annotators
+        if path.is_dir() and not path.is_symlink():
+            return AnnotatorsRead(None, [Problem("E-FILE-KIND", f"a folder where the corpus has the file {ANNOTATORS}",
+                                                 file=display_path(path))])
+        found = self._read_json(path, "annotators")
+        if found.value is None or found.problems:
+            return AnnotatorsRead(None, found.problems)
+        entries = [Annotator.from_dict(a) for a in found.value["annotators"]]
+        return AnnotatorsRead({a.annotator_id: a for a in entries}, check_annotators(entries, found.raw, display_path(path)))
+
+    def _sources(self, doc_ids: Optional[list[str]] = None) -> SourceIndex:
+        """The layer and decisions files by document, listed once (``doc_ids``: the documents, when
+        the caller has just listed them)."""
+        if self._index is None:
+            self._index = list_sources(self._root_str, self.document_ids() if doc_ids is None else doc_ids)
+        return self._index
+
     def read_document(self, doc_id: str, registry: Optional[dict[str, RegistryEntry]], *,
                       files: Optional[DocumentFiles] = None) -> tuple[Optional[Document], list[Problem]]:
-        """Read one document's three files (or take ``files`` already read) and check them against
-        each other and the registry.
+        """Read one document's three files (or take ``files`` already read), its annotators' layer
+        files and its decisions file, and check them against each other and the registry.
 
         Returns the document only when it has no error at all. With ``registry`` None (the
         registry itself is broken) the reference checks are skipped.
@@ -303,16 +284,69 @@ class Corpus:
         if text is None or ann_file.value is None or ann_file.schema.broken_items:
             self._incomplete = True
         if text is None:
-            return None, problems
+            return None, problems + self._source_problems(doc_id, None, registry)
 
         meta = DocumentMeta.from_dict(meta_file.value) if meta_file.value is not None else None
         doc_input = _document_input(doc_id, text, ann_file, ann_path, text_sha256=text_sha256, meta=meta,
                                     meta_path=meta_path, meta_raw=meta_file.raw)
         annotations = doc_input.annotations
         problems += checks.check_document(doc_input, registry=registry, aliases=self._aliases, tally=self.tally)
+        problems += self._source_problems(doc_id, text, registry)
         if meta is None or annotations is None or any(p.severity == "error" for p in problems):
             return None, problems
         return Document(meta, text, annotations), problems
+
+    def _source_problems(self, doc_id: str, text: Optional[str], registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
+        """The problems of the document's layer files and decisions file (none for nearly every document)."""
+        sources = self._sources().of(doc_id)
+        if sources is NO_SOURCES:
+            return []
+        problems = []
+        for annotator in sources.layers:
+            problems += self._check_layer(doc_id, annotator, text, registry)
+        if sources.decisions:
+            problems += self._check_decisions(doc_id)
+        return problems
+
+    def _read_source(self, rel: str, doc_id: str) -> tuple[Optional[bytes], list[Problem]]:
+        """The bytes of the file ``rel`` of the document (its digest recorded), or its problem."""
+        path = os.path.join(self._root_str, rel)
+        try:
+            data = read_file(path)
+        except SymlinkRefused:
+            return None, [symlink_problem(path, doc_id)]
+        if data is None:  # listed, then removed or replaced by a folder
+            return None, [Problem("E-FILE-MISSING", "the file is gone since the folder was listed", file=display_path(path),
+                                  document_id=doc_id)]
+        self.digests[rel] = sha256_hex(data)
+        return data, []
+
+    def _check_layer(self, doc_id: str, annotator: str, text: Optional[str],
+                     registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
+        """Every check of gold's annotation file, on ``annotator``'s layer of the document (no
+        content check when the text did not decode)."""
+        rel = layer_file(annotator, doc_id)
+        data, problems = self._read_source(rel, doc_id)
+        if data is None:
+            self._incomplete = True
+            return problems
+        path = os.path.join(self._root_str, rel)
+        layer = read_json_bytes(data, path, "annotation", doc_id)
+        if layer.value is None or layer.schema.broken_items:
+            self._incomplete = True
+        if text is None or layer.value is None:
+            return layer.problems
+        doc_input = _document_input(doc_id, text, layer, path, text_sha256="", meta=None, meta_path="", meta_raw=None)
+        return layer.problems + checks.check_document(doc_input, registry=registry, aliases=self._aliases,
+                                                      tally=self.tally, source=annotator)
+
+    def _check_decisions(self, doc_id: str) -> list[Problem]:
+        rel = decisions_file(doc_id)
+        data, problems = self._read_source(rel, doc_id)
+        if data is None:
+            return problems
+        return check_decisions(data, path=os.path.join(self._root_str, rel), document_id=doc_id,
+                               annotator_ids=self._annotators_read().ids)
 
     def map_documents(self, registry: Optional[dict[str, RegistryEntry]], fn: Callable[..., Any], *,
                       workers: int = 1) -> Iterator[Any]:
@@ -320,18 +354,21 @@ class Corpus:
 
         ``fn`` reads its documents with ``corpus.read_document``. With ``workers`` > 1 and a corpus
         large enough to pay for it, the chunks run in that many processes (``fn`` must then be a
-        module-level function); the results still come back in chunk order, and what the
-        cross-document checks and the source digest need is merged back here, so the outcome is
-        the same as a serial run.
+        module-level function); each is handed its documents' layer and decisions files, listed
+        here once. The results still come back in chunk order, and what the cross-document checks
+        and the source digest need is merged back here, so the outcome is the same as a serial run.
         """
         ids = self.document_ids()
+        index = self._sources(ids)
+        annotators = self._annotators_read()  # before any document: its decisions file names annotators
         chunks = _parallel.chunked(ids, _parallel.CHUNK_DOCUMENTS)
         if workers <= 1 or len(ids) < _parallel.PARALLEL_MIN_DOCUMENTS:
             for chunk in chunks:
                 yield fn(self, registry, chunk)
             return
-        results = _parallel.map_in_processes(_run_chunk, [(fn, c) for c in chunks], workers=workers, initializer=_init_worker,
-                                             initargs=(self.root, registry is not None, self.warnings))
+        tasks = [(fn, c, index.chunk(c)) for c in chunks]
+        results = _parallel.map_in_processes(_run_chunk, tasks, workers=workers, initializer=_init_worker,
+                                             initargs=(self.root, registry is not None, self.warnings, annotators.ids))
         for result, tally, digests, incomplete in results:
             self.digests.update(digests)
             self.tally.merge(tally)
@@ -348,20 +385,31 @@ class Corpus:
             yield from results
 
     def cross_document_problems(self, registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
-        """Problems that need every document read first (call after ``iter_documents``)."""
+        """Problems that need every document read first (call after ``iter_documents``): those of
+        ``annotators.json`` when ``read_annotators`` did not hand them out, those of the listing of
+        ``layers/`` and ``decisions/`` (a folder named like no annotator, a file of a document the
+        corpus does not have), then the cross-document warnings."""
         def read_raw(shown: str) -> str:
             try:
                 return (read_file(shown) or b"").decode("utf-8", errors="replace")
             except OSError:  # gone or replaced by a link since it was read: located at line 1
                 return ""
 
-        if self._incomplete or not self.warnings:
-            return []
+        annotators = self._annotators_read()
+        problems = [] if annotators.reported else list(annotators.problems)
+        annotators.reported = True
+        index = self._sources()
+        problems += index_problems(index, self._root_str, annotators.ids)
+        if self._incomplete or index.orphan_layers or not self.warnings:
+            return problems
         ids = self._registry_ids if registry is not None else None
-        return checks.cross_document_problems(self.tally, ids, self._registry_raw, display_path(self.path(REGISTRY)), read_raw)
+        return problems + checks.cross_document_problems(self.tally, ids, self._registry_raw,
+                                                         display_path(self.path(REGISTRY)), read_raw)
 
     def source_digest(self) -> str:
-        """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far."""
+        """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far: dataset,
+        registry, annotators.json, and each document's text, metadata, annotation, layer and
+        decisions files. An optional file the corpus does not have adds no line."""
         lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(self.digests.items()))
         return sha256_hex(lines.encode("utf-8"))
 
@@ -369,18 +417,21 @@ class Corpus:
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(root: Path, with_registry: bool, warnings: bool) -> None:
+def _init_worker(root: Path, with_registry: bool, warnings: bool, annotator_ids: Optional[AbstractSet[str]]) -> None:
     corpus = Corpus(root, warnings=warnings)
     registry, _ = corpus.read_registry()
+    corpus._annotators = AnnotatorsRead.known_ids(annotator_ids)  # the parent read the file
     _WORKER["corpus"] = corpus
     _WORKER["registry"] = registry if with_registry else None
 
 
-def _run_chunk(task: tuple[Callable[..., Any], list[str]]):
-    """Worker side of ``map_documents``: one chunk, and the state the parent merges."""
-    fn, doc_ids = task
+def _run_chunk(task: tuple[Callable[..., Any], list[str], dict[str, DocumentSources]]):
+    """Worker side of ``map_documents``: one chunk, with its documents' layer and decisions files,
+    and the state the parent merges."""
+    fn, doc_ids, sources = task
     corpus: Corpus = _WORKER["corpus"]
     corpus.digests, corpus.tally, corpus._incomplete = {}, checks.Tally(), False
+    corpus._index = SourceIndex(by_document=sources)
     result = fn(corpus, _WORKER["registry"], doc_ids)
     return result, corpus.tally, corpus.digests, corpus._incomplete
 
@@ -413,6 +464,8 @@ def iter_problems(root: Path, *, workers: Optional[int] = None) -> Iterator[Prob
     _, problems = corpus.read_dataset()
     yield from problems
     registry, problems = corpus.read_registry()
+    yield from problems
+    _, problems = corpus.read_annotators()
     yield from problems
     workers = default_workers() if workers is None else workers
     for _, _, problems in corpus.iter_documents(registry, workers=workers, keep_documents=False):

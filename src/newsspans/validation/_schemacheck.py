@@ -94,6 +94,8 @@ def _message(error: jsonschema.ValidationError) -> str:
         return f"{_js(error.instance)} does not match the pattern {shown}"
     if v in ("minimum", "minLength"):
         return f"{_js(error.instance)} is below the {v} {error.validator_value}"
+    if v == "not" and isinstance(error.validator_value, dict) and ("const" in error.validator_value or "enum" in error.validator_value):
+        return f"{_js(error.instance)} is a reserved name, not allowed here"
     if v == "oneOf" and error.context:
         # A nullable value: say what the non-null branch wanted.
         return _message(jsonschema.exceptions.best_match(error.context))
