@@ -120,7 +120,9 @@ def line_of_region(exported, err):
     (lambda t: result(t)[0]["value"].update(labels=["HUMAN"]), '[E-ENT-LABEL] {task}: region m1 0-24 (utf-16): unknown label "HUMAN"'),
     (lambda t: result(t)[1]["value"].update(text=["nobody"]), "[E-ENT-REF] {task}: entity_id of region m1: 'nobody' is not in the registry"),
     # What only Label Studio's format has.
-    (lambda t: t[task_of(t)]["annotations"].append({"result": []}), "{task}: the task holds 2 annotations that were not cancelled"),
+    (lambda t: t[task_of(t)]["annotations"].append({"result": []}),
+     "{task}: the task holds 2 annotations that were not cancelled (2 without completed_by); keep one in Label Studio, "
+     "or import each as its annotator's layer: give each its own user (completed_by) and map the users with --map-annotator USER=ID"),
     (lambda t: t[task_of(t)]["data"].update(text="edited"), "{task}: data.text differs from the corpus text"),
     (lambda t: result(t).append({"from_id": "m1", "to_id": "m2", "type": "relation", "labels": ["speaker"]}),
      "{task}: a speaker relation goes from a Speaker region to a Quote region"),

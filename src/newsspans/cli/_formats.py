@@ -24,7 +24,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print("newsspans export: --offsets applies to the labelstudio format only", file=err)
             return 2
         options["offset_unit"] = args.offsets
-    report = export(args.format, corpus=args.corpus, out=args.out, **options)
+    report = export(args.format, corpus=args.corpus, out=args.out, layers=args.layers, annotators=args.annotators or (),
+                    users=_user_map(args), **options)
     for note in report.notes:
         print(f"note: {note}", file=err)
     print(f"exported {args.format} to {args.out}/ ({len(report.files)} files): {report.summary()}", file=out)
@@ -36,13 +37,14 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     try:
         report = import_(args.format, src=args.src, corpus=args.corpus, dry_run=args.dry_run,
-                         allow_deletions=args.allow_deletions, max_deletions=args.max_deletions)
+                         allow_deletions=args.allow_deletions, max_deletions=args.max_deletions,
+                         annotator=args.annotator, users=_user_map(args), layers=args.layers)
     except ImportRefused as exc:  # what it would change, then why it is refused
         _print_changes(exc.report, out, err)
         print(f"newsspans import: {exc}", file=err)
         return 1
     _print_changes(report, out, err)
-    read = f"{len(report.documents)} document{'s' if len(report.documents) != 1 else ''} read"
+    read = report.read_summary()
     files = f"{len(report.files)} annotation file{'s' if len(report.files) != 1 else ''}"
     if args.dry_run:
         print(f"dry run: importing {args.format} from {args.src} would write {files} ({read}); nothing was written: "
@@ -53,6 +55,21 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     else:
         print(f"imported {args.format} from {args.src} into {files} ({read}): {report.summary()}", file=out)
     return 0
+
+
+def _user_map(args: argparse.Namespace):
+    """The Label Studio user -> annotator map of ``--annotator-map`` and ``--map-annotator``, if any."""
+    from ..formats import UserMap
+
+    if args.annotator_map is None and not args.map_annotator:
+        return None
+    return UserMap.read(file=args.annotator_map, pairs=args.map_annotator or ())
+
+
+def _user_map_options(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument("--annotator-map", type=Path, metavar="FILE", help=(
+        f"labelstudio: a JSON object mapping Label Studio users (user id as a string, or e-mail address) to annotator ids; {what}"))
+    p.add_argument("--map-annotator", action="append", metavar="USER=ID", help="labelstudio: one entry of the map (repeatable)")
 
 
 def _print_changes(report, out: TextIO, err: TextIO) -> None:
@@ -91,6 +108,12 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
                    help="conll only: ontonotes (18 types, default) or conll (PER/ORG/LOC/MISC, the map in the card)")
     p.add_argument("--offsets", choices=OFFSET_UNITS, default=None,
                    help="labelstudio only: offset unit, utf-16 (default; what Label Studio's browser counts) or codepoints")
+    p.add_argument("--layers", action="store_true", help=(
+        "brat and labelstudio: carry every annotator's layer (corpus/annotators.json) instead of the gold: brat, one "
+        "folder per annotator; labelstudio, one annotation per annotator on a task, and annotator-map.json"))
+    p.add_argument("--annotators", nargs="+", metavar="ID", help=(
+        "as --layers, for these annotators only; the id gold adds the gold as a layer of its own"))
+    _user_map_options(p, "with --layers, each annotator's completed_by is its user id in the map (default: 1, 2, ...)")
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="bring annotation-tool files back into the corpus", description=(
@@ -99,7 +122,9 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "per document and layer, and rewrite the corpus annotation files that change. All or nothing: a malformed "
         "or inconsistent file is reported with its file and line, and nothing is written. A layer of which the "
         "source holds nothing (a .ann file with no quote events, a task with no region of the quote labels) keeps "
-        "the corpus's annotations. Drafts, region notes and predictions are never imported (a note names each)."))
+        "the corpus's annotations. Drafts, region notes and predictions are never imported (a note names each). "
+        "With --annotator, --layers (brat) or an annotator map (labelstudio), annotators' layers are written "
+        "instead of the gold, by the same rules against each layer's own file."))
     p.add_argument("format", choices=sorted(IMPORTERS), metavar="FORMAT", help=", ".join(IMPORTERS))
     p.add_argument("src", type=Path, metavar="SRC", help="brat folder, or Label Studio JSON file (or a folder holding tasks.json)")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
@@ -110,4 +135,12 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--allow-deletions", action="store_true",
                    help="import whatever it deletes, and take the source as the whole truth about each document it holds: "
                         "a layer it holds nothing of is emptied (how to delete all of a document's quotes, say)")
+    p.add_argument("--annotator", metavar="ID", help=(
+        "import into this annotator's layer (corpus/layers/ID/<doc>.json) instead of the gold; the annotator must be "
+        "listed (newsspans annotator add ID --kind human|model)"))
+    p.add_argument("--layers", action="store_true", help=(
+        "brat: SRC holds one folder per annotator, SRC/<annotator>/<doc>.ann, each imported into that annotator's "
+        "layer (SRC/gold/ into the gold), in one write"))
+    _user_map_options(p, "each annotation is imported into the layer of its user's annotator (gold: the gold); "
+                         "a task may then hold one annotation per annotator")
     p.set_defaults(func=cmd_import)

@@ -14,6 +14,11 @@ place in the tool's file. Both return a
 ``Report`` of what they carried; a span a format cannot hold raises ``FormatError`` (or is counted
 as lost where that is the format's documented limit, such as CoNLL-2003's four classes): nothing
 is dropped silently.
+
+Annotators' layers (``corpus/layers/<annotator>/<document>.json``) travel in brat and Label Studio:
+an export carries those chosen (``layers``, ``annotators``; ``_layers.LayerSource``), and an import
+writes an annotator's layer instead of the gold (``annotator``, a Label Studio ``UserMap``, brat
+``layers``; see ``importer``).
 """
 
 from __future__ import annotations
@@ -21,7 +26,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
+from typing import Optional, Sequence
+
 from . import brat, conll, jsonl, labelstudio, spacy_docbin
+from ._layers import LayerSource, choose_annotators
+from ._users import UserMap
 from .base import FormatError, OutputFolder, Report, open_corpus
 from .importer import DEFAULT_MAX_DELETIONS, ImportOptions, ImportRefused
 
@@ -38,6 +47,9 @@ IMPORTERS: dict[str, Callable[..., Report]] = {
     "labelstudio": labelstudio.import_,
 }
 
+#: The formats that carry annotators' layers (``export(..., layers=True)``).
+LAYERED = ("brat", "labelstudio")
+
 DESCRIPTIONS: dict[str, str] = {
     "conll": "CoNLL-2003-style IOB2 columns, <split>.conll (entity mentions)",
     "spacy": "spaCy DocBin, <split>.spacy: doc.ents and span groups for quotes and claims (needs newsspans[spacy])",
@@ -47,14 +59,28 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
-def export(fmt: str, *, corpus: Path, out: Path, **options: Any) -> Report:
+def export(fmt: str, *, corpus: Path, out: Path, layers: bool = False, annotators: Sequence[str] = (),
+           users: Optional[UserMap] = None, **options: Any) -> Report:
     """Export the valid corpus at ``corpus`` in format ``fmt`` into the new folder ``out``; nothing
-    is left behind when it fails."""
+    is left behind when it fails.
+
+    With ``layers`` (every annotator of ``annotators.json``) and/or ``annotators`` (those named;
+    ``gold`` among them adds the gold as a layer of its own), brat and labelstudio carry those
+    annotators' layers instead of the gold; ``users`` gives Label Studio user ids to annotators."""
     if fmt not in EXPORTERS:
         raise FormatError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
+    if (layers or annotators) and fmt not in LAYERED:
+        raise FormatError(f"{fmt} carries the gold only; annotators' layers travel in {' and '.join(LAYERED)}")
+    if users and (fmt != "labelstudio" or not (layers or annotators)):
+        raise FormatError("--annotator-map and --map-annotator give Label Studio user ids to the layers of a labelstudio "
+                          "export with --layers or --annotators")
     if fmt == "spacy":
         spacy_docbin.require_spacy()  # before reading anything: say how to install it
     view = open_corpus(Path(corpus))
+    if layers or annotators:
+        options["layers"] = LayerSource(view.root, choose_annotators(view.root, every=layers, named=annotators), view.registry)
+        if fmt == "labelstudio":
+            options["users"] = users
     folder = OutputFolder(Path(out))
     with folder as tmp:
         report = EXPORTERS[fmt](view.documents(), out=tmp, registry=view.registry, **options)
@@ -63,20 +89,33 @@ def export(fmt: str, *, corpus: Path, out: Path, **options: Any) -> Report:
 
 
 def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_deletions: bool = False,
-            max_deletions: float = DEFAULT_MAX_DELETIONS) -> Report:
+            max_deletions: float = DEFAULT_MAX_DELETIONS, annotator: Optional[str] = None,
+            users: Optional[UserMap] = None, layers: bool = False) -> Report:
     """Import the tool files at ``src`` (format ``fmt``) into the corpus annotation files.
 
     The report says what the import changes, per document and layer (``Report.changes``); with
     ``dry_run`` nothing is written. A layer the source holds nothing of keeps the corpus's
     annotations; a document layer that would lose all its annotations, or more than
     ``max_deletions`` of them, refuses the whole import (``ImportRefused``) unless
-    ``allow_deletions``, which also takes the source as the whole truth (an absent layer is emptied)."""
+    ``allow_deletions``, which also takes the source as the whole truth (an absent layer is emptied).
+
+    Whose annotations they are (by default: the gold's): ``annotator``, that annotator's layer;
+    ``users`` (labelstudio), the layer of the annotator each annotation's user is mapped to;
+    ``layers`` (brat), ``src/<annotator>/`` into each annotator's layer. An annotator must be
+    listed in ``annotators.json``."""
     if fmt not in IMPORTERS:
         raise FormatError(f"cannot import {fmt!r}; importable formats: {', '.join(IMPORTERS)}")
-    options = ImportOptions(dry_run=dry_run, allow_deletions=allow_deletions, max_deletions=max_deletions)
+    if users and fmt != "labelstudio":
+        raise FormatError("--annotator-map and --map-annotator map Label Studio users (labelstudio imports); "
+                          f"a {fmt} import takes --annotator ID" + (" or --layers" if fmt == "brat" else ""))
+    if layers and fmt != "brat":
+        raise FormatError("--layers reads one brat folder per annotator; a labelstudio import maps each annotation's user "
+                          "to an annotator with --annotator-map FILE or --map-annotator USER=ID")
+    options = ImportOptions(dry_run=dry_run, allow_deletions=allow_deletions, max_deletions=max_deletions,
+                            annotator=annotator, users=users, layers=layers)
     view = open_corpus(Path(corpus))
     return IMPORTERS[fmt](Path(src), corpus=Path(corpus), registry=view.registry, options=options)
 
 
-__all__ = ["DEFAULT_MAX_DELETIONS", "DESCRIPTIONS", "EXPORTERS", "IMPORTERS", "FormatError", "ImportOptions", "ImportRefused",
-           "Report", "export", "import_"]
+__all__ = ["DEFAULT_MAX_DELETIONS", "DESCRIPTIONS", "EXPORTERS", "IMPORTERS", "LAYERED", "FormatError", "ImportOptions",
+           "ImportRefused", "Report", "UserMap", "export", "import_"]

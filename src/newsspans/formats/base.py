@@ -11,6 +11,7 @@ from typing import IO, Any, Iterator, Optional, Sequence
 
 from ..dataset import split_of
 from ..errors import NewsSpansError
+from ..labels import GOLD
 from ..model import LAYERS as MODEL_LAYERS
 from ..model import Annotations, Document, RegistryEntry
 from ..paths import display_path
@@ -54,7 +55,9 @@ class Report:
     left as they were because the source holds nothing of them (``(document, layer)`` -> their
     count); ``ignored`` what the tool's file holds that is not imported (drafts, region notes,
     predictions, skipped tasks), each with where it is; ``files`` the annotation files written,
-    or, with ``dry_run``, those that would be."""
+    or, with ``dry_run``, those that would be. Where an import writes an annotator's layer, the
+    document is named ``<annotator>/<document>`` (in ``documents``, ``rewritten``, ``kept`` and
+    each change's ``document_id``)."""
 
     files: list[Path] = field(default_factory=list)
     carried: dict[str, int] = field(default_factory=dict)
@@ -69,6 +72,15 @@ class Report:
     #: The document layers that would lose too much (see ``importer.ImportOptions``), one line each.
     refusals: list[str] = field(default_factory=list)
     dry_run: bool = False
+
+    def read_summary(self) -> str:
+        """``3 documents read``; with annotators' layers, ``1 document read as 2 layers of model-a, model-b``."""
+        docs = list(dict.fromkeys(key.rpartition("/")[2] for key in self.documents))
+        text = f"{len(docs)} document{'s' if len(docs) != 1 else ''} read"
+        if any("/" in key for key in self.documents):
+            n = len(self.documents)
+            text += f" as {n} layer{'s' if n != 1 else ''} of {', '.join(sorted({_whose(k) for k in self.documents}))}"
+        return text
 
     def add(self, layer: str, n: int = 1) -> None:
         self.carried[layer] = self.carried.get(layer, 0) + n
@@ -135,6 +147,11 @@ class Report:
             lines.append("an import would be refused without --allow-deletions:")
             lines += [f"  {r}" for r in self.refusals]
         return lines
+
+
+def _whose(key: str) -> str:
+    """The annotator of a report's document key (``model-a/000_x``), or gold."""
+    return key.partition("/")[0] if "/" in key else GOLD
 
 
 #: How a report names each of the model's layers (``entities``...).

@@ -30,6 +30,13 @@ a document on purpose, delete them in brat and import with ``--allow-deletions``
 ``.ann`` as the whole truth about its document. The document id is the file's stem, and must be
 the id of a document of the corpus.
 
+**Annotators' folders.** An export with layers (``--layers``, ``--annotators ID ...``) writes one
+folder per annotator, ``<out>/<annotator>/`` with the ``.txt`` and ``.ann`` of every document it
+has a layer of and its own ``annotation.conf`` (``<out>/gold/`` holds the gold, when asked). An
+import reads one annotator's folder into that annotator's layer (``--annotator ID``), or, with
+``--layers``, a folder holding one such folder per annotator (``gold/`` goes to the gold), all in
+one write; each folder is imported exactly as a gold folder is, against that annotator's layer.
+
 Limits, reported at export and never silent: brat's line format cannot hold a span whose text
 contains a line break, and such a corpus is refused.
 """
@@ -37,14 +44,15 @@ contains a line break, and such a corpus is refused.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterable, Optional
 
 from ..corpus import TEXTS
-from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, ID_PREFIXES, QUOTE_TYPES
+from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, GOLD, ID_PREFIXES, QUOTE_TYPES
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
+from ._layers import LayerSource, check_option_annotator
 from .base import FormatError, Report
 from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
 
@@ -162,21 +170,47 @@ def serialize(doc: Document, *, registry: dict[str, RegistryEntry]) -> str:
     return "".join(line + "\n" for line in writer.lines)
 
 
-def export(documents: Iterable[tuple[str, Document]], *, out: Path, registry: dict[str, RegistryEntry], **_: object) -> Report:
-    """Write ``<id>.txt`` and ``<id>.ann`` per document and ``annotation.conf`` into ``out``."""
+class _Folder:
+    """One brat folder being written: ``<id>.txt`` and ``<id>.ann`` per document, then its
+    ``annotation.conf`` with the group and cluster values in use."""
+
+    def __init__(self, path: Path, registry: dict[str, RegistryEntry], report: Report):
+        self.path, self.registry, self.report = path, registry, report
+        self.groups: set[str] = set()
+        self.clusters: set[str] = set()
+        path.mkdir(exist_ok=True)
+
+    def add(self, doc: Document) -> None:
+        ann_text = serialize(doc, registry=self.registry)
+        self.groups.update(q.group_id for q in doc.annotations.quotes if q.group_id)
+        self.clusters.update(x.cluster_id for x in (*doc.annotations.quotes, *doc.annotations.claims) if x.cluster_id)
+        (self.path / f"{doc.id}.txt").write_bytes(doc.text.encode("utf-8"))
+        (self.path / f"{doc.id}.ann").write_bytes(ann_text.encode("utf-8"))
+        self.report.files += [self.path / f"{doc.id}.txt", self.path / f"{doc.id}.ann"]
+        self.report.add_all(doc.annotations)
+
+    def close(self) -> None:
+        (self.path / CONF).write_text(annotation_conf(groups=self.groups, clusters=self.clusters), encoding="utf-8", newline="\n")
+        self.report.files.append(self.path / CONF)
+
+
+def export(documents: Iterable[tuple[str, Document]], *, out: Path, registry: dict[str, RegistryEntry],
+           layers: Optional[LayerSource] = None, **_: object) -> Report:
+    """Write ``<id>.txt`` and ``<id>.ann`` per document and ``annotation.conf`` into ``out``; with
+    ``layers``, into ``out/<annotator>/`` for each annotator chosen, the documents it has a layer of."""
     report = Report()
-    groups: set[str] = set()
-    clusters: set[str] = set()
+    if layers is None:
+        folders = {None: _Folder(out, registry, report)}
+    else:
+        folders = {a: _Folder(out / a, registry, report) for a in layers.annotators}
     for _split, doc in documents:
-        ann_text = serialize(doc, registry=registry)
-        groups.update(q.group_id for q in doc.annotations.quotes if q.group_id)
-        clusters.update(x.cluster_id for x in (*doc.annotations.quotes, *doc.annotations.claims) if x.cluster_id)
-        (out / f"{doc.id}.txt").write_bytes(doc.text.encode("utf-8"))
-        (out / f"{doc.id}.ann").write_bytes(ann_text.encode("utf-8"))
-        report.files += [out / f"{doc.id}.txt", out / f"{doc.id}.ann"]
-        report.add_all(doc.annotations)
-    (out / CONF).write_text(annotation_conf(groups=groups, clusters=clusters), encoding="utf-8", newline="\n")
-    report.files.append(out / CONF)
+        if layers is None:
+            folders[None].add(doc)
+            continue
+        for layer in layers.of(doc):
+            folders[layer.annotator].add(replace(doc, annotations=layer.annotations))
+    for folder in folders.values():
+        folder.close()
     return report
 
 
@@ -540,24 +574,55 @@ class _Assembly:
 def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None) -> Report:
     """Read every ``<id>.ann`` in ``src`` (with its ``<id>.txt``), check each by the validator's code
     path, compare the result with the corpus and write the changed annotation files, all or
-    nothing (see ``ImportOptions``). Raises ``FormatError`` naming the file and line of every
-    problem, ``ImportRefused`` for an import that would delete too much."""
+    nothing (see ``ImportOptions``): the gold, ``options.annotator``'s layer, or with
+    ``options.layers`` each annotator's layer from ``src/<annotator>/``. Raises ``FormatError``
+    naming the file and line of every problem, ``ImportRefused`` for an import that would delete
+    too much."""
     src, corpus = Path(src), Path(corpus)
+    options = options or ImportOptions()
     if not src.is_dir():
         raise FormatError(f"{display_path(src)}: no such folder")
-    ann_files = sorted(p for p in src.glob("*.ann") if p.is_file())
-    if not ann_files:
-        raise FormatError(f"{display_path(src)}: no .ann files")
+    folders = _annotator_folders(src) if options.layers else [(options.annotator, src)]
+    ann_files = {folder: sorted(p for p in folder.glob("*.ann") if p.is_file()) for _, folder in folders}
+    if not any(ann_files.values()):
+        raise FormatError(f"{display_path(src)}: no .ann files" + (" in its annotators' folders" if options.layers else ""))
     run = ImportRun(corpus, registry, options)
-    for ann_file in ann_files:
-        with run.document():
-            _import_file(run, ann_file)
+    for annotator, folder in folders:
+        run.check_annotator(annotator)
+        if not ann_files[folder]:
+            run.report.notes.append(f"{display_path(folder)}: no .ann files; nothing imported for {annotator or GOLD}")
+        for ann_file in ann_files[folder]:
+            with run.document():
+                _import_file(run, ann_file, annotator)
     return run.finish()
 
 
-def _import_file(run: ImportRun, ann_file: Path) -> None:
+def _annotator_folders(src: Path) -> list[tuple[Optional[str], Path]]:
+    """The folders of ``--layers``: ``src/<annotator>/`` (``src/gold/``: None, the gold), by name."""
+    if any(p.is_file() for p in src.glob("*.ann")):
+        raise FormatError(f"{display_path(src)}: holds .ann files of its own; with --layers, each annotator's files are "
+                          f"in {display_path(src)}/<annotator>/ (or import this folder with --annotator ID)")
+    found: list[tuple[Optional[str], Path]] = []
+    for folder in sorted(p for p in src.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        if folder.name == GOLD:
+            found.append((None, folder))
+            continue
+        try:
+            check_option_annotator(folder.name)
+        except FormatError:
+            shown = "a folder named by an e-mail address" if "@" in folder.name else display_path(folder)
+            raise FormatError(f"{display_path(src)}: {shown} is not named by an annotator id (a lowercase slug) or {GOLD}; "
+                              "with --layers, each subfolder holds one annotator's files") from None
+        found.append((folder.name, folder))
+    if not found:
+        raise FormatError(f"{display_path(src)}: no annotator folders; with --layers it holds one folder per annotator, "
+                          f"{display_path(src)}/<annotator>/<document>.ann")
+    return found
+
+
+def _import_file(run: ImportRun, ann_file: Path, annotator: Optional[str] = None) -> None:
     shown = display_path(ann_file)
-    doc_id = run.document_id(ann_file.stem, Source(shown, None), shown)
+    doc_id = run.document_id(ann_file.stem, Source(shown, None), shown, annotator=annotator)
     text = run.text(doc_id, ann_file)
     txt = ann_file.with_suffix(".txt")
     try:
@@ -569,5 +634,5 @@ def _import_file(run: ImportRun, ann_file: Path) -> None:
         raise FormatError(f"{shown}: byte {exc.start} is not UTF-8") from None
     except OSError as exc:
         raise FormatError(f"{display_path(exc.filename or ann_file)}: cannot be read: {exc.strerror or exc}") from None
-    parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=shown, used_ids=run.used_ids(doc_id))
-    run.accept(parsed, text)
+    parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=shown, used_ids=run.used_ids(doc_id, annotator))
+    run.accept(parsed, text, annotator=annotator)

@@ -18,6 +18,13 @@ corpus by ``newsspans.versions.diff`` (the report's ``changes``), refuses an imp
 empty a document layer or delete more than ``max_deletions`` of it (``ImportRefused``), and
 writes the annotation files that change through ``newsspans.atomic.write_files``, all or nothing,
 unless it is a dry run. An interrupted earlier write is finished first (``finish_writes``).
+
+**Annotators' layers.** Each document read goes to a *target*: the gold
+(``annotations/<document>.json``), or an annotator's layer (``layers/<annotator>/<document>.json``,
+``accept(..., annotator=ID)``) of an annotator listed in ``annotators.json``. A layer is read,
+merged, checked, compared and written exactly as the gold is, against its own current file: the
+ids it keeps, the ``issued`` counters that never go down and the fresh ids a new item takes are
+the layer file's. The report names an annotator's layer of a document ``<annotator>/<document>``.
 """
 
 from __future__ import annotations
@@ -25,18 +32,21 @@ from __future__ import annotations
 import json
 import os
 import re
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from ..corpus import ANNOTATIONS, TEXTS, DocumentFiles, LenientDocument, dumps_canonical, lenient_document, read_document_files
-from ..labels import DOCUMENT_ID, ID_PREFIXES
+from ..corpus import (ANNOTATIONS, LAYERS_DIR, TEXTS, DocumentFiles, LenientDocument, SymlinkRefused, dumps_canonical,
+                      layer_file, lenient_document, read_document_files, read_file)
+from ..labels import DOCUMENT_ID, END, ID_PREFIXES, SLUG
 from ..model import LAYERS, Annotations, Document, DocumentMeta, RegistryEntry
 from ..paths import display_path
-from ..atomic import finish_writes, write_files
+from ..atomic import finish_writes, staging, write_files
 from ..validation import ERROR, Problem, check_annotation_file, line_of
 from ..versions import Snapshot, diff
+from ._layers import check_option_annotator, listed_annotators, not_listed, refuse_linked
+from ._users import UserMap
 from .base import LAYER_NAMES, FormatError, Report
 
 # --- where things came from -------------------------------------------------------------------
@@ -200,16 +210,28 @@ class ImportOptions:
     ``dry_run``: compare and report, write nothing. ``allow_deletions``: take the source as the
     whole truth about each document it holds (a layer it holds nothing of is emptied) and lift the
     deletion limit. ``max_deletions``: without ``allow_deletions``, a document layer that would
-    lose all its annotations, or more than this share of them (0 to 1), refuses the import."""
+    lose all its annotations, or more than this share of them (0 to 1), refuses the import.
+
+    Whose annotation the source is (none of them: the gold): ``annotator``, one annotator's
+    (``--annotator ID``); ``users``, the annotator of each Label Studio user (``completed_by``);
+    ``layers``, one folder per annotator (brat)."""
 
     dry_run: bool = False
     allow_deletions: bool = False
     max_deletions: float = DEFAULT_MAX_DELETIONS
+    annotator: Optional[str] = None
+    users: Optional[UserMap] = None
+    layers: bool = False
 
     def __post_init__(self) -> None:
         share = self.max_deletions
         if isinstance(share, bool) or not isinstance(share, (int, float)) or not 0 <= share <= 1:
             raise FormatError(f"max_deletions must be a share between 0 and 1, got {share!r}")
+        if self.annotator is not None:
+            check_option_annotator(self.annotator)
+            if self.users or self.layers:
+                raise FormatError("--annotator takes the whole source as one annotator's; it cannot be combined with "
+                                  + ("--annotator-map or --map-annotator" if self.users else "--layers"))
 
 
 class ImportRefused(FormatError):
@@ -235,8 +257,11 @@ class _CorpusState:
     ids: set[str]
 
     @classmethod
-    def read(cls, corpus: Path, doc_id: str) -> "_CorpusState":
+    def read(cls, corpus: Path, doc_id: str, annotator: Optional[str] = None) -> "_CorpusState":
+        """The gold annotation file of ``doc_id``, or ``annotator``'s layer file of it."""
         files = read_document_files(corpus, doc_id)
+        if annotator is not None:
+            files = _layer_files(corpus, files, annotator)
         found = lenient_document(files)
         try:
             raw = files.annotations.decode("utf-8") if files.annotations is not None else ""
@@ -252,6 +277,29 @@ class _CorpusState:
         return cls(files, found, found.document.annotations, raw, ids)
 
 
+def _layer_files(corpus: Path, files: DocumentFiles, annotator: str) -> DocumentFiles:
+    """A document's files with ``annotator``'s layer file in place of the gold's."""
+    refuse_linked(corpus, annotator)
+    rel = layer_file(annotator, files.document_id)
+    links = [n for n in files.links if n != files.names[2]]
+    try:
+        data = read_file(corpus / rel)
+    except SymlinkRefused:
+        data = None
+        links.append(rel)
+    return replace(files, names=(files.names[0], files.names[1], rel), annotations=data, links=tuple(links))
+
+
+def target_file(doc_id: str, annotator: Optional[str] = None) -> str:
+    """The corpus file an import writes, relative to the corpus: the gold, or an annotator's layer."""
+    return f"{ANNOTATIONS}/{doc_id}.json" if annotator is None else layer_file(annotator, doc_id)
+
+
+def part_key(doc_id: str, annotator: Optional[str] = None) -> str:
+    """How a report names what an import writes: ``<document>``, or ``<annotator>/<document>``."""
+    return doc_id if annotator is None else f"{annotator}/{doc_id}"
+
+
 @dataclass
 class _Pending:
     """One document read from the source: its corpus state and what the import makes of it."""
@@ -260,6 +308,7 @@ class _Pending:
     new: Annotations
     data: bytes  # the annotation file as it will be written
     current: Optional[bytes]  # the annotation file as it is
+    rel: str  # the file, relative to the corpus (``target_file``)
 
 
 class ImportRun:
@@ -275,11 +324,20 @@ class ImportRun:
         self.problems: list[Problem] = []
         self.pending: dict[str, _Pending] = {}
         self.report = Report(dry_run=self.options.dry_run)
-        self._first_read: dict[str, str] = {}
-        self._states: dict[str, _CorpusState] = {}
+        self._first_read: dict[tuple[Optional[str], str], str] = {}
+        self._states: dict[tuple[Optional[str], str], _CorpusState] = {}
         self._text_ids: Optional[set[str]] = None
+        self._listed = set(listed_annotators(self.corpus))
+        self._unlisted: dict[str, None] = {}
+        if self.options.annotator is not None and self.options.annotator not in self._listed:
+            raise FormatError(not_listed(self.corpus, self.options.annotator))
         if finish_writes(self.corpus):
             self.report.notes.append(f"{display_path(self.corpus)}: an interrupted earlier write was completed first")
+
+    def check_annotator(self, annotator: Optional[str]) -> None:
+        """Note an annotator the corpus does not list; ``finish`` refuses the import, naming each."""
+        if annotator is not None and annotator not in self._listed:
+            self._unlisted[annotator] = None
 
     @contextmanager
     def document(self) -> Iterator[None]:
@@ -290,11 +348,12 @@ class ImportRun:
             self.errors += exc.errors
             self.problems += exc.problems
 
-    def document_id(self, doc_id: object, source: Source, part: str) -> str:
+    def document_id(self, doc_id: object, source: Source, part: str, *, annotator: Optional[str] = None) -> str:
         """``doc_id`` (as the tool's file names it, at ``source``, in the ``part`` of the source named
         so: a file, a task) when it is the id of a document of the corpus that no other part of the
-        source holds; raises ``FormatError`` otherwise. Only such an id ever names a file, so nothing
-        outside ``corpus/annotations/`` is ever written."""
+        source holds (for ``annotator``: for that annotator); raises ``FormatError`` otherwise. Only
+        such an id ever names a file, so nothing outside ``corpus/annotations/`` and
+        ``corpus/layers/`` is ever written."""
         if not isinstance(doc_id, str) or not DOCUMENT_ID_RE.fullmatch(doc_id):
             raise FormatError(source.error(f"{doc_id!r} is not a document id (letters, digits, '_', '.' and '-', "
                                            "starting with a letter or digit)"))
@@ -302,9 +361,9 @@ class ImportRun:
             path = self.corpus / TEXTS / f"{doc_id}.txt"
             raise FormatError(source.error(f"no document {doc_id!r} in the corpus ({display_path(path)} is missing); "
                                            "add the text with `newsspans add` first"))
-        if doc_id in self._first_read:
-            raise FormatError(source.error(f"document {doc_id} is already in {self._first_read[doc_id]}"))
-        self._first_read[doc_id] = part
+        if (annotator, doc_id) in self._first_read:
+            raise FormatError(source.error(f"document {doc_id} is already in {self._first_read[(annotator, doc_id)]}"))
+        self._first_read[(annotator, doc_id)] = part
         return doc_id
 
     def text_ids(self) -> set[str]:
@@ -320,43 +379,49 @@ class ImportRun:
     def text(self, doc_id: str, source: Path) -> str:
         return corpus_text(self.corpus, doc_id, source)
 
-    def corpus_state(self, doc_id: str) -> "_CorpusState":
-        """The document's annotation file as the corpus holds it (read once per import)."""
-        if doc_id not in self._states:
-            self._states[doc_id] = _CorpusState.read(self.corpus, doc_id)
-        return self._states[doc_id]
+    def corpus_state(self, doc_id: str, annotator: Optional[str] = None) -> "_CorpusState":
+        """The document's annotation file (``annotator``'s layer file) as the corpus holds it (read
+        once per import)."""
+        if (annotator, doc_id) not in self._states:
+            self._states[(annotator, doc_id)] = _CorpusState.read(self.corpus, doc_id, annotator)
+        return self._states[(annotator, doc_id)]
 
-    def used_ids(self, doc_id: str) -> set[str]:
-        """Ids a new item of ``doc_id`` must not take: those of the annotation file it replaces, and
-        every id the file records as issued (``m53`` stands for ``issued.entities`` = 53)."""
-        state = self.corpus_state(doc_id)
+    def used_ids(self, doc_id: str, annotator: Optional[str] = None) -> set[str]:
+        """Ids a new item of ``doc_id`` must not take: those of the annotation file it replaces (gold,
+        or ``annotator``'s layer), and every id the file records as issued (``m53`` stands for
+        ``issued.entities`` = 53)."""
+        state = self.corpus_state(doc_id, annotator)
         issued = state.annotations.issued
         return state.ids | {f"{ID_PREFIXES[layer]}{issued[layer]}" for layer in LAYERS}
 
-    def accept(self, parsed: Parsed, text: str) -> None:
-        """Check ``parsed`` (raising its errors) and keep it for writing; warnings become notes.
+    def accept(self, parsed: Parsed, text: str, *, annotator: Optional[str] = None) -> None:
+        """Check ``parsed`` (raising its errors) and keep it for writing, as the gold or as
+        ``annotator``'s layer; warnings become notes.
 
         The result is the corpus's annotation file updated with the layers the source holds
         (``Annotations.updated``: its ``issued`` counters never go down). A layer of which the
         source holds nothing keeps the corpus's annotations (unless ``allow_deletions``): a tool's
         file with no quotes in it never empties a document's quotes by accident."""
         doc_id = parsed.annotations.document_id
-        path = annotation_path(self.corpus, doc_id)
-        state = self.corpus_state(doc_id)
+        self.check_annotator(annotator)
+        rel = target_file(doc_id, annotator)
+        key = part_key(doc_id, annotator)
+        path = self.corpus / rel
+        state = self.corpus_state(doc_id, annotator)
         if state.found is None and state.files.annotations is not None:
             self.report.notes.append(f"{display_path(path)}: cannot be read; the import replaces it whole")
         self.report.add_all(parsed.annotations)
-        parsed = self._merge(parsed, state, path)
+        parsed = self._merge(parsed, state, path, key)
         warnings = check(parsed, text=text, registry=self.registry, path=path)
         new = parsed.annotations
         old = state.found.document if state.found is not None else Document(
             DocumentMeta(doc_id, None, None, f"{doc_id}.txt", "", "", ""), text, state.annotations)
-        self.pending[doc_id] = _Pending(replace(old, annotations=state.annotations), new,
-                                        dumps_canonical(new.to_dict()).encode("utf-8"), state.files.annotations)
-        self.report.documents.append(doc_id)
+        self.pending[key] = _Pending(replace(old, annotations=state.annotations), new,
+                                     dumps_canonical(new.to_dict()).encode("utf-8"), state.files.annotations, rel)
+        self.report.documents.append(key)
         self.report.notes += [str(p) for p in warnings]
 
-    def _merge(self, parsed: Parsed, state: "_CorpusState", path: Path) -> Parsed:
+    def _merge(self, parsed: Parsed, state: "_CorpusState", path: Path, key: str) -> Parsed:
         """The corpus file updated with ``parsed``'s layers: every layer with ``allow_deletions`` (or
         when the corpus file cannot be read), else those of which the source holds anything."""
         ann, old = parsed.annotations, state.annotations
@@ -373,7 +438,7 @@ class ImportRun:
             for k, position in enumerate(state.found.positions[layer]):
                 item = getattr(old, layer)[k]
                 parsed.sources.add(layer, k, _corpus_source(shown, state.raw, [layer, position], f"{layer}[{position}] {item.id}"))
-            self.report.kept[(ann.document_id, LAYER_NAMES[layer])] = len(getattr(old, layer))
+            self.report.kept[(key, LAYER_NAMES[layer])] = len(getattr(old, layer))
         kept = [f"{len(getattr(old, layer))} {LAYER_NAMES[layer]}" for layer in absent]
         self.report.notes.append(parsed.sources.whole.error(
             f"holds no {_listing([LAYER_NAMES[layer] for layer in absent], 'or')}: the corpus's {_listing(kept, 'and')} "
@@ -384,23 +449,24 @@ class ImportRun:
         """Compare the result with the corpus and write every changed annotation file, all or
         nothing; raise every error (``FormatError``) or the refusal (``ImportRefused``) and write
         nothing; with ``dry_run``, write nothing either way."""
-        if self.errors:
-            raise FormatError.of(self.errors, problems=self.problems)
+        errors = [not_listed(self.corpus, a) for a in self._unlisted] + self.errors
+        if errors:
+            raise FormatError.of(errors, problems=self.problems)
         report = self.report
         old = Snapshot("corpus", "corpus", None, documents={d: p.old for d, p in self.pending.items()})
         new = Snapshot("import", "corpus", None, documents={d: replace(p.old, annotations=p.new) for d, p in self.pending.items()})
         report.changes = diff(old=old, new=new).changes
         report.rewritten = [d for d, p in self.pending.items() if p.data != p.current]
-        targets = {f"{ANNOTATIONS}/{d}.json": self.pending[d].data for d in report.rewritten}
+        targets = {self.pending[d].rel: self.pending[d].data for d in report.rewritten}
         report.files = [self.corpus / rel for rel in targets]
         report.refusals = self._refusals()
         if report.refusals and not self.options.dry_run:
             raise ImportRefused(refusal_message(report.refusals, self.options.max_deletions), report=report, refusals=report.refusals)
         if targets and not self.options.dry_run:
-            for rel in targets:  # only ids checked by document_id() name files; say so once more before writing
-                if not DOCUMENT_ID_RE.fullmatch(rel[len(ANNOTATIONS) + 1:-len(".json")]):
-                    raise FormatError(f"refusing to write {rel}: not a document id")
-            write_files(self.corpus, targets)
+            for rel in targets:  # only checked ids name files; say so once more before writing
+                if not _TARGET_RE.fullmatch(rel):
+                    raise FormatError(f"refusing to write {rel}: not a document's gold or layer file")
+            write_corpus_files(self.corpus, targets)
         return report
 
     def _refusals(self) -> list[str]:
@@ -442,12 +508,45 @@ def _corpus_source(file: str, raw: str, path: list, label: str) -> Callable[[], 
 
 # --- the corpus side --------------------------------------------------------------------------
 
+def _unanchored(pattern: str) -> str:
+    """A ``newsspans.labels`` pattern without its anchors, to build a longer one."""
+    return pattern.removeprefix("^").removesuffix(END)
+
+
 #: Document ids (``newsspans.labels.DOCUMENT_ID``); use ``fullmatch``: ``$`` accepts a trailing newline.
 DOCUMENT_ID_RE = re.compile(DOCUMENT_ID)
+#: The files an import may write: ``annotations/<document>.json``, ``layers/<annotator>/<document>.json``.
+_TARGET_RE = re.compile(rf"(?:{ANNOTATIONS}|{LAYERS_DIR}/{_unanchored(SLUG)})/{_unanchored(DOCUMENT_ID)}\.json")
 
 
-def annotation_path(corpus_root: Path, document_id: str) -> Path:
-    return Path(corpus_root) / ANNOTATIONS / f"{document_id}.json"
+def write_corpus_files(corpus: Path, files: dict[str, bytes]) -> None:
+    """Write annotation files (``annotations/``, ``layers/<annotator>/``) all or nothing: a layer
+    folder that does not exist yet is staged whole beside its place and put there in the same
+    step (``layers/`` itself when missing), so a refused or killed write leaves no empty folder."""
+    layers = corpus / LAYERS_DIR
+    new = sorted({rel.split("/")[1] for rel in files if rel.startswith(LAYERS_DIR + "/") and not (layers / rel.split("/")[1]).is_dir()})
+    for annotator in new:
+        refuse_linked(corpus, annotator)
+    if not new:
+        write_files(corpus, files)
+        return
+    with ExitStack() as stack:
+        if layers.is_dir():
+            staged = {a: stack.enter_context(staging(layers / a, purpose="import")) for a in new}
+            folders = {f"{LAYERS_DIR}/{a}": staged[a] for a in new}
+        else:
+            top = stack.enter_context(staging(layers, purpose="import"))
+            staged = {a: top / a for a in new}
+            folders = {LAYERS_DIR: top}
+        rest = {}
+        for rel, data in files.items():
+            parts = rel.split("/")
+            if parts[0] == LAYERS_DIR and parts[1] in staged:
+                staged[parts[1]].mkdir(exist_ok=True)
+                (staged[parts[1]] / parts[2]).write_bytes(data)
+            else:
+                rest[rel] = data
+        write_files(corpus, rest, folders=folders)
 
 
 def next_id(prefix: str, used: Iterable[str]) -> str:

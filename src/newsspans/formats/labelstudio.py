@@ -24,9 +24,29 @@ annotation's ``result`` holds, in the order of the corpus annotation file:
 A region added in Label Studio has a random id and gets a fresh NewsSpans id on import.
 ``data.document_id`` must be the id of a document of the corpus (never a path).
 
-**What is imported.** A task's one annotation that was not cancelled (more than one is an error;
-a task with none, such as a task holding predictions only, is skipped with a note and its
-document kept as it is). Drafts (``drafts`` of a task or an annotation), region notes
+**What is imported.** A task's one annotation that was not cancelled, into the gold (or, with
+``--annotator ID``, into that annotator's layer); a task with none, such as a task holding
+predictions only, is skipped with a note and its document kept as it is.
+
+**Annotators.** With an annotator map (``--annotator-map FILE``, ``--map-annotator USER=ID``:
+Label Studio user id or e-mail address -> annotator id, or ``gold``), every annotation that was
+not cancelled goes to the layer of the annotator its user (``completed_by``: an integer user id,
+an object with ``id`` and/or ``email``, or an e-mail address) is mapped to: a task with several
+annotations imports as several layers. An annotation whose user is not in the map, or with no
+``completed_by``, and two annotations of one task by the same annotator are refused, located at
+the task (its index and ``id``) and naming the user id, never an e-mail address. Without a map, a
+task with several annotations is refused with the user ids it holds and the options to pass.
+``ground_truth`` and ``lead_time`` are not read.
+
+An export with layers (``layers``: ``--layers``, ``--annotators ID ...``) writes one annotation
+per annotator that has a layer of the document, in the order chosen (``gold`` first, as a
+``ground_truth`` annotation, when asked), each with ``completed_by`` set to its annotator's user
+id, and ``annotator-map.json`` beside ``tasks.json`` saying which user id is whose. Label Studio
+keeps, of an imported annotation, only ``result``, ``was_cancelled``, ``ground_truth``,
+``lead_time`` and ``completed_by``, which it resolves to a member of the organization (by id, or
+by e-mail address for an object): so the export numbers the annotators 1, 2, ... (fine to import
+back directly), or, given an annotator map, uses the map's Label Studio user ids, which a
+server accepts; either way the same map imports the annotations back to their layers. Drafts (``drafts`` of a task or an annotation), region notes
 (``meta.text`` of a result item), predictions and cancelled annotations are never imported: a note
 names each, with its task and region. A control (``entity``, ``quote``, ``claim``) with no region
 in the result is *absent*, and the corpus's annotations of that layer are kept (an empty result
@@ -45,18 +65,23 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 from xml.sax.saxutils import quoteattr
 
-from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, ID_PREFIXES, QUOTE_TYPES, local_id_pattern
+from ..corpus import dumps_canonical
+from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, GOLD, ID_PREFIXES, QUOTE_TYPES, local_id_pattern
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
 from ..validation import line_of
+from ._layers import Layer, LayerSource
+from ._users import UserMap, UserRef, export_users
 from .base import FormatError, Report
 from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
 
 TASKS = "tasks.json"
 CONFIG = "labeling-config.xml"
+#: Written beside ``tasks.json`` by an export with layers: Label Studio user id -> annotator id.
+ANNOTATOR_MAP = "annotator-map.json"
 UTF16, CODEPOINTS = "utf-16", "codepoints"
 OFFSET_UNITS = (UTF16, CODEPOINTS)
 TEXT = "text"
@@ -159,11 +184,27 @@ def labeling_config(*, offset_unit: str = UTF16) -> str:
     ])
 
 
-def task(doc: Document, *, offset_unit: str = UTF16) -> dict[str, Any]:
-    """The Label Studio task of one document, with its annotation as one completed annotation."""
-    ann = doc.annotations
-    result: list[dict[str, Any]] = []
+def task(doc: Document, *, offset_unit: str = UTF16, layers: Optional[Sequence[Layer]] = None,
+         users: Optional[Mapping[str, int]] = None) -> dict[str, Any]:
+    """The Label Studio task of one document, with its annotation as one completed annotation; with
+    ``layers``, one completed annotation per layer instead, each by its annotator's user id
+    (``users``; by default 1, 2, ... in the order of ``layers``)."""
     offsets = Offsets(doc.text) if offset_unit == UTF16 else None
+    if layers is not None and users is None:
+        users = export_users([layer.annotator for layer in layers], None)
+    if layers is None:
+        annotations = [{"result": _result(doc.annotations, offsets), "was_cancelled": False, "ground_truth": False}]
+    else:
+        annotations = [{"result": _result(layer.annotations, offsets), "was_cancelled": False,
+                        "ground_truth": layer.annotator == GOLD, "completed_by": users[layer.annotator]}
+                       for layer in layers]
+    return {"data": {TEXT: doc.text, "document_id": doc.id, "offset_unit": offset_unit}, "annotations": annotations}
+
+
+def _result(ann: Annotations, offsets: Optional[Offsets]) -> list[dict[str, Any]]:
+    """The result list of one annotation: its regions, per-region values and relations (``offsets``:
+    converting to UTF-16 code units, or None to write code points)."""
+    result: list[dict[str, Any]] = []
 
     def region(rid: str, control: str, label: str, span: Span) -> dict[str, Any]:
         start, end = (offsets.to_utf16(span.start), offsets.to_utf16(span.end)) if offsets else (span.start, span.end)
@@ -196,27 +237,36 @@ def task(doc: Document, *, offset_unit: str = UTF16) -> dict[str, Any]:
         r = region(c.id, CLAIM, c.label, c.span)
         extra(r, "claimant", c.claimant)
         extra(r, "cluster_id", c.cluster_id)
-    return {
-        "data": {TEXT: doc.text, "document_id": doc.id, "offset_unit": offset_unit},
-        "annotations": [{"result": result, "was_cancelled": False, "ground_truth": False}],
-    }
+    return result
 
 
-def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit: str = UTF16, **_: object) -> Report:
-    """Write ``tasks.json`` (every document) and ``labeling-config.xml`` into ``out``."""
+def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit: str = UTF16,
+           layers: Optional[LayerSource] = None, users: Optional[UserMap] = None, **_: object) -> Report:
+    """Write ``tasks.json`` (every document) and ``labeling-config.xml`` into ``out``; with
+    ``layers``, one annotation per layer and ``annotator-map.json`` (``completed_by`` user ids:
+    ``users``' when given, else 1, 2, ... in the order of ``layers.annotators``)."""
     if offset_unit not in OFFSET_UNITS:
         raise FormatError(f"unknown offset unit {offset_unit!r}; choose one of {', '.join(OFFSET_UNITS)}")
     report = Report()
+    user_ids = export_users(layers.annotators, users) if layers is not None else None
     path = out / TASKS
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write("[")
         for k, (_split, doc) in enumerate(documents):
             fh.write(",\n" if k else "\n")
-            fh.write(json.dumps(task(doc, offset_unit=offset_unit), ensure_ascii=False, indent=1))
-            report.add_all(doc.annotations)
+            chosen = layers.of(doc) if layers is not None else None
+            fh.write(json.dumps(task(doc, offset_unit=offset_unit, layers=chosen, users=user_ids), ensure_ascii=False, indent=1))
+            for ann in [x.annotations for x in chosen] if chosen is not None else [doc.annotations]:
+                report.add_all(ann)
         fh.write("\n]\n")
     (out / CONFIG).write_text(labeling_config(offset_unit=offset_unit), encoding="utf-8", newline="\n")
     report.files += [path, out / CONFIG]
+    if user_ids is not None:
+        (out / ANNOTATOR_MAP).write_text(dumps_canonical({str(u): a for a, u in sorted(user_ids.items(), key=lambda x: x[1])}),
+                                         encoding="utf-8", newline="\n")
+        report.files.append(out / ANNOTATOR_MAP)
+        report.notes.append(f"{ANNOTATOR_MAP} beside {TASKS} names the annotator of each completed_by user id; pass it to "
+                            "`newsspans import labelstudio --annotator-map` to import the annotations back as layers")
     return report
 
 
@@ -292,8 +342,9 @@ class _Result:
 
 
 def parse_task(value: dict[str, Any], *, text: str, document_id: str, where: Optional[TaskLocation] = None,
-               used_ids: Iterable[str] = ()) -> Parsed:
-    """The annotations of one exported task, with the region each item and field came from.
+               used_ids: Iterable[str] = (), annotation: Optional[int] = None) -> Parsed:
+    """The annotations of one exported task (of its annotation at index ``annotation``; by
+    default its one annotation that was not cancelled), with the region each item and field came from.
 
     Checks the Label Studio side only, stage by stage (the annotation and its result items, the
     per-region values and relations between regions, the items they make) and raises
@@ -301,7 +352,7 @@ def parse_task(value: dict[str, Any], *, text: str, document_id: str, where: Opt
     line and task (``where``); what the validator checks is left to ``importer.check``."""
     loc = where or TaskLocation(document=document_id)
     unit = _offset_unit(value, loc)
-    at = _At(loc, _the_annotation(value, loc))
+    at = _At(loc, _the_annotation(value, loc) if annotation is None else _with_result(value, annotation, loc))
     offsets = Offsets(text)
     result = _read_result(value["annotations"][at.annotation]["result"], offsets=offsets, unit=unit, at=at)
     parts = _link(result, at)
@@ -341,11 +392,42 @@ def _the_annotation(value: dict[str, Any], loc: TaskLocation) -> int:
     annotations = value["annotations"]
     live = _live_annotations(value, loc)
     if len(live) != 1:
-        raise FormatError(loc.source(["annotations"]).error(
-            f"the task holds {len(live)} annotations that were not cancelled; keep exactly one (NewsSpans has one annotation per document)"))
-    if not isinstance(annotations[live[0]].get("result"), list):
-        raise FormatError(loc.source(["annotations", live[0]]).error("the annotation has no result list"))
-    return live[0]
+        raise FormatError(loc.source(["annotations"]).error(_several(annotations, live)))
+    return _with_result(value, live[0], loc)
+
+
+def _with_result(value: dict[str, Any], index: int, loc: TaskLocation) -> int:
+    if not isinstance(value["annotations"][index].get("result"), list):
+        raise FormatError(loc.source(["annotations", index]).error("the annotation has no result list"))
+    return index
+
+
+def _several(annotations: list[Any], live: list[int], *, annotator: Optional[str] = None, written_map: Optional[Path] = None) -> str:
+    """Why a task with other than one annotation cannot be imported without an annotator map, and
+    what to pass: the user ids of its annotations (never an e-mail address)."""
+    head = f"the task holds {len(live)} annotations that were not cancelled"
+    if not live:
+        return f"{head}; keep exactly one"
+    users = [_user_or_none(annotations[i]) for i in live]
+    ids = [u.user_id for u in users if u is not None and u.user_id is not None]
+    named = [u.name for u in users if u is not None]
+    unnamed = len(users) - len(named)
+    who = [f"by {' and '.join(named)}"] * bool(named) + [f"{unnamed} without completed_by"] * bool(unnamed)
+    head += f" ({'; '.join(who)})"
+    if annotator is not None:
+        head += f", and --annotator {annotator} takes one per task"
+    if len(ids) == len(live) and len(set(ids)) == len(ids):
+        file = f"--annotator-map {display_path(written_map)}" if written_map is not None else "--annotator-map FILE"
+        return f"{head}; import each as its annotator's layer: {' '.join(f'--map-annotator {u}=ID' for u in ids)} (or {file})"
+    return (f"{head}; keep one in Label Studio, or import each as its annotator's layer: give each its own user "
+            "(completed_by) and map the users with --map-annotator USER=ID")
+
+
+def _user_or_none(annotation: dict[str, Any]) -> Optional[UserRef]:
+    try:
+        return UserRef.of(annotation.get("completed_by"))
+    except ValueError:
+        return None
 
 
 def _read_result(items: list[Any], *, offsets: Offsets, unit: str, at: _At) -> _Result:
@@ -648,9 +730,55 @@ def _import_task(run: ImportRun, value: Any, loc: TaskLocation, src: Path) -> No
         run.report.notes.append(loc.source([]).error(
             f"no annotation that was not cancelled{why}: the task is skipped and its document kept as it is"))
         return
-    parsed = parse_task(value, text=text, document_id=doc_id, where=loc, used_ids=run.used_ids(doc_id))
-    _note_region_notes(run.report, value["annotations"][live[0]]["result"], _At(loc, live[0]))
-    run.accept(parsed, text)
+    for index, annotator in _attribute(run.options, value, live, loc, src):
+        run.check_annotator(annotator)
+        with run.document():  # every error of every annotation
+            parsed = parse_task(value, text=text, document_id=doc_id, where=loc, used_ids=run.used_ids(doc_id, annotator),
+                                annotation=index)
+            _note_region_notes(run.report, value["annotations"][index]["result"], _At(loc, index))
+            run.accept(parsed, text, annotator=annotator)
+
+
+def _attribute(options: ImportOptions, value: dict[str, Any], live: list[int], loc: TaskLocation,
+               src: Path) -> list[tuple[int, Optional[str]]]:
+    """Whose each annotation of the task that was not cancelled is: ``(index, annotator)``, None
+    for the gold. Without an annotator map, the task's one annotation is the gold's (or
+    ``--annotator``'s); with one, each annotation is its user's annotator's."""
+    annotations = value["annotations"]
+    if not options.users:
+        if len(live) == 1:
+            return [(live[0], options.annotator)]
+        written = src.parent / ANNOTATOR_MAP
+        raise FormatError(loc.source(["annotations"]).error(
+            _several(annotations, live, annotator=options.annotator, written_map=written if written.is_file() else None)))
+    errors = ErrorList()
+    taken: dict[str, tuple[int, str]] = {}
+    found = []
+    for i in live:
+        try:
+            user = UserRef.of(annotations[i].get("completed_by"))
+        except ValueError as exc:
+            errors.add(loc.source(["annotations", i, "completed_by"]), f"annotation {i}: {exc}")
+            continue
+        if user is None:
+            errors.add(loc.source(["annotations", i]), f"annotation {i} has no completed_by, so the annotator map cannot "
+                                                       "tell whose it is; set it in Label Studio's export, or import the task's one annotation without a map")
+            continue
+        who = options.users.annotator_of(user)
+        if who is None:
+            how = f"--map-annotator {user.user_id}=ID" if user.user_id is not None else "its e-mail address in --annotator-map FILE"
+            errors.add(loc.source(["annotations", i, "completed_by"]),
+                       f"annotation {i}: {user.name} is not in the annotator map; map it to an annotator: {how}")
+        elif who in taken:
+            first, first_user = taken[who]
+            other = " (or map their users to different annotators)" if first_user != user.name else ""
+            errors.add(loc.source(["annotations", i]), f"annotations {first} ({first_user}) and {i} ({user.name}) are both {who}'s; "
+                                                       f"an annotator has one annotation per task: keep one in Label Studio{other}")
+        else:
+            taken[who] = (i, user.name)
+            found.append((i, None if who == GOLD else who))
+    errors.raise_if_any()
+    return found
 
 
 def _count(value: Any) -> int:
