@@ -106,7 +106,8 @@ class LayerSource:
             raise FormatError(f"{display_path(path)} is a symbolic link; a link is never followed") from None
         if data is None:
             return None
-        problems = check_annotation_file(data, path=path, text=doc.text, document_id=doc.id, registry=self.registry)
+        problems = check_annotation_file(data, path=path, text=doc.text, document_id=doc.id, registry=self.registry,
+                                         annotator=annotator)
         if any(p.severity == ERROR for p in problems):
             raise CorpusInvalid(problems)
         return Layer(annotator, Annotations.from_dict(json.loads(data)))

@@ -185,13 +185,14 @@ class Parsed:
 
 
 def check(parsed: Parsed, *, text: str, registry: Optional[dict[str, RegistryEntry]],
-          path: Union[str, Path] = "<imported>") -> list[Problem]:
+          path: Union[str, Path] = "<imported>", annotator: Optional[str] = None) -> list[Problem]:
     """Check ``parsed`` over its document's ``text`` as the validator checks the annotation file it
-    will be written as (at ``path``). Raises ``FormatError`` holding every error, located in the
+    will be written as (at ``path``: the gold's, or ``annotator``'s layer). Raises ``FormatError`` holding every error, located in the
     tool's file; returns the warnings, located likewise."""
     ann = parsed.annotations
     data = dumps_canonical(ann.to_dict()).encode("utf-8")
-    problems = check_annotation_file(data, path=path, text=text, document_id=ann.document_id, registry=registry)
+    problems = check_annotation_file(data, path=path, text=text, document_id=ann.document_id, registry=registry,
+                                     annotator=annotator)
     located = sorted((parsed.sources.relocate(p, ann) for p in problems), key=lambda p: p.line or 0)
     errors = [p for p in located if p.severity == ERROR]
     if errors:
@@ -412,7 +413,7 @@ class ImportRun:
             self.report.notes.append(f"{display_path(path)}: cannot be read; the import replaces it whole")
         self.report.add_all(parsed.annotations)
         parsed = self._merge(parsed, state, path, key)
-        warnings = check(parsed, text=text, registry=self.registry, path=path)
+        warnings = check(parsed, text=text, registry=self.registry, path=path, annotator=annotator)
         new = parsed.annotations
         old = state.found.document if state.found is not None else Document(
             DocumentMeta(doc_id, None, None, f"{doc_id}.txt", "", "", ""), text, state.annotations)
