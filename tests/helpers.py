@@ -179,3 +179,14 @@ def released_project(root: Path) -> Path:
     git(root, "add", "-A")
     git(root, "commit", "-qm", "release")
     return root
+
+
+def expected_release_rows(corpus: Path = CORPUS) -> dict[str, dict[str, int]]:
+    """``expected_rows`` and the ``agreement`` config's: every corpus-level agreement row (by
+    ``newsspans.agreement.measure_agreement``) in split ``train``; none (``{}``) without annotator layers."""
+    from newsspans.agreement import measure_agreement
+
+    rows = expected_rows(corpus)
+    n = len(measure_agreement(corpus))
+    rows["agreement"] = {"train": n} if n else {}
+    return rows

@@ -1,6 +1,6 @@
 """The release: build and check, rows, features, Parquet writing, splits, the card, statistics.
 
-``FEATURES`` and ``COLUMN_DOCS`` come from ``_features``, which imports ``datasets``: they are loaded
+``FEATURES``, ``COLUMN_DOCS``, ``CONFIG_COLUMN_DOCS`` and ``column_doc`` come from ``_features``, which imports ``datasets``: they are loaded
 on first use, so that the validator and the build's worker processes do not pay for it.
 """
 
@@ -8,12 +8,12 @@ from typing import Any
 
 from ..errors import BuildError
 from ._build import BuildResult, CheckResult, build, check, write_release
-from ._configs import CONFIGS, DEFAULT_CONFIG, UnknownConfig, chosen_configs
-from ._rows import document_rows, global_id, registry_row
+from ._configs import CONFIGS, DEFAULT_CONFIG, OPTIONAL_CONFIGS, UnknownConfig, chosen_configs
+from ._rows import agreement_row, document_rows, global_id, registry_row
 from ._splits import SPLITS, split_of
 from ._stats import Stats
 
-_LAZY = {"FEATURES", "COLUMN_DOCS"}
+_LAZY = {"FEATURES", "COLUMN_DOCS", "CONFIG_COLUMN_DOCS", "column_doc"}
 
 
 def __getattr__(name: str) -> Any:
@@ -25,7 +25,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "BuildError", "BuildResult", "CONFIGS", "COLUMN_DOCS", "CheckResult", "DEFAULT_CONFIG", "FEATURES",
-    "SPLITS", "Stats", "UnknownConfig", "chosen_configs", "build", "check", "document_rows", "global_id", "registry_row", "split_of",
+    "BuildError", "BuildResult", "CONFIGS", "COLUMN_DOCS", "CONFIG_COLUMN_DOCS", "CheckResult", "DEFAULT_CONFIG", "FEATURES",
+    "OPTIONAL_CONFIGS", "SPLITS", "Stats", "UnknownConfig", "agreement_row", "chosen_configs", "build", "check", "column_doc",
+    "document_rows", "global_id", "registry_row", "split_of",
     "write_release",
 ]

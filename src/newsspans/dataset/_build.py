@@ -31,17 +31,18 @@ from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, TEXTS
 from ..paths import display_path, sha256_hex
 from ..atomic import replace_dir, staging
 from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
-from ._configs import chosen_configs
+from ._configs import OPTIONAL_CONFIGS, chosen_configs
 from ._splits import split_of
 from ._stats import Stats
 
 MANIFEST = "manifest.json"
 CARD = "README.md"
 REGISTRY_SPLIT = "train"
+AGREEMENT_SPLIT = "train"  # one table, like the registry: not a training subset
 ROW_GROUP_ROWS = {"documents": 1_000, "entities": 50_000, "quotes": 50_000, "claims": 50_000, "registry": 50_000,
-                  "tokens": 10_000, "sentences": 50_000}
+                  "tokens": 10_000, "sentences": 50_000, "agreement": 50_000}
 SHARD_ROWS = {"documents": 100_000, "entities": 5_000_000, "quotes": 5_000_000, "claims": 5_000_000, "registry": 5_000_000,
-              "tokens": 1_000_000, "sentences": 5_000_000}
+              "tokens": 1_000_000, "sentences": 5_000_000, "agreement": 5_000_000}
 
 
 @dataclass
@@ -168,7 +169,7 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     corpus has errors, and ``BuildError`` when a corpus file changed while it was read; ``dest``
     then holds partial output that the caller discards.
     """
-    from ._rows import registry_row
+    from ._rows import agreement_row, registry_row
 
     chosen = chosen_configs(configs)
     corpus = Corpus(corpus_root, warnings=False)  # the gate needs the errors; see _refuse for the report
@@ -195,11 +196,14 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
         if "registry" in chosen:
             writers("registry", REGISTRY_SPLIT).add([registry_row(e) for e in entries])
         stats.labels["registry"].update(e.type for e in entries)
+        stats.agreement = _agreement(corpus_root, dataset_value)
+        if "agreement" in chosen:
+            writers("agreement", AGREEMENT_SPLIT).add([agreement_row(r) for r in stats.agreement])
         writers.close(stats)
     except BaseException:
         writers.abort()
         raise
-    empty = [c for c in chosen if not stats.total(c)]
+    empty = [c for c in chosen if not stats.total(c) and c not in OPTIONAL_CONFIGS]
     if empty:
         raise BuildError(
             f"config(s) {', '.join(empty)} would have no rows, and `datasets` cannot load an empty "
@@ -211,6 +215,20 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     _write_card_and_manifest(dest, stats)
     _check_unchanged(corpus, {**corpus.digests, **on_disk})
     return BuildOutput(stats, problems)
+
+
+def _agreement(corpus_root: Path, dataset_value: dict[str, Any]) -> list[Any]:
+    """The agreement rows of the corpus (a valid one: the gate has passed); ``BuildError`` when a
+    pair of annotators falls below the minimum of ``dataset.json`` (``agreement_minimum``)."""
+    from ..agreement import below_minimum, measure_agreement
+
+    rows = measure_agreement(corpus_root)
+    minimum = dataset_value.get("agreement_minimum") or {}
+    short = below_minimum(rows, minimum)
+    if short:
+        raise BuildError(f"agreement below the minimum of {display_path(corpus_root / DATASET)}: "
+                         + "; ".join(str(s) for s in short) + "; nothing was published")
+    return rows
 
 
 def _check_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:
@@ -247,7 +265,7 @@ def _write_documents(corpus: Corpus, registry, writers: _Writers, stats: Stats, 
     from ._features import FEATURES
 
     problems: list[Problem] = []
-    doc_configs = tuple(c for c in stats.configs if c != "registry")
+    doc_configs = tuple(c for c in stats.configs if c not in ("registry", "agreement"))  # not made per document
     schemas = {c: FEATURES[c].arrow_schema for c in doc_configs}
     convert = functools.partial(_build_chunk, configs=doc_configs, schemas=schemas)
     for chunk in corpus.map_documents(registry, convert, workers=workers):
@@ -286,7 +304,7 @@ def _write_manifest(dest: Path, stats: Stats, files: list[dict[str, Any]]) -> No
         "version": stats.version,
         "source_digest": stats.source_digest,
         "built_with": _tool_versions(),
-        "counts": {config: dict(sorted(stats.split_rows[config].items())) for config in stats.configs},
+        "counts": {config: dict(sorted(stats.split_rows.get(config, {}).items())) for config in stats.configs},
         "files": files,
     }
     jsonschema.validate(manifest, SCHEMAS["manifest"])  # our own output: a failure is a bug

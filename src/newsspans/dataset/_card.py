@@ -17,7 +17,7 @@ from datasets.splits import SplitDict, SplitInfo
 
 from .. import labels
 from ._configs import DEFAULT_CONFIG
-from ._features import COLUMN_DOCS, FEATURES
+from ._features import CONFIG_NULLABLE, FEATURES, column_doc
 from ._splits import RULE as SPLIT_RULE
 from ._splits import SPLITS
 from ._stats import Stats
@@ -38,6 +38,8 @@ def metadata(stats: Stats, content_digest: str) -> dict[str, Any]:
     ds = stats.dataset
     configs, infos = [], []
     for config in stats.configs:
+        if not stats.total(config):
+            continue  # an optional config without rows: `datasets` cannot load an empty config
         splits = sorted(stats.split_rows[config], key=_split_order)
         entry: dict[str, Any] = {"config_name": config}
         if config == DEFAULT_CONFIG:
@@ -98,6 +100,8 @@ def type_name(feature: Any) -> str:
 
 
 def _nullable(config: str, column: str) -> str:
+    if config in CONFIG_NULLABLE:
+        return " (nullable)" if column in CONFIG_NULLABLE[config] else ""
     nullable = {"title", "published", "entity_id", "speaker", "cue", "speaker_entity_id", "group_id", "cluster_id", "wikidata"}
     if config == "registry" and column == "entity_id":
         return ""
@@ -107,7 +111,7 @@ def _nullable(config: str, column: str) -> str:
 def _fields_table(config: str, features: Features) -> str:
     rows = ["| column | type | meaning |", "|---|---|---|"]
     for column, feature in features.items():
-        rows.append(f"| `{column}` | {type_name(feature)}{_nullable(config, column)} | {COLUMN_DOCS[column]} |")
+        rows.append(f"| `{column}` | {type_name(feature)}{_nullable(config, column)} | {column_doc(config, column)} |")
     return "\n".join(rows)
 
 
@@ -123,7 +127,7 @@ def _splits_table(stats: Stats) -> str:
     header = "| config | " + " | ".join(SPLITS) + " | total |"
     rows = [header, "|---" * (len(SPLITS) + 2) + "|"]
     for config in stats.configs:
-        per = stats.split_rows[config]
+        per = stats.split_rows.get(config, {})
         cells = [str(per.get(s, 0)) for s in SPLITS]
         rows.append(f"| `{config}` | " + " | ".join(cells) + f" | {stats.total(config)} |")
     return "\n".join(rows)
@@ -179,7 +183,7 @@ def render_card(stats: Stats, content_digest: str) -> str:
         *_loading(),
         *_structure(stats),
         *_labels(stats),
-        *_creation(stats.dataset),
+        *_creation(stats),
         *_citation_and_versioning(stats),
     ]
     return "\n\n".join(sections) + "\n"
@@ -258,13 +262,15 @@ def _labels(stats: Stats) -> list[str]:
         "### Data Splits",
         "Splits are assigned per story, never per document, so that articles reporting the same event "
         "never straddle train and test, and a story's split never changes between versions: "
-        f"`{SPLIT_RULE}`. The registry has a single split, `train`, that holds every entity "
-        "(the `datasets` convention for a single table); it is not a training subset.",
+        f"`{SPLIT_RULE}`. The registry and the agreement table each have a single split, `train`, that "
+        "holds every entity or every agreement row (the `datasets` convention for a single table); it is not a "
+        "training subset.",
     ]
 
 
-def _creation(ds: dict[str, Any]) -> list[str]:
-    """The sections written by hand, in ``corpus/dataset.json``."""
+def _creation(stats: Stats) -> list[str]:
+    """The sections written by hand, in ``corpus/dataset.json``, and the agreement measured."""
+    ds = stats.dataset
     return [
         "## Dataset Creation",
         "### Source Data",
@@ -274,10 +280,41 @@ def _creation(ds: dict[str, Any]) -> list[str]:
         ds["annotation_note"],
         "#### Who are the annotators?",
         ds["annotators_note"],
+        *_agreement(stats),
         "## Considerations and Limitations",
         ds["limitations_note"],
         "## Licensing Information",
         f"`license: {ds['license']}` (`license_name: {ds['license_name']}`). {ds['license_note']}",
+    ]
+
+
+def _agreement(stats: Stats) -> list[str]:
+    """The agreement between annotators, measured at build time: a table, or one sentence."""
+    from ..agreement import DECIMALS, HEADLINE, UNDEFINED, headline_table
+
+    if not stats.agreement:
+        return ["#### Inter-annotator agreement",
+                "The corpus has no annotator layers (`corpus/layers/`), so there is no agreement to report"
+                + (": the `agreement` config has no rows and is not declared in this card's metadata, since `datasets` "
+                   "cannot load an empty config." if "agreement" in stats.configs else ".")]
+    headline = "; ".join(f"{layer}: `{metric}`" for layer, metric in HEADLINE.items())
+    where = (" The `agreement` config holds every row: each metric, over all labels and per label."
+             if "agreement" in stats.configs else "")
+    minimum = stats.dataset.get("agreement_minimum")
+    gate = (" This release was built under a minimum agreement between every two annotators (`agreement_minimum` in "
+            "`corpus/dataset.json`, on the headline metric over all labels): "
+            + ", ".join(f"{layer} {least!r}" for layer, least in minimum.items()) + "." if minimum else "")
+    return [
+        "#### Inter-annotator agreement",
+        "Measured at build time from the annotators' layers (`corpus/layers/`) between every two annotators on the "
+        "documents both annotated, and of each annotator against the released gold (`gold`); counts are summed over "
+        f"those documents. Headline metric per layer ({headline}): F1 = 2 × matched / (items a + items b), items "
+        "matched one to one, greedily, at character Jaccard ≥ 0.5 (exact offsets and type for `exact_typed_f1`). "
+        "Alpha is Krippendorff's alpha (nominal) over tokens: each token's entity type, inside or outside a quote's "
+        f"content, claim label, or `O`. Values are rounded to {DECIMALS} decimals; `{UNDEFINED}` means undefined "
+        "(nothing to compare). `newsspans agree` prints the same figures; [`docs/agreement.md`](../docs/agreement.md) "
+        "defines every metric." + where + gate,
+        headline_table(stats.agreement),
     ]
 
 

@@ -7,7 +7,10 @@ from typing import Optional, Sequence
 
 from ..errors import BuildError
 
-CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "claims", "registry", "tokens", "sentences")
+CONFIGS: tuple[str, ...] = ("documents", "entities", "quotes", "claims", "registry", "tokens", "sentences", "agreement")
+#: Configs that may hold no rows (a corpus without annotator layers has no agreement): such a config
+#: is left out of the card's configs, since ``datasets`` cannot load an empty one.
+OPTIONAL_CONFIGS: frozenset[str] = frozenset({"agreement"})
 DEFAULT_CONFIG = "documents"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datasets import ClassLabel, Features, List, Value
 
+from ..agreement import METRICS
 from ..labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
 
 ENTITY_LABEL = ClassLabel(names=list(ENTITY_LABELS))
@@ -100,9 +101,24 @@ FEATURES: dict[str, Features] = {
             "has_quote": Value("bool"),
         }
     ),
+    "agreement": Features(
+        {
+            "annotator_a": _string(),
+            "annotator_b": _string(),
+            "layer": _string(),
+            "label": _string(),
+            "metric": _string(),
+            "value": Value("float64"),
+            "count_a": Value("int64"),
+            "count_b": Value("int64"),
+            "agreed": Value("int64"),
+            "documents": Value("int64"),
+        }
+    ),
 }
 
-#: What each column holds, for the card (every column of every config must be described).
+#: What each column holds, for the card (every column of every config must be described): the
+#: columns of a config in ``CONFIG_COLUMN_DOCS`` are described there, the others here.
 COLUMN_DOCS: dict[str, str] = {
     "id": "Stable id. Documents: the source file's stem. Spans: `<document id>:<local id>` (m… entity mentions, q… quotes, c… claims); never reused. Sentences (`tokens`, `sentences`): `<document id>:s<n>`, numbered in text order from 1; the same sentence has the same id in both configs.",
     "document_id": "Id of the document the span or sentence belongs to.",
@@ -138,3 +154,29 @@ COLUMN_DOCS: dict[str, str] = {
     "claim_label": "The highest claim label among the claims that overlap the sentence: NFS (none), UFS or CFS (ClaimBuster's sentence scheme).",
     "has_quote": "Whether the content of a quote overlaps the sentence.",
 }
+
+#: Columns described for one config only (their names mean something else in the other configs).
+CONFIG_COLUMN_DOCS: dict[str, dict[str, str]] = {
+    "agreement": {
+        "annotator_a": "Id of an annotator of `corpus/annotators.json`.",
+        "annotator_b": "Id of the other annotator (after `annotator_a` by id), or `gold` for `annotator_a` against the released gold.",
+        "layer": "`entities`, `quotes` or `claims`.",
+        "label": "Null: the row covers every label. Otherwise both sides are restricted to this label (entity type, quote type, or claim label) before matching.",
+        "metric": "What is measured, per layer: " + "; ".join(
+            f"{layer}: " + ", ".join(f"`{m}`" for m in metrics) for layer, metrics in METRICS.items())
+        + " (defined in the project's `docs/agreement.md`).",
+        "value": "The metric, rounded to 6 decimals; null when undefined (nothing to compare on either side).",
+        "count_a": "F1: items of `annotator_a`. Agreement: matched pairs compared. Alpha: tokens.",
+        "count_b": "F1: items of `annotator_b`. Agreement: matched pairs compared (= `count_a`). Alpha: tokens (= `count_a`).",
+        "agreed": "F1: matched pairs. Agreement: matched pairs that agree. Alpha: tokens given the same value by both.",
+        "documents": "Documents both sides annotated, over which the counts are summed.",
+    },
+}
+
+#: Nullable columns of the configs of ``CONFIG_COLUMN_DOCS``.
+CONFIG_NULLABLE: dict[str, frozenset[str]] = {"agreement": frozenset({"label", "value"})}
+
+
+def column_doc(config: str, column: str) -> str:
+    """What ``column`` of ``config`` holds, for the card."""
+    return CONFIG_COLUMN_DOCS.get(config, {}).get(column) or COLUMN_DOCS[column]

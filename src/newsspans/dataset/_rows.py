@@ -156,3 +156,19 @@ def registry_row(e: RegistryEntry) -> dict[str, Any]:
         "aliases": list(e.aliases),
         "wikidata": e.wikidata,
     }
+
+
+def agreement_row(row: Any) -> dict[str, Any]:
+    """The ``agreement`` row of a corpus-level ``newsspans.agreement.AgreementRow``."""
+    return {
+        "annotator_a": row.annotator_a,
+        "annotator_b": row.annotator_b,
+        "layer": row.layer,
+        "label": row.label,
+        "metric": row.metric,
+        "value": row.value,
+        "count_a": row.count_a,
+        "count_b": row.count_b,
+        "agreed": row.agreed,
+        "documents": row.documents,
+    }

@@ -21,6 +21,8 @@ class Stats:
     configs: tuple[str, ...] = ()
     source_digest: str = ""
     languages: set[str] = field(default_factory=set)
+    #: The agreement rows over the corpus (``newsspans.agreement.AgreementRow``), in report order.
+    agreement: list[Any] = field(default_factory=list)
 
     def total(self, config: str) -> int:
         return sum(self.split_rows.get(config, {}).values())

@@ -86,7 +86,12 @@ class _Compiler:
             if key in _IGNORED or key in ("required", "additionalProperties") and "properties" in schema:
                 continue
             if key == "type":
-                parts.append(f"{v} is None" if arg == "null" else f"type({v}) is {_TYPES[arg]}")
+                if arg == "null":
+                    parts.append(f"{v} is None")
+                elif arg == "number":  # an int or a float, never a bool (as the detailed validator)
+                    parts.append(f"type({v}) in (int, float)")
+                else:
+                    parts.append(f"type({v}) is {_TYPES[arg]}")
             elif key == "enum":
                 if not all(type(a) is str for a in arg):
                     raise ValueError("fastcheck: only string enums")
@@ -97,6 +102,8 @@ class _Compiler:
                 parts.append(f"(type({v}) is not str or {self.const(ecma_regex(arg).search)}({v}) is not None)")
             elif key == "minimum":
                 parts.append(f"(type({v}) not in (int, float) or {v} >= {arg!r})")
+            elif key == "maximum":
+                parts.append(f"(type({v}) not in (int, float) or {v} <= {arg!r})")
             elif key == "minLength":
                 parts.append(f"(type({v}) is not str or len({v}) >= {int(arg)})")
             elif key == "format":

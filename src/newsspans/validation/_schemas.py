@@ -154,24 +154,39 @@ def registry_schema() -> dict[str, Any]:
     }
 
 
+def _agreement_minimum() -> dict[str, Any]:
+    """The optional ``agreement_minimum`` of ``dataset.json``: a value from 0 to 1 per layer."""
+    return {
+        "type": "object",
+        "description": "Optional. The build refuses the corpus when, on a layer named here, the headline agreement "
+        "(docs/agreement.md; over all labels and every document both annotated) of any two annotators, not an "
+        "annotator against gold, is below this value. Absent: no minimum.",
+        "properties": {layer: {"type": "number", "minimum": 0, "maximum": 1, "description": f"Minimum headline agreement on "
+                               f"{layer}, from 0 to 1 (0.8 for 80%)."} for layer in ID_PREFIXES},
+        "additionalProperties": False,
+    }
+
+
 def dataset_schema() -> dict[str, Any]:
+    description = _object(
+        {
+            "version": {"type": "string", "pattern": SEMVER},
+            "pretty_name": {"type": "string", "minLength": 1},
+            "license": {"type": "string", "minLength": 1},
+            "license_name": {"type": "string", "minLength": 1},
+            "license_note": {"type": "string", "minLength": 1, "description": "Markdown for the card's licensing section."},
+            "source_note": {"type": "string", "minLength": 1, "description": "Markdown: where the texts come from."},
+            "annotation_note": {"type": "string", "minLength": 1, "description": "Markdown: how the labels were made."},
+            "annotators_note": {"type": "string", "minLength": 1, "description": "Markdown: who made them."},
+            "limitations_note": {"type": "string", "minLength": 1, "description": "Markdown: known limitations."},
+        }
+    )
+    description["properties"]["agreement_minimum"] = _agreement_minimum()  # optional: not in "required"
     return {
         "$schema": DRAFT,
         "$id": "urn:newsspans:schema:dataset",
         "title": "NewsSpans dataset description (corpus/dataset.json): the one place of the version",
-        **_object(
-            {
-                "version": {"type": "string", "pattern": SEMVER},
-                "pretty_name": {"type": "string", "minLength": 1},
-                "license": {"type": "string", "minLength": 1},
-                "license_name": {"type": "string", "minLength": 1},
-                "license_note": {"type": "string", "minLength": 1, "description": "Markdown for the card's licensing section."},
-                "source_note": {"type": "string", "minLength": 1, "description": "Markdown: where the texts come from."},
-                "annotation_note": {"type": "string", "minLength": 1, "description": "Markdown: how the labels were made."},
-                "annotators_note": {"type": "string", "minLength": 1, "description": "Markdown: who made them."},
-                "limitations_note": {"type": "string", "minLength": 1, "description": "Markdown: known limitations."},
-            }
-        ),
+        **description,
     }
 
 
@@ -204,7 +219,7 @@ def annotators_schema() -> dict[str, Any]:
     entry = _object(
         {
             "annotator_id": {"allOf": [_slug("Stable id of the annotator: names the folder layers/<id>/ of its layers; "
-                                             "never an e-mail address."), {"not": {"const": labels.GOLD}}]},
+                                             "never an e-mail address."), {"not": {"enum": list(labels.RESERVED_ANNOTATOR_IDS)}}]},
             "kind": {"enum": list(labels.ANNOTATOR_KINDS), "description": "A person, or a program such as a language model."},
             "note": _nullable({"type": "string", "minLength": 1, "description": "Who or what, how, when; never an e-mail address."}),
         }
