@@ -252,6 +252,27 @@ def test_gold_ids_are_stable_and_never_reused(corpus):
     assert gold(corpus)["issued"]["entities"] == issued + 3
 
 
+def test_an_item_whose_attribute_changed_keeps_its_gold_id_and_a_moved_span_gets_a_new_one(corpus):
+    g = gold(corpus)
+    issued = g["issued"]["entities"]
+    iran, tehran = mention(corpus, "Iran", "GPE"), mention(corpus, "Tehran", "GPE")
+    write_json(corpus / "annotations" / f"{DOC}.json", {**g, "entities": [{"id": "m1", **iran}, {"id": "m2", **tehran}]})
+    relabelled = {**iran, "label": "NORP", "entity_id": "iranians"}  # same span, another label and id
+    moved = {**mention(corpus, "Tehran", "GPE", nth=1)}  # the same surface elsewhere: another annotation
+    write_layer(corpus, A, entities=[relabelled, moved])
+    write_layer(corpus, B, entities=[iran, tehran])
+    adjudicated(corpus)
+    decide(corpus, unit_of(corpus, "entities", A, "Iran"), A)
+    decide(corpus, unit_of(corpus, "entities", A, "Tehran"), A)
+    decide(corpus, unit_of(corpus, "entities", B, "Tehran"), "neither")
+    code, out, err = adjudicated(corpus)
+    assert code == 0, err
+    by_start = {x["start"]: x for x in gold(corpus)["entities"]}
+    assert by_start[iran["start"]]["id"] == "m1" and by_start[iran["start"]]["label"] == "NORP"  # changed, same id
+    assert by_start[moved["start"]]["id"] == f"m{issued + 1}"  # a new span: a new id, above issued
+    assert tehran["start"] not in by_start
+
+
 def test_quote_groups_of_different_annotators_never_collide(corpus):
     s = ["Sergei Shoigu met with Iran’s new President Masoud Pezeshkian in Tehran on Tuesday",
          "Iran supplied Russia with Shahed drones to support its Assault",

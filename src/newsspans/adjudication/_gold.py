@@ -2,7 +2,9 @@
 quote groups renumbered (``_groups``), with stable ids.
 
 Ids: an item equal in every field but ``id`` to an item of the current gold keeps that item's id
-(each current id is kept once); every other item gets a new id, ``Annotations.next_id``: above
+(each current id is kept once); then an item with the same span as a current gold item not yet
+matched keeps that one's (the same annotation with an attribute changed: a label, a speaker, a
+cluster); every other item gets a new id, ``Annotations.next_id``: above
 the file's ``issued`` counter and every id the file holds, so no id ever comes back. ``issued``
 is raised with them (``Annotations.updated``), never lowered.
 """
@@ -64,11 +66,26 @@ def decided_candidates(d: Decision, shown: str) -> list[Candidate]:
             for x in d.options[d.take]]
 
 
+def _span(layer: str, item: dict[str, Any]) -> tuple[int, int]:
+    """The span that makes an item the same annotation: a mention's or claim's, a quote's content."""
+    span = item["content"] if layer == "quotes" else item
+    return span["start"], span["end"]
+
+
 def _ids(layer: str, items: Sequence[dict[str, Any]], current: Annotations, used: list[str]) -> list[str]:
-    pool: dict[str, list[str]] = {}
-    for x in getattr(current, layer):
-        pool.setdefault(item_key(x.to_dict()), []).append(x.id)
-    ids = [pool[k].pop(0) if pool.get(k) else "" for k in map(item_key, items)]
+    """Each item's id: first, an item equal to a current gold item (every field but id) keeps its
+    id; then an item with the same span as a current gold item left over (an attribute changed:
+    the same annotation, changed) keeps that one's; every other item gets a new id."""
+    current_items = [x.to_dict() for x in getattr(current, layer)]
+    ids = [""] * len(items)
+    for key in (item_key, lambda x: _span(layer, x)):
+        pool: dict[Any, list[str]] = {}
+        for x in current_items:
+            if x["id"] not in ids:
+                pool.setdefault(key(x), []).append(x["id"])
+        for i, x in enumerate(items):
+            if not ids[i] and pool.get(key(x)):
+                ids[i] = pool[key(x)].pop(0)
     for i, found in enumerate(ids):
         if not found:
             ids[i] = current.next_id(layer, used)
