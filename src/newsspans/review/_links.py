@@ -32,3 +32,8 @@ def anchor_of(layer: str, index: int, part: Optional[str] = None) -> str:
 def problem_anchor(k: int) -> str:
     """The element id of the ``k``-th problem drawn at its own offsets."""
     return f"p{k}"
+
+
+def column_anchor(k: int, anchor: str) -> str:
+    """The element id of an annotation's first fragment in column ``k`` of a comparison page."""
+    return f"L{k}-{anchor}"

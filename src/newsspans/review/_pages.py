@@ -14,13 +14,16 @@ from markupsafe import Markup
 from ..labels import CLAIM_LABELS, DESCRIPTIONS, ENTITY_LABELS, QUOTE_TYPES
 from ..model import RegistryEntry
 from ..validation import ERROR, Problem
+from ..agreement import HEADLINE, UNDEFINED, show_value
+from ._comparison import listed_disagreements, shown_columns, shown_decisions
 from ._document_marks import document_marks
+from ._layers import DocumentLayers
 from ._links import anchor_of, href
 from ._marks import render_marks
 from ._mentions import Mention
-from ._placement import indexed, place_problems
+from ._placement import indexed, of_layers, place_problems
 from ._reading import CorpusReview, DocumentReview
-from ._style import PROBLEM_COLOUR, QUOTE_HUES, SCRIPT, claim_colour, entity_colour, stylesheet
+from ._style import COMPARISON_CSS, PROBLEM_COLOUR, QUOTE_HUES, SCRIPT, claim_colour, entity_colour, stylesheet
 
 #: In every page's ``<meta name="generator">``: how ``render`` knows a folder it may replace.
 GENERATOR = "newsspans render"
@@ -50,6 +53,7 @@ def _environment() -> Environment:
         GENERATOR=GENERATOR, ERROR=ERROR, href=href, anchor_of=anchor_of, severity_counts=_severity_counts,
         entity_colour=entity_colour, claim_colour=claim_colour, PROBLEM_COLOUR=PROBLEM_COLOUR, QUOTE_HUES=QUOTE_HUES,
         ENTITY_LABELS=ENTITY_LABELS, CLAIM_LABELS=CLAIM_LABELS, QUOTE_TYPES=QUOTE_TYPES, DESCRIPTIONS=DESCRIPTIONS,
+        HEADLINE=HEADLINE, UNDEFINED=UNDEFINED, show_value=show_value,
         # The page's own style and script: constants of this package, not corpus data.
         stylesheet=Markup(stylesheet()), script=Markup(SCRIPT),
     )
@@ -67,8 +71,10 @@ def _unanchored(problems: list[Problem]) -> list[tuple[Problem, Optional[str]]]:
     return [(p, None) for p in problems]
 
 
-def document_page(d: DocumentReview, *, registry: dict[str, RegistryEntry], version: Optional[str]) -> str:
-    """The review page of one document (read leniently: annotations with errors are shown with them)."""
+def document_page(d: DocumentReview, *, registry: dict[str, RegistryEntry], version: Optional[str],
+                  layers: Optional[DocumentLayers] = None) -> str:
+    """The review page of one document (read leniently: annotations with errors are shown with
+    them), linking to its comparison page when it has annotator ``layers``."""
     ld = d.lenient
     assert ld is not None, "an unreadable document gets unreadable_page"
     doc = ld.document
@@ -78,7 +84,21 @@ def document_page(d: DocumentReview, *, registry: dict[str, RegistryEntry], vers
         version=version, registry=registry, problems=d.problems, listed=placed.listed,
         entity_counts=Counter(m.label for m in doc.annotations.entities),
         text=render_marks(doc.text, document_marks(ld, registry, placed)),
-        quotes=indexed(ld, "quotes"), claims=indexed(ld, "claims"),
+        quotes=indexed(ld, "quotes"), claims=indexed(ld, "claims"), layers=layers,
+    )
+
+
+def comparison_page(d: DocumentReview, layers: DocumentLayers, *, registry: dict[str, RegistryEntry],
+                    version: Optional[str]) -> str:
+    """The comparison page of one document: its annotators' layers side by side, every
+    disagreement marked and listed, and its decisions."""
+    assert d.lenient is not None, "only a readable document has a comparison page"
+    doc = d.lenient.document
+    return _page(
+        "layers.html", doc=doc, title=doc.meta.title or doc.id, version=version, registry=registry, layers=layers,
+        columns=shown_columns(doc, layers, registry), listed=_unanchored([p for p in d.problems if of_layers(p)]),
+        disagreements=listed_disagreements(layers), decisions=shown_decisions(layers),
+        stylesheet=Markup(stylesheet() + COMPARISON_CSS),
     )
 
 
@@ -104,5 +124,5 @@ def index_page(review: CorpusReview) -> str:
         totals=[sum(d.counts[k] for d in docs) for k in range(3)], listed=_unanchored(review.corpus_problems),
         entities=sorted(review.registry.values(), key=lambda e: (e.name.casefold(), e.entity_id)),
         mention_counts={k: sum(1 for m in v if m.role == "mention") for k, v in mentions.items()},
-        document_counts={k: len({m.doc_id for m in v}) for k, v in mentions.items()},
+        document_counts={k: len({m.doc_id for m in v}) for k, v in mentions.items()}, layers=review.layers,
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from ..corpus import ANNOTATIONS, DOCUMENTS, REGISTRY, TEXTS, LenientDocument
+from ..corpus import ANNOTATIONS, DECISIONS, DOCUMENTS, LAYERS_DIR, REGISTRY, TEXTS, LenientDocument
 from ..model import RegistryEntry
 from ..validation import Problem
 from ._links import anchor_of, problem_anchor
@@ -34,6 +34,14 @@ def problem_document(p: Problem, doc_ids: set[str]) -> Optional[str]:
         if path.parent.name in (TEXTS, DOCUMENTS, ANNOTATIONS) and path.stem in doc_ids:
             return path.stem
     return None
+
+
+def of_layers(p: Problem) -> bool:
+    """Whether a problem concerns an annotator's layer file or a decisions file (not gold's files)."""
+    if not p.file:
+        return False
+    path = Path(p.file)
+    return path.parent.parent.name == LAYERS_DIR or path.parent.name == DECISIONS
 
 
 def problem_target(p: Problem) -> Optional[Target]:
@@ -69,7 +77,7 @@ def place_problems(ld: LenientDocument, problems: Iterable[Problem]) -> Placed:
         if target is not None and target in spans and 0 <= spans[target][0] < spans[target][1] <= length:
             placed.by_target[target].append(p)
             placed.listed.append((p, anchor_of(*target)))
-        elif p.start is not None and p.end is not None and 0 <= p.start < p.end <= length:
+        elif p.start is not None and p.end is not None and 0 <= p.start < p.end <= length and not of_layers(p):
             placed.listed.append((p, problem_anchor(len(placed.at_offsets))))
             placed.at_offsets.append(p)
         else:

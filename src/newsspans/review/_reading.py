@@ -12,6 +12,7 @@ from typing import Optional
 from ..corpus import LenientDocument, lenient_document, read_document_files, read_registry_lenient
 from ..model import RegistryEntry
 from ..validation import ERROR, Corpus, Problem
+from ._layers import DocumentLayers, read_layers
 from ._mentions import Mention, collect_mentions
 from ._placement import problem_document, registry_problems
 
@@ -54,6 +55,8 @@ class CorpusReview:
     documents: list[DocumentReview]
     corpus_problems: list[Problem]
     mentions: dict[str, list[Mention]] = field(default_factory=lambda: defaultdict(list))
+    #: The comparison of the annotators' layers of each document that has any, by document id.
+    layers: dict[str, DocumentLayers] = field(default_factory=dict)
 
     @property
     def problems(self) -> list[Problem]:
@@ -86,6 +89,7 @@ def read_review(corpus: Corpus) -> CorpusReview:
     for d in documents:
         for entity_id, mention in collect_mentions(d.lenient, shown) if d.lenient else ():
             review.mentions[entity_id].append(mention)
+    review.layers = read_layers(corpus.root, {d.doc_id: d.lenient for d in documents})
     return review
 
 

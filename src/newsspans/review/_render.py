@@ -1,16 +1,20 @@
 """``newsspans render``: static review pages of a corpus, one per document and per registry entity.
 
 The output folder holds ``index.html`` (documents with counts and validation status, registry
-entities, corpus-level problems), ``documents/<id>.html`` and ``entities/<entity_id>.html``. Every
+entities, corpus-level problems, the per-document agreement between annotators),
+``documents/<id>.html``, ``entities/<entity_id>.html`` and, for each document with annotator
+layers, ``layers/<id>.html`` (the layers side by side, every disagreement marked). Every
 page is self-contained: inline CSS, a few lines of inline script (the details panel), no external
 resource of any kind, so it opens from disk with no server and no network.
 
 The module map: ``_reading`` reads and checks the corpus (each file once, by the validator's own
 code path); ``_placement`` decides where each problem is shown; ``_document_marks`` turns a
 document's spans into marks, which ``_marks`` draws as nested HTML; ``_mentions`` collects what
-the entity pages list; ``_pages`` fills the templates (``templates/``); ``_style`` holds the look.
-The corpus is only read; the output is written to a temporary sibling folder and swapped in when
-complete (``atomic.staged_dir``).
+the entity pages list; ``_layers`` reads the annotators' layers and their agreement,
+``_disagreements`` finds what differs between the layers and ``_comparison`` lays it out;
+``_pages`` fills the templates (``templates/``); ``_style`` holds the look. The corpus is only
+read; the output is written to a temporary sibling folder and swapped in when complete
+(``atomic.staged_dir``).
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from ..paths import display_path
 from ..atomic import staged_dir
 from ..validation import Corpus
 from ._links import page_name
-from ._pages import GENERATOR, document_page, entity_page, index_page, unreadable_page
+from ._pages import GENERATOR, comparison_page, document_page, entity_page, index_page, unreadable_page
 from ._reading import CorpusReview, read_review
 
 
@@ -34,6 +38,7 @@ class RenderResult:
     entities: int = 0
     problems: int = 0
     errors: int = 0
+    comparisons: int = 0  # comparison pages (documents with annotator layers)
 
 
 def render(*, corpus: Path, out: Path) -> RenderResult:
@@ -48,7 +53,7 @@ def render(*, corpus: Path, out: Path) -> RenderResult:
     with staged_dir(out, purpose="render") as site:
         _write_site(review, site)
     return RenderResult(out, documents=len(review.documents), entities=len(review.registry),
-                        problems=len(review.problems), errors=review.errors)
+                        problems=len(review.problems), errors=review.errors, comparisons=len(review.layers))
 
 
 def _check_out(out: Path, corpus: Path) -> None:
@@ -75,10 +80,16 @@ def _write_page(path: Path, html: str) -> None:
 def _write_site(review: CorpusReview, site: Path) -> None:
     (site / "documents").mkdir()
     (site / "entities").mkdir()
+    if review.layers:
+        (site / "layers").mkdir()
     for d in review.documents:
-        html = (document_page(d, registry=review.registry, version=review.version) if d.lenient is not None
+        layers = review.layers.get(d.doc_id)
+        html = (document_page(d, registry=review.registry, version=review.version, layers=layers) if d.lenient is not None
                 else unreadable_page(d))
         _write_page(site / "documents" / page_name(d.doc_id), html)
+        if layers is not None:
+            _write_page(site / "layers" / page_name(d.doc_id),
+                        comparison_page(d, layers, registry=review.registry, version=review.version))
     problems = review.entity_problems()
     for entry in review.registry.values():
         html = entity_page(entry, review.mentions.get(entry.entity_id, []), problems=problems.get(entry.entity_id, []))

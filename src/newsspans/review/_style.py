@@ -110,18 +110,42 @@ main:has(#show-prb:not(:checked)) .text .prob.l::after{content:none}
 .ctx{color:#555}.ctx b{color:#000;background:#fff3b0}
 """
 
+#: The comparison pages' own rules, after ``CSS``: columns side by side, disagreements outlined
+#: (dashed: missing in another layer; dotted: a field differs) with a "≠" badge, so that colour is
+#: never the only signal.
+COMPARISON_CSS = """
+:root{--dc:#c2185b}
+body.wide header,body.wide main{max-width:none}
+body.wide main{padding-bottom:4rem}
+.columns{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(0,1fr);gap:1.4rem;align-items:start}
+.col h2{margin-top:.8rem}.col h2 small{font-weight:400;color:#555}
+.columns .text{font-size:15px;line-height:2.5;margin:.4rem 0 2rem}
+.dis{outline:2px dashed var(--dc);outline-offset:1px}
+.dis-attr{outline-style:dotted}
+.dis.f::before{content:"\\2260";display:inline-block;font:700 .72em/1.3 system-ui,sans-serif;color:#fff;background:var(--dc);border-radius:.25em;padding:0 .3em;margin-right:.2em;vertical-align:middle}
+.text .q-content.dis.f::before{content:"\\2260\\00a0\\275D\\00a0" attr(data-id);color:#fff;background:var(--dc);border-color:var(--dc)}
+main:has(#show-ent:not(:checked)) .text .ent.dis,main:has(#show-quo:not(:checked)) .text .q.dis,main:has(#show-clm:not(:checked)) .text .clm.dis{outline:none}
+main:has(#show-ent:not(:checked)) .text .ent.dis.f::before,main:has(#show-clm:not(:checked)) .text .clm.dis.f::before,main:has(#show-quo:not(:checked)) .text .q.dis.f::before{content:none}
+main:has(#show-gold:not(:checked)) .col-gold{display:none}
+.text mark:target{outline:3px solid #0b57d0;outline-offset:2px}
+table.disagreements td,table.decisions td{max-width:40rem;word-break:break-word}
+tr.missing td:last-child{font-weight:600}
+details.problems{margin:.6rem 0}details.problems summary{cursor:pointer;padding:.2rem 0}
+"""
+
 #: Hover or focus a span: the panel lists it and every span around it; quote parts light up together.
 SCRIPT = """
 (function(){
 var info=document.getElementById('info'),lit=[];
 function describe(x){var d=x.dataset,s=d.layer+' '+d.id+(d.part?' '+d.part:'')+' \\u00b7 '+d.label;
 if(d.entity)s+=' \\u00b7 entity_id '+d.entity;if(d.name)s+=' ('+d.name+')';
-if(d.claimant)s+=' \\u00b7 claimant '+d.claimant;if(d.problems)s+='\\n  \\u26a0 '+d.problems;return s}
+if(d.claimant)s+=' \\u00b7 claimant '+d.claimant;if(d.problems)s+='\\n  \\u26a0 '+d.problems;
+if(d.diff)s+='\\n  \\u2260 '+d.diff;return s}
 function show(e){var m=e.target.closest?e.target.closest('.text [data-layer]'):null;if(!m)return;
 var lines=[];for(var x=m;x&&!x.classList.contains('text');x=x.parentElement){if(x.dataset.layer)lines.push(describe(x))}
 info.textContent=lines.join('\\n');
 lit.forEach(function(x){x.classList.remove('hl')});lit=[];
-var q=m.closest('.q');if(q){lit=[].slice.call(document.querySelectorAll('.q[data-q="'+CSS.escape(q.dataset.q)+'"]'));
+var q=m.closest('.q');if(q){lit=[].slice.call(m.closest('.text').querySelectorAll('.q[data-q="'+CSS.escape(q.dataset.q)+'"]'));
 lit.forEach(function(x){x.classList.add('hl')})}}
 document.addEventListener('mouseover',show);document.addEventListener('focusin',show);
 })();
