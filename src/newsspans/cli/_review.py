@@ -34,7 +34,8 @@ def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     result = render(corpus=args.corpus, out=args.out)
     status = "valid" if not result.problems else f"{result.errors} error(s), {result.problems - result.errors} warning(s) shown in place"
-    print(f"wrote {args.out}/index.html: {result.documents} document page(s), {result.entities} entity page(s); "
+    compared = f", {result.comparisons} comparison page(s) of annotator layers" if result.comparisons else ""
+    print(f"wrote {args.out}/index.html: {result.documents} document page(s), {result.entities} entity page(s){compared}; "
           f"validation: {status}", file=out)
     return 0
 
