@@ -210,3 +210,18 @@ def test_parallel_validation_gathers_the_alias_forms_like_a_serial_one(corpus_co
     assert [(p.code, p.item) for p in serial] == [
         ("W-REG-ALIAS-UNUSED", f"entities[0].aliases[{entry['aliases'].index('Nobody Ever Wrote This')}]")]
     assert list(iter_problems(corpus_copy, workers=2)) == serial
+
+
+def test_a_gap_left_by_a_deleted_id_is_in_order_but_an_id_out_of_text_order_is_not(corpus_copy):
+    path = ann_path(corpus_copy)
+    ann = read_json(path)
+    # Delete a mention that links no registry entity (so nothing else is reported): its id becomes a gap.
+    k = next(i for i, m in enumerate(ann["entities"]) if m["entity_id"] is None and 0 < i < len(ann["entities"]) - 1)
+    write_json(path, {**ann, "entities": ann["entities"][:k] + ann["entities"][k + 1:]})
+    assert [p.code for p in problems_of(corpus_copy)] == []
+    # A new item numbered above `issued`, placed before the last one in text order: out of order.
+    ann = read_json(path)
+    n = ann["issued"]["entities"] + 1
+    ann["entities"][k]["id"] = f"m{n}"
+    write_json(path, {**ann, "issued": {**ann["issued"], "entities": n}})
+    assert [(p.code, p.item) for p in problems_of(corpus_copy)] == [("W-ID-ORDER", f"entities[{k}].id")]

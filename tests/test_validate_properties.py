@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsspans.cli import main
+from newsspans.labels import ID_PREFIXES
 from newsspans.corpus import dumps_canonical
 from newsspans.validation import iter_problems
 from newsspans.validation import ERROR
@@ -147,7 +148,8 @@ def test_a_label_swap_across_the_entity_id_rule_is_flagged(corpus, index, label)
 
 
 @settings(max_examples=400, deadline=None)
-@given(kind=st.sampled_from(["annotation", "document", "registry", "dataset"]), value=json_values, data=st.data())
+@given(kind=st.sampled_from(["annotation", "document", "registry", "dataset", "annotators", "decision"]), value=json_values,
+       data=st.data())
 def test_the_fast_path_never_accepts_what_the_detailed_validator_refuses(kind, value, data):
     from newsspans.validation._schemacheck import FAST, VALIDATORS
 
@@ -155,10 +157,35 @@ def test_the_fast_path_never_accepts_what_the_detailed_validator_refuses(kind, v
     if data.draw(st.booleans()):
         base = {"annotation": GOLD, "registry": json.loads((CORPUS / "registry.json").read_text(encoding="utf-8")),
                 "document": json.loads((CORPUS / "documents" / f"{DOC}.json").read_text(encoding="utf-8")),
-                "dataset": json.loads((CORPUS / "dataset.json").read_text(encoding="utf-8"))}[kind]
+                "dataset": {**json.loads((CORPUS / "dataset.json").read_text(encoding="utf-8")),
+                            "agreement_minimum": {"entities": 0.8, "quotes": 1}},
+                "annotators": ANNOTATORS, "decision": data.draw(st.sampled_from(DECISIONS))}[kind]
         value = _replace_somewhere(json.loads(json.dumps(base)), value, data)
     if FAST[kind](value):
         assert list(VALIDATORS[kind].iter_errors(value)) == []
+
+
+#: Valid values of the kinds a corpus need not have: an annotator list, and decision lines of each layer.
+ANNOTATORS = {"annotators": [{"annotator_id": "ann-a", "kind": "human", "note": "a note"},
+                             {"annotator_id": "ann-b", "kind": "model", "note": None}]}
+DECISIONS = [
+    {"decision": "d1", "layer": layer, "options": {"ann-a": [{"id": f"{ID_PREFIXES[layer]}1", **item}], "ann-b": []},
+     "take": take, "items": [item] if take == "edit" else None, "reason": "why" if take else None}
+    for layer, item in (
+        ("entities", {"start": 0, "end": 4, "text": "Iran", "label": "GPE", "entity_id": "iran"}),
+        ("quotes", {"type": "direct", "content": {"start": 1, "end": 3, "text": "ab"}, "speaker": None,
+                    "cue": {"start": 5, "end": 9, "text": "said"}, "speaker_entity_id": None, "group_id": "g1",
+                    "cluster_id": None}),
+        ("claims", {"start": 0, "end": 9, "text": "Iran said", "label": "CFS", "claimant": "author", "cluster_id": None}))
+    for take in (None, "ann-a", "neither", "edit")
+]
+
+
+def test_the_invented_valid_values_are_valid():
+    from newsspans.validation._schemacheck import FAST, VALIDATORS
+
+    for kind, value in [("annotators", ANNOTATORS), *(("decision", d) for d in DECISIONS)]:
+        assert list(VALIDATORS[kind].iter_errors(value)) == [] and FAST[kind](value) is True
 
 
 def _replace_somewhere(value, new, data):
@@ -180,9 +207,12 @@ def _corpus_files(corpus: Path):
     """(kind, path) of every JSON file of a corpus."""
     yield "dataset", corpus / "dataset.json"
     yield "registry", corpus / "registry.json"
+    if (corpus / "annotators.json").exists():
+        yield "annotators", corpus / "annotators.json"
     for doc_id in document_ids(corpus):
         yield "document", corpus / "documents" / f"{doc_id}.json"
         yield "annotation", corpus / "annotations" / f"{doc_id}.json"
+    yield from (("annotation", path) for path in sorted(corpus.glob("layers/*/*.json")))
 
 
 VALID_FIXTURE = CORPUS.parent / "tests" / "fixtures" / "validator" / "valid" / "corpus"

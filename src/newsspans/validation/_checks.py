@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from ..labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS, GOLD
-from ..model import LAYERS, Annotations, DocumentMeta, RegistryEntry, Span
+from ..model import LAYERS, Annotations, DocumentMeta, RegistryEntry, Span, id_number
 from ..paths import display_path
 from ._jsonloc import line_of
 from ._problems import Problem
@@ -329,8 +329,18 @@ class _LayerChecks:
                     duplicate = True
                 else:
                     seen[x.id] = self.path(layer, k)
-            if not duplicate and layer not in self.doc.broken_layers:  # else positions or ids are already wrong
-                self._id_sequence(layer, items, ids, expected)
+            if not duplicate and layer not in self.doc.broken_layers and not self._gaps_only(layer, ids, issued):
+                self._id_sequence(layer, items, ids, expected)  # (else positions or ids are already wrong)
+
+    @staticmethod
+    def _gaps_only(layer: str, ids: list[str], issued: Optional[dict[str, int]]) -> bool:
+        """Whether the ids, in text order, only skip numbers: increasing, none above ``issued``. With
+        the counter recorded, a gap is a deleted item's id (never issued again), not a mistake."""
+        if issued is None:
+            return False
+        numbers = [id_number(layer, i) for i in ids]
+        return (all(n is not None for n in numbers) and all(a < b for a, b in zip(numbers, numbers[1:]))
+                and (not numbers or numbers[-1] <= issued[layer]))
 
     def _issued(self) -> Optional[dict[str, int]]:
         """The file's ``issued`` counters per layer, as the reader took them from the file (the value

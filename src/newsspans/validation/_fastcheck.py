@@ -134,6 +134,14 @@ class _Compiler:
                 parts.append("(" + " and ".join(self.expr(s, v) for s in arg) + ")")
             elif key == "not":
                 parts.append(f"(not {self.expr(arg, v)})")
+            elif key == "propertyNames":
+                parts.append(f"(type({v}) is not dict or {self.loop_function(arg, 'keys')}({v}))")
+            elif key == "if":
+                then = self.expr(schema["then"], v) if "then" in schema else "True"
+                otherwise = self.expr(schema["else"], v) if "else" in schema else "True"
+                parts.append(f"(({then}) if ({self.expr(arg, v)}) else ({otherwise}))")
+            elif key in ("then", "else"):
+                continue  # with their "if"
             elif key == "$ref":
                 parts.append(f"{self.ref_function(arg)}({v})")
             else:
@@ -158,7 +166,7 @@ class _Compiler:
 
     def loop_function(self, schema: dict[str, Any], over: str) -> str:
         name = self.name("a")
-        source = "x.values()" if over == "values" else "x"
+        source = "x.values()" if over == "values" else "x"  # "items" of a list, "keys" of a dict
         self.functions.append(f"def {name}(x):\n    for v in {source}:\n        if not ({self.expr(schema, 'v')}):\n"
                               "            return False\n    return True\n")
         return name

@@ -98,8 +98,9 @@ _CODES = (
     Code("W-ID-ORDER", WARNING, "a layer's ids are not numbered m1, m2, … (q…, c…) in order",
          "renumber the layer's ids in text order, unless the document is released",
          "A new annotation file numbers each layer's items 1, 2, … in text order (guidelines 4.7, 5.5 and 7). Ids are "
-         "never reused, so a released document that gains or loses an item breaks the sequence on purpose: keep its "
-         "ids and ignore this warning. Reported once per layer, at the first id out of sequence."),
+         "never reused, so a deleted item leaves a gap: ids that increase in text order and skip numbers (none above "
+         "the file's `issued`) are in order. A released document that gains an item breaks the order on purpose: keep "
+         "its ids and ignore this warning. Reported once per layer, at the first id out of sequence."),
     Code("W-ITEM-ORDER", WARNING, "an item is listed after an item of its layer that starts later",
          "move its line up to its place in text order",
          "Each layer is listed in text order: mentions and claims by start, quotes by content start, so that the "

@@ -42,9 +42,8 @@ def _pattern(validator, pattern: str, instance: Any, schema: dict[str, Any]):
 
 _Validator = extend(jsonschema.Draft202012Validator, validators={"pattern": _pattern}, type_checker=_TYPES)
 VALIDATORS = {kind: _Validator(schema, format_checker=_Validator.FORMAT_CHECKER) for kind, schema in SCHEMAS.items()}
-#: The compiled fast path of every kind but the decision lines (whose schema uses keywords the fast
-#: path does not know; they go straight to the detailed validator).
-FAST = {kind: compile_schema(SCHEMAS[kind]) for kind in SCHEMAS if kind != "decision"}
+#: The compiled fast path of every kind.
+FAST = {kind: compile_schema(schema) for kind, schema in SCHEMAS.items()}
 
 _LABEL_CODES = {
     ("entities", "label"): ("E-ENT-LABEL", labels.ENTITY_LABELS),
@@ -123,8 +122,7 @@ def classify(error: jsonschema.ValidationError, raw: str, shown: str, kind: str,
 def check_schema(value: Any, raw: str, path: Path, kind: str, document_id: Optional[str] = None) -> SchemaResult:
     """Every schema violation of ``value`` (the parsed file at ``path``, of the given kind)."""
     result = SchemaResult()
-    fast = FAST.get(kind)
-    if fast is not None and fast(value):
+    if FAST[kind](value):
         return result  # the fast path: valid, no need for the detailed validator
     from ..paths import display_path
 
