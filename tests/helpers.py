@@ -190,3 +190,16 @@ def expected_release_rows(corpus: Path = CORPUS) -> dict[str, dict[str, int]]:
     n = len(measure_agreement(corpus))
     rows["agreement"] = {"train": n} if n else {}
     return rows
+
+
+def gold_only(corpus: Path) -> Path:
+    """``corpus`` without its annotators, layers and decisions (the project's corpus may have them):
+    for a test that invents its own annotators."""
+    import shutil
+
+    from newsspans.corpus import ANNOTATORS, DECISIONS, LAYERS_DIR
+
+    for name in (LAYERS_DIR, DECISIONS):
+        shutil.rmtree(corpus / name, ignore_errors=True)
+    (corpus / ANNOTATORS).unlink(missing_ok=True)
+    return corpus

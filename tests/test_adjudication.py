@@ -14,7 +14,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import read_json, run, tree_bytes, write_json
+from helpers import gold_only, read_json, run, tree_bytes, write_json
 
 from newsspans import atomic
 from newsspans.adjudication import AdjudicationRefused, adjudicate
@@ -72,6 +72,12 @@ def write_layer(corpus: Path, annotator: str, *, first_id: int = 1, **layers: li
     folder.mkdir(parents=True, exist_ok=True)
     write_json(folder / f"{DOC}.json", value)
     return value
+
+
+@pytest.fixture
+def corpus_copy(corpus_copy):
+    """The seed corpus copied without its own annotators, layers and decisions: these tests invent theirs."""
+    return gold_only(corpus_copy)
 
 
 @pytest.fixture

@@ -4,28 +4,19 @@ minimum in ``corpus/dataset.json``; a corpus without annotator layers still buil
 from __future__ import annotations
 
 import os
-import shutil
 
 import pyarrow.parquet as pq
 import pytest
 import yaml
-from helpers import CORPUS, DATA, annotations_of, read_json, tree_bytes, write_json
+from helpers import CORPUS, DATA, annotations_of, gold_only, read_json, tree_bytes, write_json
 
 import datasets
 from newsspans import build, check
 from newsspans.agreement import HEADLINE, measure_agreement, show_value
-from newsspans.corpus import ANNOTATORS, DECISIONS, LAYERS_DIR, add_annotator, layer_file
+from newsspans.corpus import add_annotator, layer_file
 from newsspans.dataset import FEATURES, BuildError
 from newsspans.labels import GOLD
 from newsspans.validation import CorpusInvalid
-
-
-def gold_only(corpus):
-    """``corpus`` without its annotators, layers and decisions (the project's corpus may have them)."""
-    for name in (LAYERS_DIR, DECISIONS):
-        shutil.rmtree(corpus / name, ignore_errors=True)
-    (corpus / ANNOTATORS).unlink(missing_ok=True)
-    return corpus
 
 
 def add_layers(corpus, layers: dict) -> None:

@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from helpers import document_ids, first_doc, read_json, run, write_json
+from helpers import document_ids, first_doc, gold_only, read_json, run, write_json
 from render_dom import check_page_against, problem_lines, read_page, text_of
 
 from newsspans.agreement import HEADLINE, measure_agreement, show_value
@@ -102,6 +102,12 @@ def expected_marks(lay: Layered) -> dict[tuple[str, str, str, str], str]:
         (A, "claim", ca["id"], ""): f"label differs ({B} has {cb['label']})",
         (B, "claim", cb["id"], ""): f"label differs ({A} has {ca['label']})",
     }
+
+
+@pytest.fixture
+def corpus_copy(corpus_copy):
+    """The seed corpus copied without its own annotators, layers and decisions: these tests invent theirs."""
+    return gold_only(corpus_copy)
 
 
 @pytest.fixture
