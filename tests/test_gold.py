@@ -88,3 +88,13 @@ def test_the_guidelines_define_every_label():
         assert re.search(rf"\b{name}\b", guide), name
     for name in labels.QUOTE_TYPES:
         assert re.search(rf"\b{name}\b", guide, flags=re.I), name
+
+
+def test_the_gold_is_what_the_annotators_layers_and_the_decisions_give(corpus_copy):
+    """Where the corpus has annotators' layers, its gold is their adjudication: every decision is
+    made, and applying the decisions gives the gold as it is (`newsspans adjudicate --check`)."""
+    from newsspans.adjudication import adjudicate
+
+    result = adjudicate(corpus=corpus_copy, dry_run=True)
+    assert result.check_failures() == []
+    assert all(not d.gold.changed for d in result.documents if d.gold is not None)

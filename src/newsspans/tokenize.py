@@ -102,18 +102,23 @@ class Sentence:
 def tokenize(text: str, *, boundaries: Iterable[int] = ()) -> list[Token]:
     """The tokens of ``text`` by the rules in this module's docstring, also split at every offset in
     ``boundaries`` that falls inside a token."""
+    return split_tokens(text, (match.span() for match in _TOKEN.finditer(text)), boundaries=boundaries)
+
+
+def split_tokens(text: str, spans: Iterable[tuple[int, int]], *, boundaries: Iterable[int]) -> list[Token]:
+    """The tokens of ``text`` at ``spans`` (``(start, end)`` in text order, such as the ``start`` and
+    ``end`` of ``tokenize(text)``), each split at every offset of ``boundaries`` inside it: so
+    ``split_tokens(text, spans_of(tokenize(text)), boundaries=b) == tokenize(text, boundaries=b)``."""
     cuts = sorted(set(boundaries))
     tokens: list[Token] = []
     i = 0  # index into cuts
-    for match in _TOKEN.finditer(text):
-        start, end = match.span()
+    for start, end in spans:
         while i < len(cuts) and cuts[i] <= start:
             i += 1
-        j = i
-        while j < len(cuts) and cuts[j] < end:
-            tokens.append(Token(start, cuts[j], text[start : cuts[j]]))
-            start = cuts[j]
-            j += 1
+        while i < len(cuts) and cuts[i] < end:
+            tokens.append(Token(start, cuts[i], text[start : cuts[i]]))
+            start = cuts[i]
+            i += 1
         tokens.append(Token(start, end, text[start:end]))
     return tokens
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 from ..labels import CLAIM_LABELS, OUTSIDE
 from ..model import Annotations
-from ..tokenize import Token, span_boundaries, tokenize
+from ..tokenize import Token, span_boundaries, split_tokens, tokenize
 
 #: The value of a token inside the content of a quote.
 INSIDE_QUOTE = "QUOTE"
@@ -27,26 +27,7 @@ def pair_tokens(text: str, a: Annotations, b: Annotations, *, base: Optional[Seq
     cuts = span_boundaries(a) | span_boundaries(b)
     if base is None:
         return tokenize(text, boundaries=cuts)
-    return _split(text, base, sorted(cuts))
-
-
-def _split(text: str, base: Sequence[Token], cuts: list[int]) -> list[Token]:
-    """``base`` tokens split at every offset of ``cuts`` (sorted) that falls inside one."""
-    out: list[Token] = []
-    i = 0
-    for token in base:
-        start, end = token.start, token.end
-        while i < len(cuts) and cuts[i] <= start:
-            i += 1
-        if i == len(cuts) or cuts[i] >= end:
-            out.append(token)
-            continue
-        while i < len(cuts) and cuts[i] < end:
-            out.append(Token(start, cuts[i], text[start:cuts[i]]))
-            start = cuts[i]
-            i += 1
-        out.append(Token(start, end, text[start:end]))
-    return out
+    return split_tokens(text, ((t.start, t.end) for t in base), boundaries=cuts)
 
 
 def _paint(tokens: Sequence[Token], spans: Iterable[tuple[Any, Any, str]], keep: Callable[[str, str], bool]) -> list[str]:
