@@ -14,8 +14,8 @@ from helpers import run
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsspans.agreement import (AgreementRow, Match, match_spans, measure_agreement, nominal_alpha, row_key,
-                                 jaccard)
+from newsspans.agreement import (CORPUS_ONLY, AgreementRow, Match, match_spans, measure_agreement, nominal_alpha,
+                                 row_key, jaccard)
 from newsspans.errors import BadInput
 from newsspans.model import Span
 
@@ -299,6 +299,132 @@ def test_nothing_to_compare_is_undefined_never_zero_or_one(tmp_path):
             assert counts(r) == (None, 0, 0, 0), r
 
 
+# --- cluster links -------------------------------------------------------------------------------
+
+LINK_TEXTS = {"d1": 'Ann said "taxes fall" and Ben said "we strike" today.',
+              "d2": 'Ann repeated "taxes fall" while Ben said "we strike" and "no deal" later.'}
+
+
+def linked(doc_id: str, clusters: dict[str, object]) -> dict:
+    """An annotation of ``doc_id`` of LINK_TEXTS: one direct quote per content in ``clusters``, with
+    that cluster_id (None: no cluster)."""
+    t = LINK_TEXTS[doc_id]
+    quotes = [{**quote(t, i, "direct", content), "cluster_id": cluster}
+              for i, (content, cluster) in enumerate(clusters.items(), 1)]
+    return annotation(doc_id, quotes=quotes)
+
+
+def link_row(tmp_path, a: dict, b: dict, layer="quotes", **kwargs) -> AgreementRow:
+    """The ``cluster_link_f1`` row of ann-a against ann-b, whose layers are ``a`` and ``b`` (doc id -> annotation)."""
+    root = write_corpus(tmp_path / "c", LINK_TEXTS, {}, {"ann-a": a, "ann-b": b})
+    return pick(measure_agreement(root, **kwargs), "ann-a", "ann-b", layer, "cluster_link_f1")
+
+
+def test_links_with_other_cluster_names_and_the_same_members_agree(tmp_path):
+    a = {"d1": linked("d1", {"taxes fall": "x", "we strike": "y"}), "d2": linked("d2", {"taxes fall": "x", "we strike": "y"})}
+    b = {"d1": linked("d1", {"taxes fall": "pm-taxes", "we strike": "union"}),
+         "d2": linked("d2", {"taxes fall": "pm-taxes", "we strike": "union"})}
+    # Links: a {taxes d1, taxes d2}, {strike d1, strike d2}; b the same pairs under other names -> 2*2/(2+2).
+    assert counts(link_row(tmp_path, a, b)) == (1.0, 2, 2, 2)
+
+
+def test_a_missing_link(tmp_path):
+    a = {"d1": linked("d1", {"taxes fall": "x", "we strike": "y"}), "d2": linked("d2", {"taxes fall": "x", "we strike": "y"})}
+    b = {"d1": linked("d1", {"taxes fall": "pm", "we strike": "union"}),
+         "d2": linked("d2", {"taxes fall": "pm", "we strike": None})}
+    # b does not link the strikes (its "union" is in d1 only: no link) -> a 2 links, b 1, agreed 1: 2*1/3.
+    row = link_row(tmp_path, a, b)
+    assert counts(row) == (0.666667, 2, 1, 1) and row.documents == 2
+
+
+def test_a_link_whose_end_is_not_matched_is_not_agreed(tmp_path):
+    a = {"d1": linked("d1", {"taxes fall": "x", "we strike": "y"}), "d2": linked("d2", {"taxes fall": "x", "we strike": "y"})}
+    # b has no quote "we strike" in d2 (a's end is unmatched), and links its strike of d1 with "no deal" of d2,
+    # which a did not mark (b's end is unmatched).
+    b = {"d1": linked("d1", {"taxes fall": "pm", "we strike": "union"}),
+         "d2": linked("d2", {"taxes fall": "pm", "no deal": "union"})}
+    # a: {taxes}, {strike d1, strike d2}; b: {taxes}, {strike d1, no deal d2}; only {taxes} agreed -> 2*1/(2+2).
+    assert counts(link_row(tmp_path, a, b)) == (0.5, 2, 2, 1)
+
+
+def test_links_within_one_document_are_none_and_a_cluster_of_three_makes_two_links(tmp_path):
+    # The example of docs/agreement.md: P, Q in d1; R, S, T in d2.
+    a = {"d1": linked("d1", {"taxes fall": "tax-cut", "we strike": "strike"}),
+         "d2": linked("d2", {"taxes fall": "tax-cut", "we strike": "strike", "no deal": "strike"})}
+    b = {"d1": linked("d1", {"taxes fall": "pm-on-taxes", "we strike": "union-strike"}),
+         "d2": linked("d2", {"taxes fall": "pm-on-taxes", "we strike": "union-strike", "no deal": None})}
+    # a: {P, R}, {Q, S}, {Q, T} (S and T share d2: no link) = 3; b: {P, R}, {Q, S} = 2; both agreed -> 2*2/(3+2).
+    assert counts(link_row(tmp_path, a, b)) == (0.8, 3, 2, 2)
+
+
+def test_no_link_on_either_side_is_undefined_and_on_one_side_is_zero(tmp_path):
+    none = {"d1": linked("d1", {"taxes fall": None, "we strike": None}), "d2": linked("d2", {"taxes fall": None})}
+    # A cluster in one document only (d1 twice) links nothing.
+    one_document = {"d1": linked("d1", {"taxes fall": "x", "we strike": "x"}), "d2": linked("d2", {"taxes fall": None})}
+    assert counts(link_row(tmp_path / "1", none, one_document)) == (None, 0, 0, 0)
+    some = {"d1": linked("d1", {"taxes fall": "x", "we strike": None}), "d2": linked("d2", {"taxes fall": "x"})}
+    assert counts(link_row(tmp_path / "2", some, none)) == (0.0, 1, 0, 0)
+
+
+def test_only_the_documents_both_annotated_take_part(tmp_path):
+    a = {"d1": linked("d1", {"taxes fall": "x"}), "d2": linked("d2", {"taxes fall": "x"})}
+    b = {"d1": linked("d1", {"taxes fall": "pm"})}  # b did not annotate d2
+    # On d1 alone a has no link (its other end is in d2) -> undefined, on one document.
+    row = link_row(tmp_path, a, b)
+    assert counts(row) == (None, 0, 0, 0) and row.documents == 1
+    # a against gold (every document, no cluster): a's link counts, nothing is agreed.
+    gold = pick(measure_agreement(tmp_path / "c"), "ann-a", "gold", "quotes", "cluster_link_f1")
+    assert counts(gold) == (0.0, 1, 0, 0) and gold.documents == 2
+
+
+def test_claims_have_cluster_links_and_documents_or_layers_can_be_chosen(tmp_path):
+    def claims(doc_id, cluster):
+        t = LINK_TEXTS[doc_id]
+        return annotation(doc_id, claims=[{**claim(t, 1, "taxes fall", "UFS"), "cluster_id": cluster}])
+
+    a = {"d1": claims("d1", "x"), "d2": claims("d2", "x")}
+    b = {"d1": claims("d1", "taxes"), "d2": claims("d2", "taxes")}
+    assert counts(link_row(tmp_path / "1", a, b, layer="claims")) == (1.0, 1, 1, 1)
+    b["d2"] = claims("d2", None)
+    assert counts(link_row(tmp_path / "2", a, b, layer="claims", layers=["claims"])) == (0.0, 1, 0, 0)
+    # Choosing one document leaves no link.
+    assert counts(link_row(tmp_path / "3", a, b, layer="claims", documents=["d1"])) == (None, 0, 0, 0)
+    # Cluster links have one row per layer, over all labels, and none per document.
+    rows = measure_agreement(tmp_path / "1" / "c", by_document=True)
+    assert rows and not [r for r in rows if r.metric == "cluster_link_f1"]
+    assert {r.label for r in measure_agreement(tmp_path / "1" / "c") if r.metric == "cluster_link_f1"} == {None}
+
+
+SPOTS = {"d1": ("taxes fall", "we strike"), "d2": ("taxes fall", "we strike", "no deal")}
+marks = st.fixed_dictionaries({(doc, content): st.one_of(st.none(), st.sampled_from(["-", "x", "y"]))
+                               for doc, contents in SPOTS.items() for content in contents})
+
+
+@given(marks, marks)
+def test_agreed_links_are_the_same_counted_from_either_side(mark_a, mark_b):
+    """Each spot is left unmarked (None), marked without a cluster ("-") or in cluster x or y, by
+    each side; a quote matches the other side's quote on the same spot only."""
+    import tempfile
+
+    def layers(mark):
+        return {doc: linked(doc, {c: (None if mark[doc, c] == "-" else mark[doc, c])
+                                  for c in contents if mark[doc, c] is not None}) for doc, contents in SPOTS.items()}
+
+    def links(mark):
+        spots = [(d, c) for (d, c), m in mark.items() if m not in (None, "-")]
+        return {frozenset((p, q)) for p in spots for q in spots if p[0] < q[0] and mark[p] == mark[q]}
+
+    def agreed(mine, theirs):  # links of one side both of whose ends the other side links too
+        return {link for link in links(mine) if link in links(theirs)}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = write_corpus(Path(tmp) / "c", LINK_TEXTS, {}, {"ann-a": layers(mark_a), "ann-b": layers(mark_b)})
+        row = pick(measure_agreement(root, layers=["quotes"]), "ann-a", "ann-b", "quotes", "cluster_link_f1")
+    # A link of b over the same spots as a link of a is over the matched items: the same spots.
+    assert row.agreed == len(agreed(mark_a, mark_b)) == len(agreed(mark_b, mark_a))
+    assert (row.count_a, row.count_b) == (len(links(mark_a)), len(links(mark_b)))
+
+
 # --- alpha against the krippendorff package ------------------------------------------------------
 
 
@@ -375,8 +501,9 @@ def test_per_document_rows_add_up_to_the_corpus_rows(tmp_path):
     assert {r.document_id for r in per_doc} == {"d1", "d2"} and {r.documents for r in per_doc} == {1}
     d1 = pick(per_doc, "ann-a", "ann-b", "entities", "exact_typed_f1", document_id="d1")
     assert counts(d1) == (0.666667, 1, 2, 1)  # {Ann} vs {Ann, Bob}: 2*1/3
+    assert not [p for p in per_doc if p.metric in CORPUS_ONLY]  # links join documents: no per-document row
     for r in corpus:
-        if r.metric == "alpha":
+        if r.metric == "alpha" or r.metric in CORPUS_ONLY:
             continue
         parts = [p for p in per_doc if (p.annotator_a, p.annotator_b, p.layer, p.label, p.metric)
                  == (r.annotator_a, r.annotator_b, r.layer, r.label, r.metric)]

@@ -81,17 +81,66 @@ def test_the_card_shows_the_headline_table(layered, tmp_path):
     section = text.split("#### Inter-annotator agreement", 1)[1].split("\n## ", 1)[0]
     rows = measure_agreement(layered)
     alpha = {(r.annotator_a, r.annotator_b, r.layer): r for r in rows if r.metric == "alpha"}
+    links = {(r.annotator_a, r.annotator_b, r.layer): r for r in rows if r.metric == "cluster_link_f1"}
     headlines = [r for r in rows if r.label is None and r.metric == HEADLINE[r.layer]]
     assert len(headlines) == 3 * 3  # three pairs, three layers
     for r in headlines:
         a = alpha[r.annotator_a, r.annotator_b, r.layer]
+        link = links.get((r.annotator_a, r.annotator_b, r.layer))
+        assert (link is None) == (r.layer == "entities")  # entity mentions have no cluster: an empty cell
         line = (f"| {r.annotator_a} | {r.annotator_b} | {r.layer} | `{r.metric}` | {show_value(r.value)} | {r.count_a} | "
-                f"{r.count_b} | {r.agreed} | {show_value(a.value)} | {a.count_a} | {r.documents} |")
+                f"{r.count_b} | {r.agreed} | {show_value(a.value)} | {a.count_a} | "
+                f"{show_value(link.value) if link else ''} | {r.documents} |")
         assert line in section
     # model-a is gold itself; model-b lost every other mention, so its entity F1 against either is below 1.
     a_gold = next(r for r in headlines if (r.annotator_a, r.annotator_b, r.layer) == ("model-a", GOLD, "entities"))
     b_gold = next(r for r in headlines if (r.annotator_a, r.annotator_b, r.layer) == ("model-b", GOLD, "entities"))
     assert a_gold.value == 1.0 and b_gold.value < 1.0
+
+
+def gold_links(corpus, layer: str, leave_out=None) -> int:
+    """The cross-document links of gold's ``layer``, counted pair by pair: two items of different
+    documents with the same cluster_id (other than ``leave_out``)."""
+    members = [(doc_id, item["cluster_id"]) for doc_id, ann in annotations_of(corpus).items() for item in ann[layer]
+               if item["cluster_id"] not in (None, leave_out)]
+    return sum(1 for i, (d, c) in enumerate(members) for e, k in members[i + 1:] if d != e and c == k)
+
+
+def test_the_release_and_card_carry_cluster_links_compared_by_membership_not_name(corpus_copy, tmp_path):
+    corpus = gold_only(corpus_copy)
+    clusters = sorted({q["cluster_id"] for ann in annotations_of(corpus).values() for q in ann["quotes"] if q["cluster_id"]})
+    assert clusters, "the seed gold links quotes across documents"
+    dropped = clusters[0]
+
+    def renamed(name, items):  # every cluster under another name
+        if name == "entities":
+            return items
+        return [{**x, "cluster_id": x["cluster_id"] and f"other-{x['cluster_id']}"} for x in items]
+
+    def renamed_one_dropped(name, items):
+        return [{**x, "cluster_id": None} if x.get("cluster_id") == f"other-{dropped}" else x for x in renamed(name, items)]
+
+    add_layers(corpus, {"model-a": renamed, "model-b": renamed_one_dropped})
+    out = tmp_path / "data"
+    build(corpus=corpus, out=out)
+    every, kept = gold_links(corpus, "quotes"), gold_links(corpus, "quotes", leave_out=dropped)
+    assert every > kept
+    released = {(r["annotator_a"], r["annotator_b"], r["layer"]): r for r in released_rows(out) if r["metric"] == "cluster_link_f1"}
+    expected = {("model-a", "model-b"): (every, kept), ("model-a", GOLD): (every, every), ("model-b", GOLD): (kept, every)}
+    _, text = card_metadata(out)
+    section = text.split("#### Inter-annotator agreement", 1)[1].split("\n## ", 1)[0]
+    for (a, b), (links_a, links_b) in expected.items():
+        row = released[a, b, "quotes"]
+        value = round(2 * min(links_a, links_b) / (links_a + links_b), 6)  # every link of the smaller side is agreed
+        assert (row["value"], row["count_a"], row["count_b"], row["agreed"], row["label"]) == (
+            value, links_a, links_b, min(links_a, links_b), None)
+        headline = next(r for r in released_rows(out) if (r["annotator_a"], r["annotator_b"], r["layer"], r["label"], r["metric"])
+                        == (a, b, "quotes", None, "overlap_f1"))
+        assert headline["value"] == 1.0  # the spans agree; only the links differ
+        line = next(x for x in section.splitlines() if x.startswith(f"| {a} | {b} | quotes | `overlap_f1` | 1.000000 |"))
+        assert line.split(" | ")[-2] == show_value(value)  # the cluster links F1 column, before the documents
+    claims = released["model-a", "model-b", "claims"]
+    assert claims["count_a"] == claims["count_b"] == claims["agreed"] == gold_links(corpus, "claims")
 
 
 def test_without_annotator_layers_the_release_builds_loads_and_says_so(corpus_copy, tmp_path):

@@ -1,5 +1,6 @@
 """Every metric between two annotations of one document, as counts (``Tally``) per
-(layer, label, metric); label None is the row over all labels."""
+(layer, label, metric); label None is the row over all labels. ``cluster_link_f1`` gives the
+document's cluster memberships (``LinkTally``), counted into links once documents are added up."""
 
 from __future__ import annotations
 
@@ -7,7 +8,9 @@ from typing import Any, Callable, Optional, Sequence
 
 from ..model import Annotations, Claim, EntityMention, Quote
 from ..tokenize import Token
+from ._links import link_tally
 from ._match import match_spans
+from ._rows import CLUSTER_LINK_F1
 from ._tally import Tally, agreement_tally, alpha_tally, exact_tally
 from ._tokens import TOKEN_VALUES, pair_tokens
 
@@ -35,7 +38,7 @@ def _labels(a: Sequence[Any], b: Sequence[Any], field: str) -> list[str]:
     return sorted({getattr(x, field) for x in (*a, *b)})
 
 
-def _entities(a: Sequence[EntityMention], b: Sequence[EntityMention]) -> dict[Key, Tally]:
+def _entities(document: str, a: Sequence[EntityMention], b: Sequence[EntityMention]) -> dict[Key, Tally]:
     out: dict[Key, Tally] = {}
     same_id, has_id = _equal("entity_id"), _either_set("entity_id")
     pairs = _matched(a, b, lambda m: m)
@@ -60,12 +63,13 @@ def _quote_parts(out: dict[Key, Tally], label: Optional[str], pairs: list[tuple[
         pairs, _equal("speaker_entity_id"), _either_set("speaker_entity_id"))
 
 
-def _quotes(a: Sequence[Quote], b: Sequence[Quote]) -> dict[Key, Tally]:
+def _quotes(document: str, a: Sequence[Quote], b: Sequence[Quote]) -> dict[Key, Tally]:
     out: dict[Key, Tally] = {}
     pairs = _matched(a, b, lambda q: q.content)
     out["quotes", None, "overlap_f1"] = Tally(len(a), len(b), len(pairs))
     out["quotes", None, "type_agreement"] = agreement_tally(pairs, _equal("type"))
     _quote_parts(out, None, pairs)
+    out["quotes", None, CLUSTER_LINK_F1] = link_tally(document, a, b, pairs)
     for label in _labels(a, b, "type"):
         la, lb = [q for q in a if q.type == label], [q for q in b if q.type == label]
         label_pairs = _matched(la, lb, lambda q: q.content)
@@ -74,12 +78,13 @@ def _quotes(a: Sequence[Quote], b: Sequence[Quote]) -> dict[Key, Tally]:
     return out
 
 
-def _claims(a: Sequence[Claim], b: Sequence[Claim]) -> dict[Key, Tally]:
+def _claims(document: str, a: Sequence[Claim], b: Sequence[Claim]) -> dict[Key, Tally]:
     out: dict[Key, Tally] = {}
     pairs = _matched(a, b, lambda c: c)
     out["claims", None, "overlap_f1"] = Tally(len(a), len(b), len(pairs))
     out["claims", None, "label_agreement"] = agreement_tally(pairs, _equal("label"))
     out["claims", None, "claimant_agreement"] = agreement_tally(pairs, _equal("claimant"))
+    out["claims", None, CLUSTER_LINK_F1] = link_tally(document, a, b, pairs)
     for label in _labels(a, b, "label"):
         la, lb = [c for c in a if c.label == label], [c for c in b if c.label == label]
         label_pairs = _matched(la, lb, lambda c: c)
@@ -91,13 +96,14 @@ def _claims(a: Sequence[Claim], b: Sequence[Claim]) -> dict[Key, Tally]:
 _LAYER = {"entities": _entities, "quotes": _quotes, "claims": _claims}
 
 
-def compare(text: str, a: Annotations, b: Annotations, *, layers: Sequence[str],
+def compare(text: str, a: Annotations, b: Annotations, *, layers: Sequence[str], document: str,
             base: Optional[Sequence[Token]] = None) -> dict[Key, Tally]:
     """Every metric of ``layers`` between annotations ``a`` and ``b`` of the document ``text``
-    (alpha included, on the tokens both are compared on; ``base`` as in ``pair_tokens``)."""
+    (alpha included, on the tokens both are compared on; ``base`` as in ``pair_tokens``).
+    ``document`` (its id) tells the documents apart in the cluster memberships."""
     out: dict[Key, Tally] = {}
     for layer in layers:
-        out.update(_LAYER[layer](getattr(a, layer), getattr(b, layer)))
+        out.update(_LAYER[layer](document, getattr(a, layer), getattr(b, layer)))
     tokens = pair_tokens(text, a, b, base=base)
     for layer in layers:
         values = TOKEN_VALUES[layer]

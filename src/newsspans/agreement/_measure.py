@@ -16,7 +16,7 @@ from ..model import LAYERS, Annotations
 from ..paths import display_path
 from ..tokenize import tokenize
 from ._compare import Key, compare
-from ._rows import METRICS, AgreementRow, rounded, row_key
+from ._rows import CORPUS_ONLY, METRICS, AgreementRow, rounded, row_key
 from ._tally import Tally
 
 Pair = tuple[str, str]
@@ -64,11 +64,12 @@ def _read(root: Path, doc_id: str, annotators: Sequence[str]) -> tuple[str, dict
 
 
 def _rows(pair: Pair, tallies: dict[Key, Tally], documents: int, document_id: Optional[str]) -> list[AgreementRow]:
+    """The rows of ``tallies``; per document (``document_id`` set), without the ``CORPUS_ONLY`` metrics."""
     a, b = pair
     return [AgreementRow(annotator_a=a, annotator_b=b, layer=layer, label=label, metric=metric,
                          value=rounded(t.value(METRICS[layer][metric])), count_a=t.count_a, count_b=t.count_b,
                          agreed=t.agreed, documents=documents, document_id=document_id)
-            for (layer, label, metric), t in tallies.items()]
+            for (layer, label, metric), t in tallies.items() if document_id is None or metric not in CORPUS_ONLY]
 
 
 def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[str]] = None,
@@ -79,7 +80,8 @@ def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[st
     Annotators are those of ``annotators.json`` that have a folder under ``layers/``; a pair is
     compared on the documents both annotated (gold annotates every document), ``documents`` (ids)
     limiting them. Rows are micro-aggregated over those documents (counts summed, then the value
-    computed), or, with ``by_document``, one set of rows per document (``document_id`` set).
+    computed), or, with ``by_document``, one set of rows per document (``document_id`` set),
+    leaving out ``cluster_link_f1`` (its links join documents: ``CORPUS_ONLY``).
     ``layers`` limits the layers (default: all three). A corpus without annotators gives no row.
     Raises ``BadInput`` for a folder that is not a corpus, an unknown document or layer, and
     ``NewsSpansError`` for a file that cannot be read.
@@ -108,14 +110,17 @@ def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[st
         for pair in pairs:
             if pair[0] not in present or (pair[1] != GOLD and pair[1] not in present):
                 continue
-            tallies = compare(text, sides[pair[0]], sides[pair[1]], layers=chosen_layers, base=base)
+            tallies = compare(text, sides[pair[0]], sides[pair[1]], layers=chosen_layers, document=doc_id, base=base)
             counted[pair] += 1
             if by_document:
                 rows += _rows(pair, tallies, 1, doc_id)
                 continue
             total = totals[pair]
-            for key, tally in tallies.items():
-                total.setdefault(key, Tally()).add(tally)
+            for key, tally in tallies.items():  # each tally is new: the first of a key is the total
+                if key in total:
+                    total[key].add(tally)
+                else:
+                    total[key] = tally
     if not by_document:
         for pair in pairs:
             if counted[pair]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Optional, Sequence
 
-from ._rows import DECIMALS, HEADLINE, AgreementRow
+from ._rows import CLUSTER_LINK_F1, DECIMALS, HEADLINE, AgreementRow
 
 #: How an undefined value (nothing to compare) is shown in text and Markdown; JSON has null.
 UNDEFINED = "-"
@@ -68,15 +68,20 @@ def format_markdown(rows: Sequence[AgreementRow]) -> str:
 
 
 def headline_table(rows: Sequence[AgreementRow]) -> str:
-    """Markdown: per pair and layer, the headline metric (all labels) with its counts, and alpha.
-    ``rows`` are corpus rows (not per document)."""
-    alpha = {(r.annotator_a, r.annotator_b, r.layer): r for r in rows if r.metric == "alpha" and r.document_id is None}
-    lines = ["| annotator a | annotator b | layer | metric | value | items a | items b | matched | alpha | tokens | documents |",
-             "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    """Markdown: per pair and layer, the headline metric (all labels) with its counts, alpha, and
+    ``cluster_link_f1`` (an empty cell for a layer without cluster ids). ``rows`` are corpus rows
+    (not per document)."""
+    extra = {(r.annotator_a, r.annotator_b, r.layer, r.metric): r for r in rows
+             if r.metric in ("alpha", CLUSTER_LINK_F1) and r.document_id is None and r.label is None}
+    lines = ["| annotator a | annotator b | layer | metric | value | items a | items b | matched | alpha | tokens "
+             "| cluster links F1 | documents |",
+             "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         if r.document_id is not None or r.label is not None or r.metric != HEADLINE[r.layer]:
             continue
-        a = alpha.get((r.annotator_a, r.annotator_b, r.layer))
+        a = extra.get((r.annotator_a, r.annotator_b, r.layer, "alpha"))
+        links = extra.get((r.annotator_a, r.annotator_b, r.layer, CLUSTER_LINK_F1))
         lines.append(f"| {r.annotator_a} | {r.annotator_b} | {r.layer} | `{r.metric}` | {show_value(r.value)} | {r.count_a} | "
-                     f"{r.count_b} | {r.agreed} | {show_value(a.value if a else None)} | {a.count_a if a else 0} | {r.documents} |")
+                     f"{r.count_b} | {r.agreed} | {show_value(a.value if a else None)} | {a.count_a if a else 0} | "
+                     f"{show_value(links.value) if links else ''} | {r.documents} |")
     return "\n".join(lines)

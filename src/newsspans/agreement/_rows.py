@@ -23,9 +23,17 @@ METRICS: dict[str, dict[str, str]] = {
     "entities": {"exact_typed_f1": F1, "exact_untyped_f1": F1, "overlap_f1": F1, "label_agreement": AGREEMENT,
                  "entity_id_agreement": AGREEMENT, "alpha": ALPHA},
     "quotes": {"overlap_f1": F1, "type_agreement": AGREEMENT, "speaker_agreement": AGREEMENT,
-               "cue_agreement": AGREEMENT, "speaker_entity_id_agreement": AGREEMENT, "alpha": ALPHA},
-    "claims": {"overlap_f1": F1, "label_agreement": AGREEMENT, "claimant_agreement": AGREEMENT, "alpha": ALPHA},
+               "cue_agreement": AGREEMENT, "speaker_entity_id_agreement": AGREEMENT, "cluster_link_f1": F1, "alpha": ALPHA},
+    "claims": {"overlap_f1": F1, "label_agreement": AGREEMENT, "claimant_agreement": AGREEMENT, "cluster_link_f1": F1,
+               "alpha": ALPHA},
 }
+
+#: The F1 of the cross-document links that ``cluster_id``s make (quotes and claims).
+CLUSTER_LINK_F1 = "cluster_link_f1"
+
+#: The metrics measured over the corpus only: a link joins two documents, so one document has none,
+#: and per-document rows (``by_document``) leave these metrics out.
+CORPUS_ONLY: frozenset[str] = frozenset({CLUSTER_LINK_F1})
 
 #: The metrics that also have one row per label (both sides restricted to that label); the others
 #: have only the row over all labels (label None): agreement on the label itself, and alpha.
@@ -49,7 +57,8 @@ class AgreementRow:
 
     ``value`` is rounded to ``DECIMALS`` decimals; None when undefined (nothing to compare).
     Counts: for an F1, ``count_a`` and ``count_b`` are the items of each side and ``agreed`` the
-    matched pairs; for an agreement, ``count_a == count_b`` is the number of matched pairs
+    matched pairs (for ``cluster_link_f1``, the cross-document links of each side and the agreed
+    links); for an agreement, ``count_a == count_b`` is the number of matched pairs
     compared and ``agreed`` those that agree; for alpha, ``count_a == count_b`` is the number of
     tokens and ``agreed`` those given the same value by both. ``documents`` is the number of
     documents both annotated that the row covers; ``document_id`` is set on per-document rows.

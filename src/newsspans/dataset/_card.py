@@ -311,7 +311,12 @@ def _agreement(stats: Stats) -> list[str]:
         f"those documents. Headline metric per layer ({headline}): F1 = 2 × matched / (items a + items b), items "
         "matched one to one, greedily, at character Jaccard ≥ 0.5 (exact offsets and type for `exact_typed_f1`). "
         "Alpha is Krippendorff's alpha (nominal) over tokens: each token's entity type, inside or outside a quote's "
-        f"content, claim label, or `O`. Values are rounded to {DECIMALS} decimals; `{UNDEFINED}` means undefined "
+        "content, claim label, or `O`. Cluster links F1 (`cluster_link_f1`, quotes and claims) compares the "
+        "cross-document links that `cluster_id`s make, not their names: a link is two items in different documents "
+        "with the same `cluster_id`, and it is agreed when its two items are matched with two items that the other "
+        "side links to each other; F1 = 2 × agreed links / (links a + links b), over the whole corpus only (the config's counts for this "
+        "metric are links, not items); entity mentions have no cluster, so their cell is empty. "
+        f"Values are rounded to {DECIMALS} decimals; `{UNDEFINED}` means undefined "
         "(nothing to compare). `newsspans agree` prints the same figures; [`docs/agreement.md`](../docs/agreement.md) "
         "defines every metric." + where + gate,
         headline_table(stats.agreement),

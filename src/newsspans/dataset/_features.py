@@ -166,9 +166,12 @@ CONFIG_COLUMN_DOCS: dict[str, dict[str, str]] = {
             f"{layer}: " + ", ".join(f"`{m}`" for m in metrics) for layer, metrics in METRICS.items())
         + " (defined in the project's `docs/agreement.md`).",
         "value": "The metric, rounded to 6 decimals; null when undefined (nothing to compare on either side).",
-        "count_a": "F1: items of `annotator_a`. Agreement: matched pairs compared. Alpha: tokens.",
-        "count_b": "F1: items of `annotator_b`. Agreement: matched pairs compared (= `count_a`). Alpha: tokens (= `count_a`).",
-        "agreed": "F1: matched pairs. Agreement: matched pairs that agree. Alpha: tokens given the same value by both.",
+        "count_a": "F1: items of `annotator_a` (`cluster_link_f1`: its cross-document links). Agreement: matched pairs "
+                   "compared. Alpha: tokens.",
+        "count_b": "F1: items of `annotator_b` (`cluster_link_f1`: its cross-document links). Agreement: matched pairs "
+                   "compared (= `count_a`). Alpha: tokens (= `count_a`).",
+        "agreed": "F1: matched pairs (`cluster_link_f1`: links both sides make). Agreement: matched pairs that agree. "
+                  "Alpha: tokens given the same value by both.",
         "documents": "Documents both sides annotated, over which the counts are summed.",
     },
 }
