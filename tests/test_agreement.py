@@ -604,3 +604,83 @@ def test_splitting_the_base_tokens_is_the_tokenizer_with_boundaries(cuts):
     a, b = Annotations("d", ents[::2]), Annotations("d", ents[1::2])
     bounds = {x for m in ents for x in (m.start, m.end)}
     assert pair_tokens(text, a, b, base=tokenize(text)) == pair_tokens(text, a, b) == tokenize(text, boundaries=bounds)
+
+
+# --- worker processes ----------------------------------------------------------------------------
+
+
+def test_worker_processes_give_the_rows_of_one_process(tmp_path, monkeypatch):
+    """Above PARALLEL_MIN_DOCUMENTS documents, chunks of documents are compared in worker processes;
+    their counts, cluster links across chunks included, add up to those of one process, and the
+    per-document rows come back whole and in order."""
+    import newsspans.agreement._measure as measure
+    from helpers import annotations_of
+    from newsspans._synth import write_synthetic_corpus
+    from newsspans.validation import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS
+
+    root = write_synthetic_corpus(tmp_path / "c", docs=PARALLEL_MIN_DOCUMENTS + 3)
+    gold = list(annotations_of(root).values())
+    quoted = [i for i, ann in enumerate(gold) if ann["quotes"]]
+    before = lambda k: max(i for i in quoted if i < k)  # noqa: E731  (the last document before k with a quote)
+    after = lambda k: min(i for i in quoted if i >= k)  # noqa: E731
+    c = CHUNK_DOCUMENTS  # documents 0..c-1 are the first chunk
+    linked = [after(0), before(c), after(c), after(2 * c), quoted[-1]]  # quote clusters across chunks
+    extra = after(linked[0] + 1)
+    claim_linked = [c - 1, c, len(gold) - 1]  # claim clusters across chunks
+    # ann-a annotates every document; ann-b every fourth and those of the clusters.
+    layers = {"ann-a": {i: json.loads(json.dumps(ann)) for i, ann in enumerate(gold)},
+              "ann-b": {i: json.loads(json.dumps(ann)) for i, ann in enumerate(gold)
+                        if i % 4 == 0 or i in {*linked, extra, *claim_linked}}}
+    for i, ann in layers["ann-a"].items():
+        if i % 7 == 0:  # a leaves out the first mention
+            ann["entities"] = ann["entities"][1:]
+    for i, ann in layers["ann-b"].items():
+        if i % 5 == 0:  # b gives it another label
+            ann["entities"][0]["label"] = "PERSON" if ann["entities"][0]["label"] != "PERSON" else "ORG"
+    for k, i in enumerate(linked):  # a: one cluster x; b: p, but q for linked[1] and extra
+        layers["ann-a"][i]["quotes"][0]["cluster_id"] = "x"
+        layers["ann-b"][i]["quotes"][0]["cluster_id"] = "q" if k == 1 else "p"
+    layers["ann-b"][extra]["quotes"][0]["cluster_id"] = "q"
+    for i in claim_linked:
+        layers["ann-a"][i]["claims"][0]["cluster_id"] = "k"
+        layers["ann-b"][i]["claims"][0]["cluster_id"] = "m" if i != claim_linked[-1] else None
+    for annotator, docs in layers.items():
+        (root / "layers" / annotator).mkdir(parents=True)
+        for ann in docs.values():
+            (root / "layers" / annotator / f"{ann['document_id']}.json").write_text(json.dumps(ann), encoding="utf-8")
+    entries = [{"annotator_id": a, "kind": "model", "note": None} for a in layers]
+    (root / "annotators.json").write_text(json.dumps({"annotators": entries}), encoding="utf-8")
+
+    calls = []
+    real = measure.map_in_processes
+    monkeypatch.setattr(measure, "map_in_processes", lambda *args, **kw: calls.append(kw["workers"]) or real(*args, **kw))
+    serial = measure_agreement(root, workers=1)
+    assert calls == []
+    assert measure_agreement(root, workers=2) == serial and calls == [2]
+
+    # a: 5 quotes in cluster x -> 10 links; b: p over 4 of them (6 links) and q over linked[1] and extra (1 link);
+    # agreed: the pairs of (x, p) members, 6 -> 2*6/(10+7). Claims: a links 3 claims (3 links), b 2 of them (1).
+    both = sorted(layers["ann-b"])
+    row = pick(serial, "ann-a", "ann-b", "quotes", "cluster_link_f1")
+    assert counts(row) == (round(12 / 17, 6), 10, 7, 6) and row.documents == len(both)
+    assert counts(pick(serial, "ann-a", "ann-b", "claims", "cluster_link_f1")) == (0.5, 3, 1, 1)
+    # Exact typed F1 on the documents both annotated: the first mention of every 7th (a) and 5th (b) is unmatched.
+    mentions = sum(len(gold[i]["entities"]) for i in both)
+    sevens = sum(1 for i in both if i % 7 == 0)
+    unmatched = sum(1 for i in both if i % 7 == 0 or i % 5 == 0)
+    assert counts(pick(serial, "ann-a", "ann-b", "entities", "exact_typed_f1"))[1:] == (mentions - sevens, mentions,
+                                                                                         mentions - unmatched)
+
+    per_document = measure_agreement(root, by_document=True, layers=["claims"], workers=2)
+    assert calls == [2, 2] and per_document == sorted(per_document, key=row_key)
+    assert {r.document_id for r in per_document} == {ann["document_id"] for ann in gold}
+    for r in serial:  # every document's rows came back: they add up to the corpus rows
+        if r.layer == "claims" and r.metric not in ("alpha", *CORPUS_ONLY):
+            parts = [p for p in per_document if (p.annotator_a, p.annotator_b, p.label, p.metric)
+                     == (r.annotator_a, r.annotator_b, r.label, r.metric)]
+            assert (sum(p.count_a for p in parts), sum(p.agreed for p in parts)) == (r.count_a, r.agreed)
+            assert r.label is not None or len(parts) == r.documents
+    sample = [gold[i]["document_id"] for i in (c - 1, c, len(gold) - 1)]  # both sides of chunk boundaries
+    assert [r for r in per_document if r.document_id in sample] == measure_agreement(
+        root, documents=sample, by_document=True, layers=["claims"], workers=2)  # few documents: one process
+    assert calls == [2, 2]

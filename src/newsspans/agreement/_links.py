@@ -22,7 +22,10 @@ bijection too: counted from either side, the number is the same.
 
 Every count is a number of cross-document pairs within groups: for a group with ``n_d`` members in
 document ``d``, ``((Σ n_d)² − Σ n_d²) / 2``. The memberships add up over documents; the counts
-do not (a link joins two documents), so they are computed from the memberships at the end.
+do not (a link joins two documents), so they are kept with the memberships (``Memberships``) and
+updated as members are added: ``n`` members of a group added in document ``d`` make ``n`` links
+with each member of the group in another document. Adding up documents in any order, or in
+chunks added up in turn, gives the same memberships and so the same counts.
 """
 
 from __future__ import annotations
@@ -34,13 +37,26 @@ from typing import Any, Hashable, Sequence
 from ._tally import Tally
 
 
-def cross_document_pairs(members: Counter) -> int:
-    """The unordered pairs of members of one group in different documents, over every group.
-    ``members`` counts members per ``(group, document)``."""
-    per_group: dict[Hashable, list[int]] = {}
-    for (group, _document), n in members.items():
-        per_group.setdefault(group, []).append(n)
-    return sum((sum(ns) ** 2 - sum(n * n for n in ns)) // 2 for ns in per_group.values())
+@dataclass
+class Memberships:
+    """Members per ``(group, document)``, and the unordered pairs of members of one group in
+    different documents that they make (``links``), kept up to date: adding members costs as much
+    as what is added, whatever was added before."""
+
+    members: Counter = field(default_factory=Counter)
+    sizes: Counter = field(default_factory=Counter)  # members per group
+    links: int = 0
+
+    def add(self, group: Hashable, document: str, n: int = 1) -> None:
+        """``n`` members of ``group`` in ``document``: each pairs with every member of the group in
+        another document."""
+        self.links += n * (self.sizes[group] - self.members[group, document])
+        self.members[group, document] += n
+        self.sizes[group] += n
+
+    def update(self, other: "Memberships") -> None:
+        for (group, document), n in other.members.items():
+            self.add(group, document, n)
 
 
 @dataclass
@@ -51,9 +67,9 @@ class LinkTally(Tally):
     (``members_b``), and per ``((cluster of a, cluster of b), document)`` the matched pairs
     (``members_both``)."""
 
-    members_a: Counter = field(default_factory=Counter)
-    members_b: Counter = field(default_factory=Counter)
-    members_both: Counter = field(default_factory=Counter)
+    members_a: Memberships = field(default_factory=Memberships)
+    members_b: Memberships = field(default_factory=Memberships)
+    members_both: Memberships = field(default_factory=Memberships)
 
     def add(self, other: Tally) -> None:
         if not isinstance(other, LinkTally):
@@ -61,9 +77,7 @@ class LinkTally(Tally):
         self.members_a.update(other.members_a)
         self.members_b.update(other.members_b)
         self.members_both.update(other.members_both)
-        self.count_a = cross_document_pairs(self.members_a)
-        self.count_b = cross_document_pairs(self.members_b)
-        self.agreed = cross_document_pairs(self.members_both)
+        self.count_a, self.count_b, self.agreed = self.members_a.links, self.members_b.links, self.members_both.links
 
 
 def link_tally(document: str, a: Sequence[Any], b: Sequence[Any], pairs: Sequence[tuple[Any, Any]]) -> LinkTally:
@@ -71,8 +85,13 @@ def link_tally(document: str, a: Sequence[Any], b: Sequence[Any], pairs: Sequenc
     ``cluster_id``) and its matched ``pairs`` (item of a, item of b). Its own counts are 0: a link
     needs two documents."""
     out = LinkTally()
-    out.members_a.update((x.cluster_id, document) for x in a if x.cluster_id is not None)
-    out.members_b.update((y.cluster_id, document) for y in b if y.cluster_id is not None)
-    out.members_both.update(((x.cluster_id, y.cluster_id), document) for x, y in pairs
-                            if x.cluster_id is not None and y.cluster_id is not None)
+    for x in a:
+        if x.cluster_id is not None:
+            out.members_a.add(x.cluster_id, document)
+    for y in b:
+        if y.cluster_id is not None:
+            out.members_b.add(y.cluster_id, document)
+    for x, y in pairs:
+        if x.cluster_id is not None and y.cluster_id is not None:
+            out.members_both.add((x.cluster_id, y.cluster_id), document)
     return out

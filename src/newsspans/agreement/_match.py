@@ -16,6 +16,7 @@ from typing import Any, Sequence
 
 #: The lowest Jaccard at which two spans match.
 MATCH_THRESHOLD = Fraction(1, 2)
+_ONE = Fraction(1)
 
 
 @dataclass(frozen=True)
@@ -51,32 +52,41 @@ def match_spans(a: Sequence[Any], b: Sequence[Any], *, threshold: Fraction = MAT
     of ``b``, then the items' indexes), and a candidate is kept when neither of its items is
     matched yet. Returns the matches sorted by ``index_a``.
     """
-    threshold = Fraction(threshold)
-    if threshold <= 0:
-        raise ValueError("the matching threshold must be above 0 (spans that share nothing never match)")
+    if threshold is not MATCH_THRESHOLD:
+        threshold = Fraction(threshold)
+        if threshold <= 0:
+            raise ValueError("the matching threshold must be above 0 (spans that share nothing never match)")
     num, den = threshold.numerator, threshold.denominator
     ys = sorted((y.start, y.end, j) for j, y in enumerate(b))
     starts = [y[0] for y in ys]
     candidates = []
     for i, x in enumerate(a):
         xs, xe = x.start, x.end
-        xl = _length(xs, xe)
+        xl = xe - xs if xe > xs else 0
         # Only spans that start before x ends can share a character with it (or, for an empty x,
-        # be equal to it).
+        # be equal to it); and a span that starts d characters before x covers at least d
+        # characters x does not, so at Jaccard >= num/den (at most xl * den/num characters covered
+        # in all) d <= xl * (den - num) / num.
+        first = bisect.bisect_left(starts, xs - xl * (den - num) // num)
         stop = bisect.bisect_right(starts, max(xs, xe - 1))
-        for k in range(stop):
+        for k in range(first, stop):
             ys_, ye, j = ys[k]
-            shared = _length(max(xs, ys_), min(xe, ye))
-            union = xl + _length(ys_, ye) - shared
+            shared = (ye if ye < xe else xe) - (ys_ if ys_ > xs else xs)
+            if shared < 0:
+                shared = 0
+            union = xl + (ye - ys_ if ye > ys_ else 0) - shared
             if union == 0:
                 if (xs, xe) != (ys_, ye):
                     continue
-                score = Fraction(1)
+                score = _ONE
             elif shared * den < num * union:  # below the threshold (integers: exact and fast)
                 continue
             else:
-                score = Fraction(shared, union)
+                score = _ONE if shared == union else Fraction(shared, union)
             candidates.append((xs, xe, ys_, ye, i, j, score))
+    if len({c[4] for c in candidates}) == len(candidates) == len({c[5] for c in candidates}):
+        # No item is in two candidates: each is kept whatever the order (and they are by index_a).
+        return [Match(index_a=i, index_b=j, jaccard=score) for *_, i, j, score in candidates]
     candidates.sort()  # by position (unique: the indexes end the tuple before the score)
     candidates.sort(key=lambda c: c[6], reverse=True)  # then highest Jaccard first; stable, so ties keep position order
     taken_a: set[int] = set()

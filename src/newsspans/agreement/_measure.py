@@ -6,20 +6,16 @@ from __future__ import annotations
 import itertools
 import os
 from pathlib import Path
-from typing import Optional, Sequence, Union
+from typing import Iterator, Optional, Sequence, Union
 
-from ..corpus import (CORPUS_PARTS, document_ids, is_corpus, layer_documents, layer_file, read_annotators_lenient,
-                      read_document_lenient, read_layer_lenient)
-from ..errors import BadInput, NewsSpansError
+from ..corpus import CORPUS_PARTS, document_ids, is_corpus, layer_documents, read_annotators_lenient
+from ..errors import BadInput
 from ..labels import GOLD
-from ..model import LAYERS, Annotations
+from ..model import LAYERS
 from ..paths import display_path
-from ..tokenize import tokenize
-from ._compare import Key, compare
-from ._rows import CORPUS_ONLY, METRICS, AgreementRow, rounded, row_key
-from ._tally import Tally
-
-Pair = tuple[str, str]
+from ..validation import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
+from ._documents import Counts, Job, Pair, Task, init_worker, measure_documents, run_chunk, tally_rows
+from ._rows import AgreementRow, row_key
 
 
 def annotator_pairs(annotators: Sequence[str]) -> list[Pair]:
@@ -47,33 +43,19 @@ def _layers(layers: Optional[Sequence[str]]) -> tuple[str, ...]:
     return tuple(layer for layer in LAYERS if layer in layers)
 
 
-def _read(root: Path, doc_id: str, annotators: Sequence[str]) -> tuple[str, dict[str, Annotations]]:
-    """The text of ``doc_id`` and every annotation of it (gold and the layers of ``annotators``)."""
-    doc = read_document_lenient(root, doc_id)
-    if doc is None:
-        raise NewsSpansError(f"{display_path(root)}: document {doc_id}'s text or gold annotation file cannot be read; "
-                             "run `newsspans validate` and fix it first")
-    sides = {GOLD: doc.document.annotations}
-    for annotator in annotators:
-        layer = read_layer_lenient(root, annotator, doc_id)
-        if layer is None:
-            path = root / layer_file(annotator, doc_id)
-            raise NewsSpansError(f"{display_path(path)} cannot be read as an annotation file; run `newsspans validate` and fix it first")
-        sides[annotator] = layer
-    return doc.document.text, sides
-
-
-def _rows(pair: Pair, tallies: dict[Key, Tally], documents: int, document_id: Optional[str]) -> list[AgreementRow]:
-    """The rows of ``tallies``; per document (``document_id`` set), without the ``CORPUS_ONLY`` metrics."""
-    a, b = pair
-    return [AgreementRow(annotator_a=a, annotator_b=b, layer=layer, label=label, metric=metric,
-                         value=rounded(t.value(METRICS[layer][metric])), count_a=t.count_a, count_b=t.count_b,
-                         agreed=t.agreed, documents=documents, document_id=document_id)
-            for (layer, label, metric), t in tallies.items() if document_id is None or metric not in CORPUS_ONLY]
+def _counts(job: Job, chunks: list[list[Task]], workers: int) -> Iterator[Counts]:
+    """The counts of each chunk, in order: in ``workers`` processes when there are enough
+    documents to pay for them."""
+    if workers <= 1 or sum(map(len, chunks)) < PARALLEL_MIN_DOCUMENTS:
+        for chunk in chunks:
+            yield measure_documents(job, chunk)
+        return
+    yield from map_in_processes(run_chunk, [c for c in chunks if c], workers=workers, initializer=init_worker, initargs=(job,))
 
 
 def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[str]] = None,
-                      layers: Optional[Sequence[str]] = None, by_document: bool = False) -> list[AgreementRow]:
+                      layers: Optional[Sequence[str]] = None, by_document: bool = False,
+                      workers: Optional[int] = None) -> list[AgreementRow]:
     """Agreement between every pair of annotators of each document, and each annotator against
     gold, per layer and per label, in ``row_key`` order.
 
@@ -83,6 +65,8 @@ def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[st
     computed), or, with ``by_document``, one set of rows per document (``document_id`` set),
     leaving out ``cluster_link_f1`` (its links join documents: ``CORPUS_ONLY``).
     ``layers`` limits the layers (default: all three). A corpus without annotators gives no row.
+    ``workers`` processes compare the documents, in chunks (default: one per core; 1: this process
+    only, as with fewer than ``PARALLEL_MIN_DOCUMENTS`` documents); the rows do not depend on it.
     Raises ``BadInput`` for a folder that is not a corpus, an unknown document or layer, and
     ``NewsSpansError`` for a file that cannot be read.
     """
@@ -97,32 +81,15 @@ def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[st
     listed = read_annotators_lenient(root)
     annotated = {a: set(docs) for a, docs in layer_documents(root).items() if a in listed and a != GOLD}
     annotated[GOLD] = set(scope)
-    pairs = annotator_pairs(list(annotated))
-    totals: dict[Pair, dict[Key, Tally]] = {pair: {} for pair in pairs}
-    counted: dict[Pair, int] = {pair: 0 for pair in pairs}
-    rows: list[AgreementRow] = []
-    for doc_id in scope:
-        present = [a for a in annotated if a != GOLD and doc_id in annotated[a]]
-        if not present:
-            continue
-        text, sides = _read(root, doc_id, present)
-        base = tokenize(text)  # split per pair at the spans' boundaries
-        for pair in pairs:
-            if pair[0] not in present or (pair[1] != GOLD and pair[1] not in present):
-                continue
-            tallies = compare(text, sides[pair[0]], sides[pair[1]], layers=chosen_layers, document=doc_id, base=base)
-            counted[pair] += 1
-            if by_document:
-                rows += _rows(pair, tallies, 1, doc_id)
-                continue
-            total = totals[pair]
-            for key, tally in tallies.items():  # each tally is new: the first of a key is the total
-                if key in total:
-                    total[key].add(tally)
-                else:
-                    total[key] = tally
-    if not by_document:
-        for pair in pairs:
-            if counted[pair]:
-                rows += _rows(pair, totals[pair], counted[pair], None)
+    job = Job(root, tuple(annotator_pairs(list(annotated))), chosen_layers, by_document)
+    annotators = sorted(set(annotated) - {GOLD})
+    chunks = []
+    for ids in chunked(scope, CHUNK_DOCUMENTS):  # a document that no annotator annotated is not compared
+        tasks = [Task(doc_id, tuple(a for a in annotators if doc_id in annotated[a])) for doc_id in ids]
+        chunks.append([task for task in tasks if task.annotators])
+    counts = Counts()
+    for chunk in _counts(job, chunks, default_workers() if workers is None else workers):
+        counts.update(chunk)
+    rows = counts.rows + [row for pair, tallies in counts.totals.items()
+                          for row in tally_rows(pair, tallies, counts.counted[pair], None)]
     return sorted(rows, key=row_key)

@@ -46,11 +46,10 @@ def f1_tally(count_a: int, count_b: int, matched: int) -> Tally:
     return Tally(count_a, count_b, matched)
 
 
-def exact_tally(a: Iterable[Hashable], b: Iterable[Hashable]) -> Tally:
-    """F1 counts of exact matching: ``a`` and ``b`` are the keys of the items (offsets, with the
+def exact_tally(a: Counter, b: Counter) -> Tally:
+    """F1 counts of exact matching: ``a`` and ``b`` count the keys of the items (offsets, with the
     label for typed matching), matched one to one (a key twice on one side matches at most twice)."""
-    ca, cb = Counter(a), Counter(b)
-    return Tally(sum(ca.values()), sum(cb.values()), sum((ca & cb).values()))
+    return Tally(sum(a.values()), sum(b.values()), sum((a & b).values()))
 
 
 def agreement_tally(pairs: Iterable[tuple[object, object]], same: Callable[[object, object], bool],

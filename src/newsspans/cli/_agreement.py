@@ -12,7 +12,7 @@ from typing import TextIO
 
 from ..errors import BadInput
 from ..model import LAYERS
-from ._common import DEFAULT_CORPUS
+from ._common import DEFAULT_CORPUS, positive
 
 
 def cmd_agree(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -20,7 +20,8 @@ def cmd_agree(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..corpus import ANNOTATORS, LAYERS_DIR, layer_documents, read_annotators_lenient
 
     try:
-        rows = measure_agreement(args.corpus, documents=args.docs, layers=args.layer, by_document=args.by == "document")
+        rows = measure_agreement(args.corpus, documents=args.docs, layers=args.layer, by_document=args.by == "document",
+                                 workers=args.workers)
     except BadInput as exc:
         print(f"newsspans agree: {exc}", file=err)
         return 2
@@ -51,4 +52,6 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
                    help="corpus: counts summed over the documents (default); document: one set of rows per document")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                    help="text (default; an aligned table), json (stable keys) or markdown")
+    p.add_argument("--workers", type=positive, metavar="N",
+                   help="processes that compare documents (default: one per core; the table does not depend on it)")
     p.set_defaults(func=cmd_agree)

@@ -130,12 +130,14 @@ def parse_json_leniently(data: Optional[bytes]) -> Any:
     if data is None:
         return None
     try:
-        value = json.loads(data.decode("utf-8"))
+        raw = data.decode("utf-8")
+        value = json.loads(raw)
     except (ValueError, RecursionError):  # ValueError: bad JSON, UTF-8, or an integer Python will not read
         return None
-    if too_deep(value) is not None:
+    # Each level of nesting opens with a bracket: text with no more than MAX_DEPTH of them cannot nest too deeply.
+    if raw.count("{") + raw.count("[") > MAX_DEPTH and too_deep(value) is not None:
         return None
-    return replace_surrogates(value)[0]
+    return replace_surrogates(value)[0] if may_hold_surrogates(raw) else value
 
 
 @dataclass

@@ -196,7 +196,7 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
         if "registry" in chosen:
             writers("registry", REGISTRY_SPLIT).add([registry_row(e) for e in entries])
         stats.labels["registry"].update(e.type for e in entries)
-        stats.agreement = _agreement(corpus_root, dataset_value)
+        stats.agreement = _agreement(corpus_root, dataset_value, workers)
         if "agreement" in chosen:
             writers("agreement", AGREEMENT_SPLIT).add([agreement_row(r) for r in stats.agreement])
         writers.close(stats)
@@ -217,12 +217,13 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     return BuildOutput(stats, problems)
 
 
-def _agreement(corpus_root: Path, dataset_value: dict[str, Any]) -> list[Any]:
+def _agreement(corpus_root: Path, dataset_value: dict[str, Any], workers: int) -> list[Any]:
     """The agreement rows of the corpus (a valid one: the gate has passed); ``BuildError`` when a
-    pair of annotators falls below the minimum of ``dataset.json`` (``agreement_minimum``)."""
+    pair of annotators falls below the minimum of ``dataset.json`` (``agreement_minimum``). ``workers``
+    processes compare the documents (the rows do not depend on it)."""
     from ..agreement import below_minimum, measure_agreement
 
-    rows = measure_agreement(corpus_root)
+    rows = measure_agreement(corpus_root, workers=workers)
     minimum = dataset_value.get("agreement_minimum") or {}
     short = below_minimum(rows, minimum)
     if short:

@@ -11,16 +11,18 @@ decisions files (``_decisions``).
 from ._checks import QUOTATION_MARKS, nearest_occurrence
 from ._decisions import check_decisions
 from ._jsonloc import json_path, line_of
-from ._parallel import default_workers
+from ._parallel import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
 from ._problems import CODES, ERROR, WARNING, CorpusInvalid, Problem
 from ._reader import Corpus, JsonFile, check_annotation_file, iter_problems, read_json, validate
 from ._report import checks_table, json_report, resolve_codes, select, text_report
 from ._schemas import SCHEMAS, schema_filename, stale_schemas, write_schemas
 
 __all__ = [
+    "CHUNK_DOCUMENTS",
     "check_annotation_file",
     "check_decisions",
     "checks_table",
+    "chunked",
     "CODES",
     "Corpus",
     "CorpusInvalid",
@@ -31,7 +33,9 @@ __all__ = [
     "json_report",
     "JsonFile",
     "line_of",
+    "map_in_processes",
     "nearest_occurrence",
+    "PARALLEL_MIN_DOCUMENTS",
     "Problem",
     "QUOTATION_MARKS",
     "read_json",
