@@ -15,6 +15,7 @@ ORDER = [
     {"corpus"},
     {"validation"},
     {"agreement"},
+    {"suggestions"},
     {"dataset"},
     {"versions"},
     {"adjudication"},
