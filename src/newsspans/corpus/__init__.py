@@ -17,9 +17,12 @@ from ._layout import (
     DOCUMENT_FOLDERS,
     DOCUMENTS,
     REGISTRY,
+    SUGGESTIONS,
     TEXTS,
     document_ids,
     is_corpus,
+    suggestion_documents,
+    suggestions_file,
     symlinked_parts,
 )
 from ._read import (
@@ -44,7 +47,7 @@ from ._read import (
 __all__ = [
     "ANNOTATORS", "DECISIONS", "LAYERS_DIR", "add_annotator", "check_annotator_id", "decision_documents",
     "decisions_file", "dumps_annotators", "layer_documents", "layer_file", "read_annotators_lenient",
-    "read_layer_lenient",
+    "read_layer_lenient", "SUGGESTIONS", "suggestion_documents", "suggestions_file",
     "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "MAX_DEPTH", "REGISTRY", "TEXTS",
     "DocumentFiles", "LenientDocument", "SymlinkRefused", "add_document", "lenient_document", "read_document_files",
     "document_ids", "dumps_canonical", "is_corpus", "load_json", "may_hold_surrogates", "parse_dateline",

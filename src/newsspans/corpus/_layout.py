@@ -11,6 +11,10 @@ and, for a corpus annotated by several annotators (all optional)::
     annotators.json              who made the layers: id, kind (human/model), an optional note
     layers/<annotator>/<id>.json each annotator's own annotation of a document, same format as gold
     decisions/<id>.jsonl         adjudication: one decision per line on where the layers disagree
+
+and, optional too, the suggestions (``newsspans suggest``; never gold, never read by validate or build)::
+
+    suggestions/<id>.json        pre-annotation: the gold's format, each item with its source and score
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ ANNOTATORS = "annotators.json"
 LAYERS_DIR = "layers"
 DECISIONS = "decisions"
 DECISIONS_SUFFIX = ".jsonl"
+SUGGESTIONS = "suggestions"
 
 #: Each per-document folder with the suffix of its files.
 DOCUMENT_FOLDERS = ((TEXTS, ".txt"), (DOCUMENTS, ".json"), (ANNOTATIONS, ".json"))
@@ -74,6 +79,11 @@ def decisions_file(doc_id: str) -> str:
     return f"{DECISIONS}/{doc_id}{DECISIONS_SUFFIX}"
 
 
+def suggestions_file(doc_id: str) -> str:
+    """The path, relative to the corpus root, of the suggestions of ``doc_id``."""
+    return f"{SUGGESTIONS}/{doc_id}.json"
+
+
 def _names(path: str, suffix: str, *, folders: bool = False) -> list[str]:
     """The names in folder ``path`` (never through a link) ending in ``suffix``, without it: regular
     files and links to be refused, or (``folders``) real folders; none when there is no folder."""
@@ -99,3 +109,8 @@ def layer_documents(root: Union[str, Path]) -> dict[str, list[str]]:
 def decision_documents(root: Union[str, Path]) -> list[str]:
     """The document ids that have a decisions file, sorted."""
     return _names(os.path.join(root, DECISIONS), DECISIONS_SUFFIX)
+
+
+def suggestion_documents(root: Union[str, Path]) -> list[str]:
+    """The document ids that have a suggestions file, sorted."""
+    return _names(os.path.join(root, SUGGESTIONS), ".json")

@@ -8,19 +8,22 @@ the annotators' layer files, listed once (``_sources``) and checked as gold's fi
 decisions files (``_decisions``).
 """
 
-from ._checks import QUOTATION_MARKS, nearest_occurrence
+from ._checks import QUOTATION_MARKS, AliasIndex, nearest_occurrence
 from ._decisions import check_decisions
 from ._jsonloc import json_path, line_of
 from ._parallel import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
 from ._problems import CODES, ERROR, WARNING, CorpusInvalid, Problem
 from ._reader import Corpus, JsonFile, check_annotation_file, iter_problems, read_json, validate
 from ._report import checks_table, json_report, resolve_codes, select, text_report
+from ._schemacheck import check_schema
 from ._schemas import SCHEMAS, schema_filename, stale_schemas, write_schemas
 
 __all__ = [
+    "AliasIndex",
     "CHUNK_DOCUMENTS",
     "check_annotation_file",
     "check_decisions",
+    "check_schema",
     "checks_table",
     "chunked",
     "CODES",

@@ -269,6 +269,26 @@ def decision_schema() -> dict[str, Any]:
     }
 
 
+def suggestion_schema() -> dict[str, Any]:
+    """A suggestions file (``corpus/suggestions/<document id>.json``): the annotation file's format,
+    each item with two more keys after its own, ``source`` and ``score``."""
+    schema = annotation_schema()
+    extra = {
+        "source": {"type": "string", "minLength": 1,
+                   "description": "The rule or model that suggested the item, with its version: 'gazetteer@1', "
+                   "'rules-numeric@1', 'quotes@1', 'spacy:en_core_web_sm@3.8.0'."},
+        "score": {"type": "number", "minimum": 0, "maximum": 1, "description": "How sure the source is, from 0 to 1."},
+    }
+    for kind in ("entity", "quote", "claim"):
+        item = schema["$defs"][kind]
+        item["properties"] = {**item["properties"], **extra}
+        item["required"] = list(item["properties"])
+    schema["$id"] = "urn:newsspans:schema:suggestion"
+    schema["title"] = ("NewsSpans suggestions file (corpus/suggestions/<document id>.json): pre-annotation, never gold; "
+                       "the annotation file's format, each item with its source and score")
+    return schema
+
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "annotation": annotation_schema(),
     "annotators": annotators_schema(),
@@ -277,6 +297,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "registry": registry_schema(),
     "dataset": dataset_schema(),
     "manifest": manifest_schema(),
+    "suggestion": suggestion_schema(),
 }
 
 
