@@ -4,8 +4,9 @@ decode (``_parse``, ``_reader``) -> schema (``_schemacheck``, with the ``_fastch
 content (``_checks``) -> cross-document (``_checks``); ``_report`` turns problems into reports. Each
 problem is a ``Problem`` with a stable code (``_problems``); ``iter_problems`` yields them all and
 ``validate`` raises the worst, one code path. Beside gold: ``annotators.json`` (``_annotators``),
-the annotators' layer files, listed once (``_sources``) and checked as gold's files are, and the
-decisions files (``_decisions``).
+the annotators' layer files, listed once (``_sources``) and checked as gold's files are, the
+decisions files (``_decisions``) and the suggestions files (checked as annotation files, but for the
+checks that do not fit suggestions; see ``E-SUGGESTION-DOCUMENT`` in ``_problems``).
 """
 
 from ._checks import QUOTATION_MARKS, AliasIndex, nearest_occurrence

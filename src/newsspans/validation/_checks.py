@@ -228,11 +228,15 @@ class DocumentInput:
 
 
 def check_document(doc: DocumentInput, *, registry: Optional[dict[str, RegistryEntry]],
-                   aliases: Optional[AliasIndex], tally: Optional[Tally], source: str = GOLD) -> list[Problem]:
+                   aliases: Optional[AliasIndex], tally: Optional[Tally], source: str = GOLD,
+                   suggested: bool = False) -> list[Problem]:
     """Every problem of one document whose files decoded and parsed. ``source`` is whose annotation
     file ``doc`` holds: ``gold`` (``annotations/``) or an annotator's layer (``layers/<source>/``),
     which gets every check of gold's file but the alias checks (the registry's aliases are gold's
-    surface forms) and has its clusters judged on their own."""
+    surface forms) and has its clusters judged on their own. ``suggested``: ``doc`` holds a
+    suggestions file (``suggestions/``, not gold's), whose mentions may lack an entity_id
+    (E-ENT-ID-MISSING is not checked); its caller passes no ``aliases`` and no ``tally`` (a set of
+    suggestions is not complete, and takes no part in the cross-document checks)."""
     problems: list[Problem] = []
     doc_id = doc.doc_id
     if doc.meta is not None and doc.meta_raw is not None:
@@ -243,16 +247,17 @@ def check_document(doc: DocumentInput, *, registry: Optional[dict[str, RegistryE
             problems.append(Problem("E-TEXT-SHA256", f"recorded SHA-256 {doc.meta.sha256} != text file's {doc.text_sha256}",
                                     file=doc.meta_file, line=line_of(doc.meta_raw, ["sha256"]), document_id=doc_id))
     if doc.annotations is not None and doc.ann_raw is not None:
-        problems += _LayerChecks(doc, registry, aliases, tally, source).run()
+        problems += _LayerChecks(doc, registry, aliases, tally, source, suggested).run()
     return problems
 
 
 class _LayerChecks:
     def __init__(self, doc: DocumentInput, registry: Optional[dict[str, RegistryEntry]],
-                 aliases: Optional[AliasIndex], tally: Optional[Tally], source: str = GOLD):
+                 aliases: Optional[AliasIndex], tally: Optional[Tally], source: str = GOLD, suggested: bool = False):
         self.doc = doc
         self.source = source
-        self.gold = source == GOLD
+        self.gold = source == GOLD and not suggested
+        self.suggested = suggested
         self.ann = doc.annotations
         self.raw = doc.ann_raw
         self.registry = registry
@@ -405,7 +410,7 @@ class _LayerChecks:
             entity_id = m.entity_id
             linked = m.label in _ID_LABELS
             if entity_id is None:
-                if linked:
+                if linked and not self.suggested:
                     self.report("E-ENT-ID-MISSING", f"a {m.label} mention needs an entity_id", self.path("entities", k, "entity_id"),
                                 m.span, self._suggest_entity(m.text))
                     self._unsure_of(m.text)  # whichever entity it should link to lost a form

@@ -65,8 +65,8 @@ _CODES = (
     Code("E-DOC-NO-META", ERROR, "a document has no metadata file", "add corpus/documents/<id>.json (newsspans add writes it)"),
     Code("E-DOC-NO-ANNOTATION", ERROR, "a document has no annotation file", "add corpus/annotations/<id>.json (newsspans add writes an empty one)"),
     Code("E-DOC-ID", ERROR, "the id inside a file differs from its file name", "make the id equal the file's stem",
-         "The id of documents/<id>.json, and the document_id of annotations/<id>.json and of every layer file "
-         "layers/<annotator>/<id>.json, is the file's stem."),
+         "The id of documents/<id>.json, and the document_id of annotations/<id>.json, of every layer file "
+         "layers/<annotator>/<id>.json and of every suggestions file suggestions/<id>.json, is the file's stem."),
     Code("E-TEXT-SHA256", ERROR, "the text's SHA-256 differs from the one recorded in its metadata",
          "restore the received text, or re-check every span and record the new SHA-256",
          "Texts enter the corpus byte for byte and are never edited: a changed hash means the text "
@@ -115,7 +115,9 @@ _CODES = (
          "Entity mentions are flat: they never overlap or nest (the guidelines keep the longer name)."),
     Code("E-ENT-ID-MISSING", ERROR, "a mention of a type that names a referent has no entity_id",
          "add the registry id of the referent",
-         "PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT and LAW mentions carry an entity_id."),
+         "PERSON, NORP, FAC, ORG, GPE, LOC, PRODUCT, EVENT and LAW mentions carry an entity_id. Not checked in "
+         "suggestions files: a model may suggest a name the registry does not know (entity_id null), which the "
+         "annotator links or adds to the registry."),
     Code("E-ENT-ID-FORBIDDEN", ERROR, "a mention of a numeric or temporal type has an entity_id", "set entity_id to null"),
     Code("E-ENT-REF", ERROR, "a mention's entity_id is not in the registry", "correct the id or add the entity to corpus/registry.json"),
     Code("E-ENT-TYPE", ERROR, "a mention's label differs from its registry entity's type", "use the registry's type, or link another entity"),
@@ -123,9 +125,11 @@ _CODES = (
          "annotate it, or leave it if the guidelines list the case as an exception",
          "Every occurrence of a registry alias should be covered by an entity mention. An occurrence "
          "inside a longer mention (\"Iran\" in \"Iranian\", \"Russia\" in \"Russian Security Council\") is covered. "
-         "Checked in gold's annotation files and in every annotator's layer files."),
+         "Checked in gold's annotation files and in every annotator's layer files, not in suggestions files (a set of "
+         "suggestions is not complete by definition)."),
     Code("W-REG-UNUSED", WARNING, "a registry entity is never referred to", "remove the entry or annotate its mentions",
-         "A mention, speaker or claimant referring to it in gold or in any annotator's layer counts as a use."),
+         "A mention, speaker or claimant referring to it in gold or in any annotator's layer counts as a use; a "
+         "suggestion does not (the gazetteer suggests every entry's aliases)."),
     Code("W-REG-ORDER", WARNING, "the registry is not sorted by entity_id", "move the entry up to its place in entity_id order",
          "registry.json lists its entries sorted by entity_id (guidelines 3.3), so that a new entry has one place "
          "and diffs stay small."),
@@ -165,7 +169,7 @@ _CODES = (
          "give the same statement in the other document the same cluster_id, or set it to null",
          "A cluster_id links the same quote or claim reported in several documents; used in one document only "
          "(once or more), it links nothing. Judged per source: gold on its own, and each annotator's layers on "
-         "their own."),
+         "their own. Suggestions files take no part."),
     # Annotators, their layers, adjudication decisions
     Code("E-ANNOTATOR-EMAIL", ERROR, "an annotator's note holds an e-mail address",
          "remove the address; say who or what annotated, and how, without it",
@@ -200,6 +204,15 @@ _CODES = (
          "with take 'edit' write the corrected items (without ids); otherwise set items to null",
          "items holds the corrected items of a decision that takes 'edit', in the layer's item format without ids "
          "(adjudication gives them their gold ids); with any other take it is null."),
+    # Suggestions
+    Code("E-SUGGESTION-DOCUMENT", ERROR, "a suggestions file is for a document the corpus does not have",
+         "remove it (newsspans suggest writes the suggestions of the corpus's documents), or rename it to its document's id",
+         "suggestions/<id>.json holds newsspans suggest's suggestions for the document <id> (texts/<id>.txt): the "
+         "annotation file's format, each item with its source and score, checked against the suggestion schema and "
+         "then by every check of an annotation file, reported in the suggestions file, except those that do not fit a "
+         "suggestion: a mention whose type names a referent may have entity_id null (E-ENT-ID-MISSING), the aliases "
+         "are not checked against it (W-ENT-UNANNOTATED, W-REG-ALIAS-MISSING, W-REG-ALIAS-UNUSED), and it takes no part "
+         "in the cross-document checks (W-CLUSTER-SINGLE, W-REG-UNUSED)."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

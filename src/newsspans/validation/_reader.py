@@ -10,7 +10,10 @@ Layout of a corpus folder::
 
 and, all optional: ``annotators.json`` (who made the layers), ``layers/<annotator>/<id>.json``
 (each annotator's annotation of a document, checked as gold's file is, against the same text, in
-the same worker) and ``decisions/<id>.jsonl`` (adjudication decisions, one per line).
+the same worker), ``decisions/<id>.jsonl`` (adjudication decisions, one per line) and
+``suggestions/<id>.json`` (``newsspans suggest``'s pre-annotation: checked, in the same worker, as an
+annotation file is, with the exceptions that fit suggestions; read only by a ``Corpus`` made with
+``suggestions=True``, as ``validate`` makes it).
 
 Reading never raises for bad input: every reader returns what it could read plus the problems
 it found, and gives up on a unit (a file, a document) whose structure is broken so that no
@@ -25,7 +28,8 @@ from pathlib import Path
 from typing import AbstractSet, Any, Callable, Iterator, Optional, Union
 
 from ..corpus import (ANNOTATIONS, ANNOTATORS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, SymlinkRefused,
-                      decisions_file, document_ids, layer_file, read_document_files, read_file, symlinked_parts)
+                      decisions_file, document_ids, layer_file, read_document_files, read_file, suggestions_file,
+                      symlinked_parts)
 from ..model import LAYERS, Annotations, Annotator, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
 from ..labels import GOLD
 from ..paths import display_path, sha256_hex
@@ -157,6 +161,9 @@ class Corpus:
     #: False skips the checks that can only warn (alias coverage, cross-document warnings): the
     #: build's gate needs the errors only, and reports in full when there is one.
     warnings: bool = True
+    #: True also reads and checks the suggestions files (``suggestions/<id>.json``), which then count
+    #: in ``source_digest``; ``validate`` reads them, the build not yet (the release does not report them).
+    suggestions: bool = False
 
     def __post_init__(self) -> None:
         self.root = Path(self.root)
@@ -166,7 +173,7 @@ class Corpus:
         self._aliases: Optional[checks.AliasIndex] = None
         self._incomplete = False  # a document could not be read whole: cross-document checks are off
         self._annotators: Optional[AnnotatorsRead] = None  # read once, when first needed
-        self._index: Optional[SourceIndex] = None  # layers/ and decisions/, listed once, when first needed
+        self._index: Optional[SourceIndex] = None  # layers/, decisions/ (suggestions/), listed once, when first needed
 
     def path(self, *parts: str) -> Path:
         return self.root.joinpath(*parts)
@@ -244,16 +251,18 @@ class Corpus:
         return AnnotatorsRead({a.annotator_id: a for a in entries}, check_annotators(entries, found.raw, display_path(path)))
 
     def _sources(self, doc_ids: Optional[list[str]] = None) -> SourceIndex:
-        """The layer and decisions files by document, listed once (``doc_ids``: the documents, when
-        the caller has just listed them)."""
+        """The layer, decisions (and suggestions) files by document, listed once (``doc_ids``: the
+        documents, when the caller has just listed them)."""
         if self._index is None:
-            self._index = list_sources(self._root_str, self.document_ids() if doc_ids is None else doc_ids)
+            self._index = list_sources(self._root_str, self.document_ids() if doc_ids is None else doc_ids,
+                                       self.suggestions)
         return self._index
 
     def read_document(self, doc_id: str, registry: Optional[dict[str, RegistryEntry]], *,
                       files: Optional[DocumentFiles] = None) -> tuple[Optional[Document], list[Problem]]:
         """Read one document's three files (or take ``files`` already read), its annotators' layer
-        files and its decisions file, and check them against each other and the registry.
+        files, its decisions file and (``suggestions``) its suggestions file, and check them against
+        each other and the registry.
 
         Returns the document only when it has no error at all. With ``registry`` None (the
         registry itself is broken) the reference checks are skipped.
@@ -297,7 +306,8 @@ class Corpus:
         return Document(meta, text, annotations), problems
 
     def _source_problems(self, doc_id: str, text: Optional[str], registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
-        """The problems of the document's layer files and decisions file (none for nearly every document)."""
+        """The problems of the document's layer files, decisions file and suggestions file (none for
+        nearly every document)."""
         sources = self._sources().of(doc_id)
         if sources is NO_SOURCES:
             return []
@@ -306,6 +316,8 @@ class Corpus:
             problems += self._check_layer(doc_id, annotator, text, registry)
         if sources.decisions:
             problems += self._check_decisions(doc_id)
+        if sources.suggestions:
+            problems += self._check_suggestions(doc_id, text, registry)
         return problems
 
     def _read_source(self, rel: str, doc_id: str) -> tuple[Optional[bytes], list[Problem]]:
@@ -340,6 +352,22 @@ class Corpus:
         return layer.problems + checks.check_document(doc_input, registry=registry, aliases=self._aliases,
                                                       tally=self.tally, source=annotator)
 
+    def _check_suggestions(self, doc_id: str, text: Optional[str], registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
+        """The document's suggestions file: the ``suggestion`` schema, then every check of an
+        annotation file (the model objects ignore ``source`` and ``score``) but E-ENT-ID-MISSING and
+        the alias checks; no part in the cross-document checks, so a broken file leaves them on."""
+        rel = suggestions_file(doc_id)
+        data, problems = self._read_source(rel, doc_id)
+        if data is None:
+            return problems
+        path = os.path.join(self._root_str, rel)
+        found = read_json_bytes(data, path, "suggestion", doc_id)
+        if text is None or found.value is None:
+            return found.problems
+        doc_input = _document_input(doc_id, text, found, path, text_sha256="", meta=None, meta_path="", meta_raw=None)
+        return found.problems + checks.check_document(doc_input, registry=registry, aliases=None, tally=None,
+                                                      suggested=True)
+
     def _check_decisions(self, doc_id: str) -> list[Problem]:
         rel = decisions_file(doc_id)
         data, problems = self._read_source(rel, doc_id)
@@ -354,9 +382,10 @@ class Corpus:
 
         ``fn`` reads its documents with ``corpus.read_document``. With ``workers`` > 1 and a corpus
         large enough to pay for it, the chunks run in that many processes (``fn`` must then be a
-        module-level function); each is handed its documents' layer and decisions files, listed
-        here once. The results still come back in chunk order, and what the cross-document checks
-        and the source digest need is merged back here, so the outcome is the same as a serial run.
+        module-level function); each is handed its documents' layer, decisions (and suggestions)
+        files, listed here once. The results still come back in chunk order, and what the
+        cross-document checks and the source digest need is merged back here, so the outcome is the
+        same as a serial run.
         """
         ids = self.document_ids()
         index = self._sources(ids)
@@ -409,7 +438,8 @@ class Corpus:
     def source_digest(self) -> str:
         """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far: dataset,
         registry, annotators.json, and each document's text, metadata, annotation, layer and
-        decisions files. An optional file the corpus does not have adds no line."""
+        decisions files, and (``suggestions``) suggestions files. An optional file the corpus does
+        not have adds no line."""
         lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(self.digests.items()))
         return sha256_hex(lines.encode("utf-8"))
 
@@ -456,7 +486,7 @@ def validate(root: Path) -> list[Problem]:
 def iter_problems(root: Path, *, workers: Optional[int] = None) -> Iterator[Problem]:
     """Every problem of the corpus at ``root``, file by file, document by document, in the same
     order whatever the number of ``workers`` (default: one per core)."""
-    corpus = Corpus(Path(root))
+    corpus = Corpus(Path(root), suggestions=True)
     layout = corpus.layout_problems()
     if layout:
         yield from layout

@@ -45,6 +45,10 @@ VALIDATORS = {kind: _Validator(schema, format_checker=_Validator.FORMAT_CHECKER)
 #: The compiled fast path of every kind.
 FAST = {kind: compile_schema(schema) for kind, schema in SCHEMAS.items()}
 
+#: The kinds of file in the annotation file's format (a suggestions file adds two keys per item):
+#: their labels get their own codes, and a violation inside an item leaves out that item only.
+ANNOTATION_KINDS = frozenset({"annotation", "suggestion"})
+
 _LABEL_CODES = {
     ("entities", "label"): ("E-ENT-LABEL", labels.ENTITY_LABELS),
     ("quotes", "type"): ("E-QUOTE-TYPE", labels.QUOTE_TYPES),
@@ -107,11 +111,11 @@ def classify(error: jsonschema.ValidationError, raw: str, shown: str, kind: str,
     item = json_path(path) or "$"
     line = line_of(raw, path)
     common = {"file": shown, "line": line, "document_id": document_id, "item": item}
-    if kind == "annotation" and len(path) == 3 and (path[0], path[2]) in _LABEL_CODES and error.validator == "enum":
+    if kind in ANNOTATION_KINDS and len(path) == 3 and (path[0], path[2]) in _LABEL_CODES and error.validator == "enum":
         code, choices = _LABEL_CODES[(path[0], path[2])]
         guess = closest(error.instance, choices)
         return Problem(code, f"unknown {path[2]} {_js(error.instance)}", fix=f"did you mean {guess!r}?" if guess else None, **common)
-    if kind == "annotation" and path and path[-1] in ("start", "end"):
+    if kind in ANNOTATION_KINDS and path and path[-1] in ("start", "end"):
         if error.validator == "type":
             return Problem("E-SPAN-TYPE", f"must be an integer, got {_js(error.instance)}", **common)
         if error.validator == "minimum":
@@ -137,7 +141,7 @@ def check_schema(value: Any, raw: str, path: Path, kind: str, document_id: Optio
     for error in VALIDATORS[kind].iter_errors(value):
         result.problems.append(classify(error, raw, shown, kind, document_id))
         path = list(error.absolute_path)
-        if kind == "annotation" and len(path) >= 2 and path[0] in LAYERS and isinstance(path[1], int):
+        if kind in ANNOTATION_KINDS and len(path) >= 2 and path[0] in LAYERS and isinstance(path[1], int):
             result.broken_items.add((path[0], path[1]))
         else:
             result.file_broken = True

@@ -1,11 +1,13 @@
 """The sources beside gold, listed once per corpus: the annotators' layer files
-(``layers/<annotator>/<id>.json``) and the decisions files (``decisions/<id>.jsonl``).
+(``layers/<annotator>/<id>.json``), the decisions files (``decisions/<id>.jsonl``) and, when the
+reader asks for them, the suggestions files (``suggestions/<id>.json``).
 
-The parent process lists the two folders once (a corpus without them costs one failed ``lstat``
+The parent process lists the folders once (a corpus without them costs one failed ``lstat``
 each) and hands each document the annotators that have a layer of it and whether it has a
-decisions file (``SourceIndex.of``); the worker that reads the document's text reads those files
-too. What the listing itself shows (a link or a file where a folder belongs, a folder named like
-no annotator, a file for a document the corpus does not have) is reported by ``index_problems``.
+decisions file and a suggestions file (``SourceIndex.of``); the worker that reads the document's
+text reads those files too. What the listing itself shows (a link or a file where a folder
+belongs, a folder named like no annotator, a file for a document the corpus does not have) is
+reported by ``index_problems``.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import stat
 from dataclasses import dataclass, field
 from typing import AbstractSet, Collection, Iterable, Optional
 
-from ..corpus import (DECISIONS, LAYERS_DIR, check_annotator_id, decision_documents, decisions_file, layer_documents,
-                      layer_file)
+from ..corpus import (DECISIONS, LAYERS_DIR, SUGGESTIONS, check_annotator_id, decision_documents, decisions_file,
+                      layer_documents, layer_file, suggestion_documents, suggestions_file)
 from ..errors import NewsSpansError
 from ..paths import display_path
 from ._parse import symlink_problem
@@ -31,6 +33,8 @@ class DocumentSources:
     layers: tuple[str, ...] = ()
     #: Whether it has a decisions file.
     decisions: bool = False
+    #: Whether it has a suggestions file (always False when the reader does not check them).
+    suggestions: bool = False
 
 
 #: A document with neither (nearly all of them, and every one of a corpus without layers).
@@ -47,6 +51,7 @@ class SourceIndex:
     #: Relative paths of the layer files and decisions files of documents the corpus does not have.
     orphan_layers: list[str] = field(default_factory=list)
     orphan_decisions: list[str] = field(default_factory=list)
+    orphan_suggestions: list[str] = field(default_factory=list)
     #: What the listing found in the way: links, files where a folder belongs.
     problems: list[Problem] = field(default_factory=list)
 
@@ -92,8 +97,9 @@ def _odd_layer_entries(root: str) -> list[Problem]:
     return problems
 
 
-def list_sources(root: str, doc_ids: Collection[str]) -> SourceIndex:
-    """List ``layers/`` and ``decisions/`` of the corpus at ``root`` whose documents are ``doc_ids``."""
+def list_sources(root: str, doc_ids: Collection[str], suggestions: bool = False) -> SourceIndex:
+    """List ``layers/`` and ``decisions/`` (and ``suggestions/`` with ``suggestions``) of the corpus
+    at ``root`` whose documents are ``doc_ids``."""
     index = SourceIndex()
     known = doc_ids if isinstance(doc_ids, (set, frozenset, dict)) else set(doc_ids)
     layers: dict[str, list[str]] = {}
@@ -115,14 +121,23 @@ def list_sources(root: str, doc_ids: Collection[str]) -> SourceIndex:
                 decisions.add(doc_id)
             else:
                 index.orphan_decisions.append(decisions_file(doc_id))
-    index.by_document = {d: DocumentSources(tuple(found.get(d, ())), d in decisions) for d in sorted(set(found) | decisions)}
+    suggested = set()
+    if suggestions and _folder(root, SUGGESTIONS, index.problems):
+        for doc_id in suggestion_documents(root):
+            if doc_id in known:
+                suggested.add(doc_id)
+            else:
+                index.orphan_suggestions.append(suggestions_file(doc_id))
+    index.by_document = {d: DocumentSources(tuple(found.get(d, ())), d in decisions, d in suggested)
+                         for d in sorted(set(found) | decisions | suggested)}
     return index
 
 
 def index_problems(index: SourceIndex, root: str, annotator_ids: Optional[AbstractSet[str]]) -> list[Problem]:
     """The problems of the listing: E-FILE-SYMLINK and E-FILE-KIND in the way, E-LAYER-ANNOTATOR per
     folder named like no annotator (not judged when ``annotator_ids`` is None: annotators.json is
-    broken), E-LAYER-DOCUMENT and E-DECISION-DOCUMENT per file of an unknown document; in path order."""
+    broken), E-LAYER-DOCUMENT, E-DECISION-DOCUMENT and E-SUGGESTION-DOCUMENT per file of an unknown
+    document; in path order."""
     located: list[tuple[str, Problem]] = [(p.file or "", p) for p in index.problems]
     if annotator_ids is not None:
         for folder in index.folders:
@@ -142,6 +157,11 @@ def index_problems(index: SourceIndex, root: str, annotator_ids: Optional[Abstra
         located.append((shown, Problem("E-DECISION-DOCUMENT", "a decisions file of a document the corpus does not "
                                        f"have (no texts/{_stem(rel)}.txt)", file=shown,
                                        fix="rename it to the id of the document it adjudicates, or remove it")))
+    for rel in index.orphan_suggestions:
+        shown = display_path(os.path.join(root, rel))
+        located.append((shown, Problem("E-SUGGESTION-DOCUMENT", "a suggestions file of a document the corpus does not "
+                                       f"have (no texts/{_stem(rel)}.txt)", file=shown,
+                                       fix="remove it, or rename it to the id of the document it suggests for")))
     return [p for _, p in sorted(located, key=lambda x: x[0])]
 
 
