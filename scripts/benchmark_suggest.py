@@ -8,7 +8,7 @@ Writes a deterministic synthetic corpus of N documents (default 10,000; ``newssp
 a registry of up to 3,000 entities), then measures, in this process:
 
   compute   ``Suggester.suggest`` over every text already in memory (the suggesters alone), per
-            source set: gazetteer, numeric, gazetteer+numeric, and +quotes when installed
+            source set: gazetteer, numeric, gazetteer+numeric, and +quotes
   suggest   ``newsspans.suggestions.suggest`` end to end, with gazetteer+numeric and with the default
             sources: read the texts and the registry, suggest, write the N suggestions files in one
             atomic write (each file fsynced)
@@ -43,7 +43,7 @@ def main() -> int:
 
     from newsspans._synth import write_synthetic_corpus
     from newsspans.corpus import TEXTS, read_registry_lenient
-    from newsspans.suggestions import Suggester, quote_suggester, suggest
+    from newsspans.suggestions import Suggester, suggest
 
     work = Path(tempfile.mkdtemp(prefix="bench-suggest-", dir=args.workdir))
     corpus = work / "corpus"
@@ -55,8 +55,7 @@ def main() -> int:
         texts = [p.read_text(encoding="utf-8") for p in sorted((corpus / TEXTS).glob("*.txt"))]
         print(f"registry: {len(registry)} entities; text: {sum(map(len, texts)) / len(texts):.0f} characters per document")
         sets = [("gazetteer",), ("numeric",), ("gazetteer", "numeric")]
-        if quote_suggester() is not None:
-            sets.append(("gazetteer", "numeric", "quotes"))
+        sets.append(("gazetteer", "numeric", "quotes"))
         figures = {}
         for sources in sets:
             suggester = Suggester(registry=registry, sources=sources)

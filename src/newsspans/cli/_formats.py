@@ -25,7 +25,7 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return 2
         options["offset_unit"] = args.offsets
     report = export(args.format, corpus=args.corpus, out=args.out, layers=args.layers, annotators=args.annotators or (),
-                    users=_user_map(args), **options)
+                    users=_user_map(args), suggestions=args.suggestions, gold=not args.no_gold, **options)
     for note in report.notes:
         print(f"note: {note}", file=err)
     print(f"exported {args.format} to {args.out}/ ({len(report.files)} files): {report.summary()}", file=out)
@@ -113,6 +113,12 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "folder per annotator; labelstudio, one annotation per annotator on a task, and annotator-map.json"))
     p.add_argument("--annotators", nargs="+", metavar="ID", help=(
         "as --layers, for these annotators only; the id gold adds the gold as a layer of its own"))
+    p.add_argument("--suggestions", action="store_true", help=(
+        "brat and labelstudio: carry corpus/suggestions/ as suggestions, never as annotations: labelstudio, each task's "
+        "predictions (model_version, score, a score per region); brat, OUT/suggestions/ with each suggestion's source and "
+        "score as its annotator note. A document without suggestions gets none"))
+    p.add_argument("--no-gold", action="store_true", help=(
+        "with --suggestions: leave the gold out (labelstudio tasks hold predictions only; brat writes OUT/suggestions/ only)"))
     _user_map_options(p, "with --layers, each annotator's completed_by is its user id in the map (default: 1, 2, ...)")
     p.set_defaults(func=cmd_export)
 

@@ -15,6 +15,10 @@ place in the tool's file. Both return a
 as lost where that is the format's documented limit, such as CoNLL-2003's four classes): nothing
 is dropped silently.
 
+Suggestions (``corpus/suggestions/``) travel in both too, as suggestions (``suggestions``,
+``_suggestions``): Label Studio ``predictions``, a brat folder ``suggestions/`` noted with sources and
+scores; neither is ever imported as an annotation.
+
 Annotators' layers (``corpus/layers/<annotator>/<document>.json``) travel in brat and Label Studio:
 an export carries those chosen (``layers``, ``annotators``; ``_layers.LayerSource``), and an import
 writes an annotator's layer instead of the gold (``annotator``, a Label Studio ``UserMap``, brat
@@ -30,6 +34,7 @@ from typing import Optional, Sequence
 
 from . import brat, conll, jsonl, labelstudio, spacy_docbin
 from ._layers import LayerSource, choose_annotators
+from ._suggestions import SuggestionSource
 from ._users import UserMap
 from .base import FormatError, OutputFolder, Report, open_corpus
 from .importer import DEFAULT_MAX_DELETIONS, ImportOptions, ImportRefused
@@ -53,30 +58,42 @@ LAYERED = ("brat", "labelstudio")
 DESCRIPTIONS: dict[str, str] = {
     "conll": "CoNLL-2003-style IOB2 columns, <split>.conll (entity mentions)",
     "spacy": "spaCy DocBin, <split>.spacy: doc.ents and span groups for quotes and claims (needs newsspans[spacy])",
-    "brat": "brat standoff, <id>.txt + <id>.ann and annotation.conf (every layer; importable)",
-    "labelstudio": "Label Studio tasks.json + labeling-config.xml (every layer; importable)",
+    "brat": "brat standoff, <id>.txt + <id>.ann and annotation.conf (every layer, suggestions; importable)",
+    "labelstudio": "Label Studio tasks.json + labeling-config.xml (every layer, suggestions as predictions; importable)",
     "jsonl": "JSON Lines, <split>.jsonl: Prodigy tokens/spans and GLiNER tokenized_text/ner, with quotes and claims",
 }
 
 
 def export(fmt: str, *, corpus: Path, out: Path, layers: bool = False, annotators: Sequence[str] = (),
-           users: Optional[UserMap] = None, **options: Any) -> Report:
+           users: Optional[UserMap] = None, suggestions: bool = False, gold: bool = True, **options: Any) -> Report:
     """Export the valid corpus at ``corpus`` in format ``fmt`` into the new folder ``out``; nothing
     is left behind when it fails.
 
     With ``layers`` (every annotator of ``annotators.json``) and/or ``annotators`` (those named;
     ``gold`` among them adds the gold as a layer of its own), brat and labelstudio carry those
-    annotators' layers instead of the gold; ``users`` gives Label Studio user ids to annotators."""
+    annotators' layers instead of the gold; ``users`` gives Label Studio user ids to annotators.
+    With ``suggestions``, they carry ``corpus/suggestions/`` as suggestions too (Label Studio
+    ``predictions``, a brat folder ``suggestions/``); ``gold=False`` leaves the gold out."""
     if fmt not in EXPORTERS:
         raise FormatError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
     if (layers or annotators) and fmt not in LAYERED:
         raise FormatError(f"{fmt} carries the gold only; annotators' layers travel in {' and '.join(LAYERED)}")
+    if suggestions and fmt not in LAYERED:
+        raise FormatError(f"{fmt} carries the gold only; suggestions travel in {' and '.join(LAYERED)} (--suggestions)")
+    if not gold and not suggestions:
+        raise FormatError("--no-gold leaves the gold out of an export of suggestions; add --suggestions")
+    if not gold and (layers or annotators):
+        raise FormatError("--no-gold exports the suggestions alone; leave out --layers and --annotators")
     if users and (fmt != "labelstudio" or not (layers or annotators)):
         raise FormatError("--annotator-map and --map-annotator give Label Studio user ids to the layers of a labelstudio "
                           "export with --layers or --annotators")
     if fmt == "spacy":
         spacy_docbin.require_spacy()  # before reading anything: say how to install it
     view = open_corpus(Path(corpus))
+    if suggestions:
+        options["suggestions"] = SuggestionSource(view.root)
+    if not gold:
+        options["gold"] = False
     if layers or annotators:
         options["layers"] = LayerSource(view.root, choose_annotators(view.root, every=layers, named=annotators), view.registry)
         if fmt == "labelstudio":

@@ -160,7 +160,8 @@ LAYER_NAMES = dict(zip(MODEL_LAYERS, LAYERS))
 
 #: What an import leaves out (``Report.ignore``), each in the singular.
 _SINGULAR = {"drafts": "draft", "region notes": "region note", "predictions": "prediction",
-             "cancelled annotations": "cancelled annotation", "tasks without an annotation": "task without an annotation"}
+             "cancelled annotations": "cancelled annotation", "tasks without an annotation": "task without an annotation",
+             "suggestions folders": "suggestions folder"}
 
 
 def _singular(what: str) -> str:

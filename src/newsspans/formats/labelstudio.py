@@ -21,6 +21,14 @@ annotation's ``result`` holds, in the order of the corpus annotation file:
 - a claim: a ``labels`` region ``CFS`` or ``UFS`` of the control ``claim`` (id ``c1``) with the text
   areas ``claimant`` and ``cluster_id``.
 
+**Suggestions** (``--suggestions``: ``corpus/suggestions/``) go into a task as one prediction,
+``{"model_version", "score", "result"}``: the result encoded as an annotation's (same regions,
+same offset unit), each labels region with its suggestion's ``score``, the prediction's ``score``
+the mean of them, and ``model_version`` every source of the export's suggestions, sorted and joined
+by ``+`` (one version for all tasks, as Label Studio's prelabeling picks one). A document without
+suggestions gets no prediction; ``gold=False`` (``--no-gold``) writes tasks with no annotation.
+Predictions are never imported: an annotator accepts one by submitting an annotation made from it.
+
 A region added in Label Studio has a random id and gets a fresh NewsSpans id on import.
 ``data.document_id`` must be the id of a document of the corpus (never a path).
 
@@ -74,6 +82,7 @@ from ..model import Annotations, Claim, Document, EntityMention, Quote, Registry
 from ..paths import display_path
 from ..validation import line_of
 from ._layers import Layer, LayerSource
+from ._suggestions import Suggested, SuggestionSource, Tally
 from ._users import UserMap, UserRef, export_users
 from .base import FormatError, Report
 from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
@@ -185,31 +194,46 @@ def labeling_config(*, offset_unit: str = UTF16) -> str:
 
 
 def task(doc: Document, *, offset_unit: str = UTF16, layers: Optional[Sequence[Layer]] = None,
-         users: Optional[Mapping[str, int]] = None) -> dict[str, Any]:
+         users: Optional[Mapping[str, int]] = None, suggested: Optional[Suggested] = None,
+         model_version: Optional[str] = None, gold: bool = True) -> dict[str, Any]:
     """The Label Studio task of one document, with its annotation as one completed annotation; with
     ``layers``, one completed annotation per layer instead, each by its annotator's user id
-    (``users``; by default 1, 2, ... in the order of ``layers``)."""
+    (``users``; by default 1, 2, ... in the order of ``layers``). With ``suggested`` (holding at
+    least one item), one prediction of ``model_version`` too: the suggestions as regions, each with
+    its score, and their mean score; without ``gold``, no annotation (predictions only)."""
     offsets = Offsets(doc.text) if offset_unit == UTF16 else None
     if layers is not None and users is None:
         users = export_users([layer.annotator for layer in layers], None)
+    value: dict[str, Any] = {"data": {TEXT: doc.text, "document_id": doc.id, "offset_unit": offset_unit}}
+    value["annotations"] = _annotations(doc, offsets, layers, users) if gold else []
+    if suggested is not None and suggested.count:
+        value["predictions"] = [{"model_version": model_version or "", "score": suggested.mean_score,
+                                 "result": _result(suggested.annotations, offsets, scores=suggested.provenance)}]
+    return value
+
+
+def _annotations(doc: Document, offsets: Optional[Offsets], layers: Optional[Sequence[Layer]],
+                 users: Optional[Mapping[str, int]]) -> list[dict[str, Any]]:
     if layers is None:
-        annotations = [{"result": _result(doc.annotations, offsets), "was_cancelled": False, "ground_truth": False}]
-    else:
-        annotations = [{"result": _result(layer.annotations, offsets), "was_cancelled": False,
-                        "ground_truth": layer.annotator == GOLD, "completed_by": users[layer.annotator]}
-                       for layer in layers]
-    return {"data": {TEXT: doc.text, "document_id": doc.id, "offset_unit": offset_unit}, "annotations": annotations}
+        return [{"result": _result(doc.annotations, offsets), "was_cancelled": False, "ground_truth": False}]
+    return [{"result": _result(layer.annotations, offsets), "was_cancelled": False,
+             "ground_truth": layer.annotator == GOLD, "completed_by": users[layer.annotator]}
+            for layer in layers]
 
 
-def _result(ann: Annotations, offsets: Optional[Offsets]) -> list[dict[str, Any]]:
+def _result(ann: Annotations, offsets: Optional[Offsets], *,
+            scores: Optional[Mapping[str, tuple[str, float]]] = None) -> list[dict[str, Any]]:
     """The result list of one annotation: its regions, per-region values and relations (``offsets``:
-    converting to UTF-16 code units, or None to write code points)."""
+    converting to UTF-16 code units, or None to write code points). With ``scores`` (a prediction's:
+    item id -> (source, score)), each item's labels regions carry its ``score``."""
     result: list[dict[str, Any]] = []
 
     def region(rid: str, control: str, label: str, span: Span) -> dict[str, Any]:
         start, end = (offsets.to_utf16(span.start), offsets.to_utf16(span.end)) if offsets else (span.start, span.end)
         item = {"id": rid, "from_name": control, "to_name": TEXT, "type": "labels",
                 "value": {"start": start, "end": end, "text": span.text, "labels": [label]}}
+        if scores is not None:
+            item["score"] = scores[rid.partition(".")[0]][1]
         result.append(item)
         return item
 
@@ -241,24 +265,35 @@ def _result(ann: Annotations, offsets: Optional[Offsets]) -> list[dict[str, Any]
 
 
 def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit: str = UTF16,
-           layers: Optional[LayerSource] = None, users: Optional[UserMap] = None, **_: object) -> Report:
+           layers: Optional[LayerSource] = None, users: Optional[UserMap] = None,
+           suggestions: Optional[SuggestionSource] = None, gold: bool = True, **_: object) -> Report:
     """Write ``tasks.json`` (every document) and ``labeling-config.xml`` into ``out``; with
     ``layers``, one annotation per layer and ``annotator-map.json`` (``completed_by`` user ids:
-    ``users``' when given, else 1, 2, ... in the order of ``layers.annotators``)."""
+    ``users``' when given, else 1, 2, ... in the order of ``layers.annotators``). With
+    ``suggestions``, each task whose document has suggestions gets them as one prediction; without
+    ``gold``, tasks hold no annotation."""
     if offset_unit not in OFFSET_UNITS:
         raise FormatError(f"unknown offset unit {offset_unit!r}; choose one of {', '.join(OFFSET_UNITS)}")
     report = Report()
     user_ids = export_users(layers.annotators, users) if layers is not None else None
+    tally = Tally()
     path = out / TASKS
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         fh.write("[")
         for k, (_split, doc) in enumerate(documents):
             fh.write(",\n" if k else "\n")
-            chosen = layers.of(doc) if layers is not None else None
-            fh.write(json.dumps(task(doc, offset_unit=offset_unit, layers=chosen, users=user_ids), ensure_ascii=False, indent=1))
-            for ann in [x.annotations for x in chosen] if chosen is not None else [doc.annotations]:
-                report.add_all(ann)
+            chosen = layers.of(doc) if layers is not None and gold else None
+            suggested = suggestions.of(doc) if suggestions is not None else None
+            tally.add(suggested)
+            fh.write(json.dumps(task(doc, offset_unit=offset_unit, layers=chosen, users=user_ids, suggested=suggested, gold=gold,
+                                     model_version=suggestions.model_version if suggestions else None),
+                                ensure_ascii=False, indent=1))
+            if gold:
+                for ann in [x.annotations for x in chosen] if chosen is not None else [doc.annotations]:
+                    report.add_all(ann)
         fh.write("\n]\n")
+    if suggestions is not None:
+        report.notes.append(tally.note(f"as predictions (model_version {suggestions.model_version})"))
     (out / CONFIG).write_text(labeling_config(offset_unit=offset_unit), encoding="utf-8", newline="\n")
     report.files += [path, out / CONFIG]
     if user_ids is not None:
