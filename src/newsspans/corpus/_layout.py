@@ -12,7 +12,7 @@ and, for a corpus annotated by several annotators (all optional)::
     layers/<annotator>/<id>.json each annotator's own annotation of a document, same format as gold
     decisions/<id>.jsonl         adjudication: one decision per line on where the layers disagree
 
-and, optional too, the suggestions (``newsspans suggest``; never gold; checked by validate, not read by build)::
+and, optional too, the suggestions (``newsspans suggest``; never gold; checked by validate, reported by the build's card)::
 
     suggestions/<id>.json        pre-annotation: the gold's format, each item with its source and score
 """

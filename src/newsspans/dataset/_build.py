@@ -27,7 +27,7 @@ import jsonschema
 from .._version import __version__
 from ..errors import BuildError
 from ..labels import SENTENCE_CLAIM_LABELS
-from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, TEXTS
+from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, SUGGESTIONS, TEXTS, suggestions_file
 from ..paths import display_path, sha256_hex
 from ..atomic import replace_dir, staging
 from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
@@ -66,6 +66,8 @@ class _ChunkOutput:
     labels: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in ("entities", "quotes", "claims", "sentences")})
     tokens: int = 0
     languages: set[str] = field(default_factory=set)
+    #: The documents that have gold and a suggestions file (the card evaluates their suggestions).
+    suggested: list[str] = field(default_factory=list)
 
 
 def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple[str, ...], schemas: dict[str, Any]) -> _ChunkOutput:
@@ -96,6 +98,8 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
             out.tokens += sum(len(r["tokens"]) for r in by_config["tokens"])
         out.languages.add(doc.meta.language)
         ann = doc.annotations
+        if (ann.entities or ann.quotes or ann.claims) and suggestions_file(doc_id) in corpus.digests:
+            out.suggested.append(doc_id)  # read (and checked) by read_document
         out.labels["entities"].update(m.label for m in ann.entities)
         out.labels["quotes"].update(q.type for q in ann.quotes)
         out.labels["claims"].update(c.label for c in ann.claims)
@@ -172,7 +176,9 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     from ._rows import agreement_row, registry_row
 
     chosen = chosen_configs(configs)
-    corpus = Corpus(corpus_root, warnings=False)  # the gate needs the errors; see _refuse for the report
+    # The gate needs the errors (see _refuse for the report); the suggestions files are checked, and
+    # count in the source digest, since the card reports them.
+    corpus = Corpus(corpus_root, warnings=False, suggestions=True)
     if corpus.layout_problems():
         _refuse(corpus_root, workers)
     dataset_value, problems = corpus.read_dataset()
@@ -185,8 +191,10 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     problems += found
     stats = Stats(configs=chosen)
     writers = _Writers(dest)
+    suggested: list[str] = []
     try:
-        problems += _write_documents(corpus, registry, writers, stats, failed=_has_error(problems), workers=workers)
+        problems += _write_documents(corpus, registry, writers, stats, suggested, failed=_has_error(problems),
+                                     workers=workers)
         problems += corpus.cross_document_problems(registry)
         if _has_error(problems):
             _refuse(corpus_root, workers)
@@ -199,6 +207,8 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
         stats.agreement = _agreement(corpus_root, dataset_value, workers)
         if "agreement" in chosen:
             writers("agreement", AGREEMENT_SPLIT).add([agreement_row(r) for r in stats.agreement])
+        stats.suggestion_files = sum(rel.startswith(f"{SUGGESTIONS}/") for rel in corpus.digests)
+        stats.suggestions, stats.suggestion_sources = _suggestions(corpus_root, suggested)
         writers.close(stats)
     except BaseException:
         writers.abort()
@@ -232,6 +242,19 @@ def _agreement(corpus_root: Path, dataset_value: dict[str, Any], workers: int) -
     return rows
 
 
+def _suggestions(corpus_root: Path, doc_ids: list[str]) -> tuple[list[Any], list[str]]:
+    """The evaluation against gold of the suggestions stored for ``doc_ids`` (the documents that
+    have gold and a suggestions file; the gate has checked them), and the sources that made them,
+    sorted; nothing without such a document. Stored only: the build never computes suggestions."""
+    from ..suggestions import evaluate_suggestions, read_suggestions
+
+    if not doc_ids:
+        return [], []
+    rows = evaluate_suggestions(corpus=corpus_root, documents=doc_ids, stored=True)
+    sources = sorted({s.source for doc_id in doc_ids for s in read_suggestions(corpus_root, doc_id)})
+    return rows, sources
+
+
 def _check_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:
     """Raise ``BuildError``, naming the file, when a file of ``digests`` (relative path -> SHA-256
     of what was read) no longer holds what was read, or a document was added or removed since:
@@ -259,10 +282,11 @@ def _check_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:
         raise changed(shown, "was added" if doc_id in now else "was removed")
 
 
-def _write_documents(corpus: Corpus, registry, writers: _Writers, stats: Stats, *, failed: bool,
-                     workers: int) -> list[Problem]:
-    """Read, check and convert every document into the writers; returns the problems found.
-    After the first error, checking goes on (the report lists every problem) but writing stops."""
+def _write_documents(corpus: Corpus, registry, writers: _Writers, stats: Stats, suggested: list[str], *,
+                     failed: bool, workers: int) -> list[Problem]:
+    """Read, check and convert every document into the writers; returns the problems found, and adds
+    to ``suggested`` the documents with gold and a suggestions file. After the first error, checking
+    goes on (the report lists every problem) but writing stops."""
     from ._features import FEATURES
 
     problems: list[Problem] = []
@@ -281,6 +305,7 @@ def _write_documents(corpus: Corpus, registry, writers: _Writers, stats: Stats, 
             stats.labels[layer].update(counts)
         stats.tokens += chunk.tokens
         stats.languages |= chunk.languages
+        suggested += chunk.suggested
     return problems
 
 

@@ -281,6 +281,7 @@ def _creation(stats: Stats) -> list[str]:
         "#### Who are the annotators?",
         ds["annotators_note"],
         *_agreement(stats),
+        *_suggestions(stats),
         "## Considerations and Limitations",
         ds["limitations_note"],
         "## Licensing Information",
@@ -320,6 +321,51 @@ def _agreement(stats: Stats) -> list[str]:
         "(nothing to compare). `newsspans agree` prints the same figures; [`docs/agreement.md`](../docs/agreement.md) "
         "defines every metric." + where + gate,
         headline_table(stats.agreement),
+    ]
+
+
+#: The card's rows of the suggestions' evaluation: each layer's metrics over all labels (claims only
+#: when some were suggested: no source suggests them).
+SUGGESTION_LAYERS = ("entities", "quotes")
+
+
+def _suggestions_table(rows: list[Any]) -> str:
+    from ..agreement import show_value
+
+    lines = ["| layer | metric | precision | recall | F1 | suggested | gold | matched |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        if r.label is None and (r.layer in SUGGESTION_LAYERS or r.suggested):
+            lines.append(f"| {r.layer} | `{r.metric}` | {show_value(r.precision)} | {show_value(r.recall)} | "
+                         f"{show_value(r.f1)} | {r.suggested} | {r.gold} | {r.matched} |")
+    return "\n".join(lines)
+
+
+def _suggestions(stats: Stats) -> list[str]:
+    """The stored suggestions measured against gold at build time: a table, or one sentence."""
+    from ..agreement import DECIMALS, UNDEFINED
+
+    title = "#### Suggestions"
+    if not stats.suggestion_files:
+        return [title, "This release has no stored suggestions (`corpus/suggestions/`, written by `newsspans suggest`), "
+                       "so there are none to measure."]
+    if not stats.suggestions:
+        return [title, "No document with gold has stored suggestions (`corpus/suggestions/`), so there are none to measure."]
+    documents = stats.suggestions[0].documents
+    return [
+        title,
+        "The pre-annotation that `newsspans suggest` stored (`corpus/suggestions/`; never part of the gold or of this "
+        f"release's data), measured at build time against the gold of the {documents} document(s) that have both, over "
+        f"all labels; counts are summed over those documents. Sources: {', '.join(f'`{x}`' for x in stats.suggestion_sources) or 'none'}. "
+        "Precision = matched / suggested, recall = matched / gold, F1 = 2 × matched / (suggested + gold). Entities: "
+        "`exact_typed` (same offsets and type) and `overlap` (matched one to one at character Jaccard ≥ 0.5, the "
+        "agreement's rule, type ignored); quotes: `overlap` of the contents, and on the matched quotes "
+        "`speaker_agreement` and `cue_agreement` (same offsets or both absent; suggested = gold = the matched quotes "
+        f"compared). Values are rounded to {DECIMALS} decimals; `{UNDEFINED}` means undefined. "
+        "`newsspans suggest --evaluate --stored` prints the same figures, per label too. Figures on documents whose "
+        "registry was built from their gold are optimistic (the gazetteer suggests the gold's own surface forms): "
+        "[`docs/suggestions.md`](../docs/suggestions.md) gives the figures on a held-out development set.",
+        _suggestions_table(stats.suggestions),
     ]
 
 

@@ -23,6 +23,12 @@ class Stats:
     languages: set[str] = field(default_factory=set)
     #: The agreement rows over the corpus (``newsspans.agreement.AgreementRow``), in report order.
     agreement: list[Any] = field(default_factory=list)
+    #: The number of stored suggestions files (``corpus/suggestions/``).
+    suggestion_files: int = 0
+    #: The evaluation of the stored suggestions against gold (``newsspans.suggestions.EvaluationRow``,
+    #: in report order) on the documents that have both, and the sources that made them, sorted.
+    suggestions: list[Any] = field(default_factory=list)
+    suggestion_sources: list[str] = field(default_factory=list)
 
     def total(self, config: str) -> int:
         return sum(self.split_rows.get(config, {}).values())

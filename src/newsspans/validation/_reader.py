@@ -13,7 +13,7 @@ and, all optional: ``annotators.json`` (who made the layers), ``layers/<annotato
 the same worker), ``decisions/<id>.jsonl`` (adjudication decisions, one per line) and
 ``suggestions/<id>.json`` (``newsspans suggest``'s pre-annotation: checked, in the same worker, as an
 annotation file is, with the exceptions that fit suggestions; read only by a ``Corpus`` made with
-``suggestions=True``, as ``validate`` makes it).
+``suggestions=True``, as ``validate`` and the build make it).
 
 Reading never raises for bad input: every reader returns what it could read plus the problems
 it found, and gives up on a unit (a file, a document) whose structure is broken so that no
@@ -162,7 +162,7 @@ class Corpus:
     #: build's gate needs the errors only, and reports in full when there is one.
     warnings: bool = True
     #: True also reads and checks the suggestions files (``suggestions/<id>.json``), which then count
-    #: in ``source_digest``; ``validate`` reads them, the build not yet (the release does not report them).
+    #: in ``source_digest``; ``validate`` and the build read them (the card reports how good they are).
     suggestions: bool = False
 
     def __post_init__(self) -> None:
