@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 from typing import Iterator, Optional, Sequence, Union
 
-from ..corpus import CORPUS_PARTS, document_ids, is_corpus, layer_documents, read_annotators_lenient
+from ..corpus import CORPUS_PARTS, chosen_documents, is_corpus, layer_documents, read_annotators_lenient
 from ..errors import BadInput
 from ..labels import GOLD
 from ..model import LAYERS
@@ -22,16 +22,6 @@ def annotator_pairs(annotators: Sequence[str]) -> list[Pair]:
     """The pairs compared: every two annotators (by id), then each annotator against gold."""
     ids = sorted(set(annotators) - {GOLD})
     return [*itertools.combinations(ids, 2), *((a, GOLD) for a in ids)]
-
-
-def _scope(root: Path, documents: Optional[Sequence[str]]) -> list[str]:
-    known = document_ids(root)
-    if documents is None:
-        return known
-    unknown = sorted(set(documents) - set(known))
-    if unknown:
-        raise BadInput(f"{display_path(root)} has no document {', '.join(unknown)}")
-    return sorted(set(documents))
 
 
 def _layers(layers: Optional[Sequence[str]]) -> tuple[str, ...]:
@@ -77,7 +67,7 @@ def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[st
         missing = [p for p in CORPUS_PARTS if not os.path.lexists(root / p)]
         raise BadInput(f"{display_path(root)} is not a corpus folder (no {', '.join(missing)})")
     chosen_layers = _layers(layers)
-    scope = _scope(root, documents)
+    scope = chosen_documents(root, documents)
     listed = read_annotators_lenient(root)
     annotated = {a: set(docs) for a, docs in layer_documents(root).items() if a in listed and a != GOLD}
     annotated[GOLD] = set(scope)

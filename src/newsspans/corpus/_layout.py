@@ -21,7 +21,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Union
+from typing import Optional, Sequence, Union
+
+from ..errors import BadInput
+from ..paths import display_path
 
 TEXTS = "texts"
 DOCUMENTS = "documents"
@@ -56,6 +59,18 @@ def document_ids(root: Union[str, Path]) -> list[str]:
         except (FileNotFoundError, NotADirectoryError):
             continue
     return sorted(ids)
+
+
+def chosen_documents(root: Union[str, Path], documents: Optional[Sequence[str]]) -> list[str]:
+    """The documents a command works on, sorted: ``documents`` (every document of the corpus at
+    ``root`` when None); ``BadInput`` naming those the corpus does not have."""
+    known = document_ids(root)
+    if documents is None:
+        return known
+    unknown = sorted(set(documents) - set(known))
+    if unknown:
+        raise BadInput(f"{display_path(Path(root))} has no document {', '.join(unknown)}")
+    return sorted(set(documents))
 
 
 def symlinked_parts(folder: Path) -> list[str]:

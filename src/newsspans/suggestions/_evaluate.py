@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 from ..agreement import LABELS, match_spans, rounded
-from ..corpus import read_document_lenient
+from ..corpus import chosen_documents, read_document_lenient
 from ..errors import NewsSpansError
 from ..model import LAYERS, Annotations, Span
 from ..paths import display_path
 from ._model import Suggestion
-from ._run import corpus_root, make_suggester, scope
+from ._run import corpus_root, make_suggester
 from ._store import read_suggestions
 
 #: The metrics of each layer, in report order.
@@ -145,7 +145,7 @@ def evaluate_suggestions(*, corpus: Union[str, Path], documents: Optional[Sequen
     ``stored`` read from ``suggestions/`` (then ``sources`` and ``model`` do not apply). Nothing is
     written. Raises ``BadInput`` as ``suggest``, ``NewsSpansError`` for a file that cannot be read."""
     root = corpus_root(corpus)
-    doc_ids = scope(root, documents)
+    doc_ids = chosen_documents(root, documents)
     suggester = None if stored else make_suggester(root, sources, model, label_map)
     tally = new_tally()
     evaluated = 0

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
 from ..atomic import finish_writes, write_files
-from ..corpus import (SUGGESTIONS, TEXTS, document_ids, is_corpus, read_file, read_registry_lenient, suggestions_file)
+from ..corpus import (SUGGESTIONS, TEXTS, chosen_documents, is_corpus, read_file, read_registry_lenient, suggestions_file)
 from ..errors import BadInput, NewsSpansError
 from ..paths import display_path
 from ..validation import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
@@ -38,17 +38,6 @@ def corpus_root(corpus: Union[str, Path]) -> Path:
         raise BadInput(f"{display_path(root)} is not a corpus folder (it needs dataset.json, registry.json, texts/, "
                        "documents/ and annotations/)")
     return root
-
-
-def scope(root: Path, documents: Optional[Sequence[str]]) -> list[str]:
-    """The documents to work on: ``documents`` (every one of the corpus by default), sorted."""
-    known = document_ids(root)
-    if documents is None:
-        return known
-    unknown = sorted(set(documents) - set(known))
-    if unknown:
-        raise BadInput(f"{display_path(root)} has no document {', '.join(unknown)}")
-    return sorted(set(documents))
 
 
 def read_text(root: Path, doc_id: str) -> str:
@@ -138,7 +127,7 @@ def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = No
     the files do not depend on it). Raises ``BadInput`` for a folder that is not a corpus, an unknown
     document or source, a missing pipeline; ``NewsSpansError`` for a text that cannot be read."""
     root = corpus_root(corpus)
-    doc_ids = scope(root, documents)
+    doc_ids = chosen_documents(root, documents)
     suggester = make_suggester(root, sources, model, label_map)
     notes = []
     if "quotes" in suggester.sources and suggester.quotes is None:
