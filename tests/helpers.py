@@ -203,3 +203,17 @@ def gold_only(corpus: Path) -> Path:
         shutil.rmtree(corpus / name, ignore_errors=True)
     (corpus / ANNOTATORS).unlink(missing_ok=True)
     return corpus
+
+
+def source_digest_after_reading(root: Path, *, workers: int = 1, suggestions: bool = False) -> str:
+    """The validator's source digest of the corpus at ``root`` after reading it as the build does
+    (every document, then the cross-document checks); ``suggestions`` reads those files too."""
+    from newsspans.validation import Corpus
+
+    corpus = Corpus(root, warnings=False, suggestions=suggestions)
+    corpus.read_dataset()
+    registry, _ = corpus.read_registry()
+    for _ in corpus.iter_documents(registry, workers=workers, keep_documents=False):
+        pass
+    corpus.cross_document_problems(registry)
+    return corpus.source_digest()

@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, document_ids, read_json, run, write_json
+from helpers import ROOT, document_ids, read_json, run, source_digest_after_reading, write_json
 
 from newsspans.corpus import add_annotator
 from newsspans.paths import display_path
@@ -475,14 +475,7 @@ def test_reading_a_document_alone_checks_its_layers(tmp_path):
 # -- the source digest ----------------------------------------------------------------------------
 
 def digest_as_the_build_reads(root: Path, workers: int = 1) -> str:
-    """The source digest after reading the corpus as ``write_release`` does."""
-    corpus = Corpus(root, warnings=False)
-    corpus.read_dataset()
-    registry, _ = corpus.read_registry()
-    for _ in corpus.iter_documents(registry, workers=workers, keep_documents=False):
-        pass
-    corpus.cross_document_problems(registry)
-    return corpus.source_digest()
+    return source_digest_after_reading(root, workers=workers)
 
 
 def every_file_digest(root: Path) -> str:

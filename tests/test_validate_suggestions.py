@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import ROOT, gold_only, read_json, write_json
+from helpers import ROOT, gold_only, read_json, source_digest_after_reading, write_json
 
 from newsspans.paths import display_path
 from newsspans.suggestions import suggest
@@ -199,14 +199,7 @@ def test_without_a_suggestions_folder_no_document_has_one(tmp_path, monkeypatch)
 # -- the source digest ----------------------------------------------------------------------------
 
 def digest(root: Path, workers: int = 1) -> str:
-    """The source digest after reading every document, suggestions files included."""
-    corpus = Corpus(root, warnings=False, suggestions=True)
-    corpus.read_dataset()
-    registry, _ = corpus.read_registry()
-    for _ in corpus.iter_documents(registry, workers=workers, keep_documents=False):
-        pass
-    corpus.cross_document_problems(registry)
-    return corpus.source_digest()
+    return source_digest_after_reading(root, workers=workers, suggestions=True)
 
 
 def test_the_digest_changes_with_a_suggestions_file(tmp_path, workers):

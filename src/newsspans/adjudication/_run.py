@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import Optional, Sequence, Union
 
 from ..atomic import finish_writes, write_files
-from ..corpus import DECISIONS, decision_documents, decisions_file, is_corpus, read_annotators_lenient, read_registry_lenient
-from ..errors import BadInput
+from ..corpus import DECISIONS, decision_documents, decisions_file, corpus_folder, read_annotators_lenient, read_registry_lenient
 from ..paths import display_path
 from ._document import adjudicate_document
 from ._inputs import annotator_problems, plan, unlisted_layers
@@ -30,10 +29,7 @@ def adjudicate(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] =
     nothing is written. ``dry_run``: compute and report, write nothing. Raises ``BadInput`` for a
     folder that is not a corpus, or a named document or annotator that cannot be adjudicated.
     An interrupted earlier write in the corpus is finished first (as every corpus write does)."""
-    corpus = Path(corpus)
-    if not is_corpus(corpus):
-        raise BadInput(f"{display_path(corpus)} is not a corpus folder (it needs dataset.json, registry.json, texts/, "
-                       "documents/ and annotations/)")
+    corpus = corpus_folder(corpus)
     notes = [f"{display_path(corpus)}: an interrupted earlier write was completed first"] if finish_writes(corpus) else []
     chosen = plan(corpus, documents, annotators)
     errors = annotator_problems(sorted({a for names in chosen.values() for a in names}))

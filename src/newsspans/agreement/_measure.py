@@ -4,15 +4,13 @@ annotator against gold, read from a corpus folder."""
 from __future__ import annotations
 
 import itertools
-import os
 from pathlib import Path
 from typing import Iterator, Optional, Sequence, Union
 
-from ..corpus import CORPUS_PARTS, chosen_documents, is_corpus, layer_documents, read_annotators_lenient
+from ..corpus import chosen_documents, corpus_folder, layer_documents, read_annotators_lenient
 from ..errors import BadInput
 from ..labels import GOLD
 from ..model import LAYERS
-from ..paths import display_path
 from ..validation import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
 from ._documents import Counts, Job, Pair, Task, init_worker, measure_documents, run_chunk, tally_rows
 from ._rows import AgreementRow, row_key
@@ -60,12 +58,7 @@ def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[st
     Raises ``BadInput`` for a folder that is not a corpus, an unknown document or layer, and
     ``NewsSpansError`` for a file that cannot be read.
     """
-    root = Path(root)
-    if not root.is_dir():
-        raise BadInput(f"{display_path(root)}: no such corpus folder")
-    if not is_corpus(root):
-        missing = [p for p in CORPUS_PARTS if not os.path.lexists(root / p)]
-        raise BadInput(f"{display_path(root)} is not a corpus folder (no {', '.join(missing)})")
+    root = corpus_folder(root)
     chosen_layers = _layers(layers)
     scope = chosen_documents(root, documents)
     listed = read_annotators_lenient(root)

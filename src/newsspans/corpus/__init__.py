@@ -8,6 +8,7 @@ from ._layout import (
     ANNOTATORS,
     DECISIONS,
     chosen_documents,
+    corpus_folder,
     LAYERS_DIR,
     decision_documents,
     decisions_file,
@@ -46,7 +47,7 @@ from ._read import (
 )
 
 __all__ = [
-    "chosen_documents", "ANNOTATORS", "DECISIONS", "LAYERS_DIR", "add_annotator", "check_annotator_id", "decision_documents",
+    "chosen_documents", "corpus_folder", "ANNOTATORS", "DECISIONS", "LAYERS_DIR", "add_annotator", "check_annotator_id", "decision_documents",
     "decisions_file", "dumps_annotators", "layer_documents", "layer_file", "read_annotators_lenient",
     "read_layer_lenient", "SUGGESTIONS", "suggestion_documents", "suggestions_file",
     "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "MAX_DEPTH", "REGISTRY", "TEXTS",

@@ -61,6 +61,18 @@ def document_ids(root: Union[str, Path]) -> list[str]:
     return sorted(ids)
 
 
+def corpus_folder(root: Union[str, Path]) -> Path:
+    """``root`` as a ``Path``, or ``BadInput`` when it is no folder or lacks a part of a corpus
+    (named): the check of every command that works on a corpus."""
+    root = Path(root)
+    if not root.is_dir():
+        raise BadInput(f"{display_path(root)}: no such corpus folder")
+    missing = [part for part in CORPUS_PARTS if not os.path.lexists(root / part)]
+    if missing:
+        raise BadInput(f"{display_path(root)} is not a corpus folder (no {', '.join(missing)})")
+    return root
+
+
 def chosen_documents(root: Union[str, Path], documents: Optional[Sequence[str]]) -> list[str]:
     """The documents a command works on, sorted: ``documents`` (every document of the corpus at
     ``root`` when None); ``BadInput`` naming those the corpus does not have."""

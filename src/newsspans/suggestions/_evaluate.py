@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 from ..agreement import LABELS, match_spans, rounded
-from ..corpus import chosen_documents, read_document_lenient
+from ..corpus import chosen_documents, corpus_folder, read_document_lenient
 from ..errors import NewsSpansError
 from ..model import LAYERS, Annotations, Span
 from ..paths import display_path
 from ._model import Suggestion
-from ._run import corpus_root, make_suggester
+from ._run import make_suggester
 from ._store import read_suggestions
 
 #: The metrics of each layer, in report order.
@@ -144,7 +144,7 @@ def evaluate_suggestions(*, corpus: Union[str, Path], documents: Optional[Sequen
     against gold on ``documents`` (default: all) that have gold, computed in memory, or with
     ``stored`` read from ``suggestions/`` (then ``sources`` and ``model`` do not apply). Nothing is
     written. Raises ``BadInput`` as ``suggest``, ``NewsSpansError`` for a file that cannot be read."""
-    root = corpus_root(corpus)
+    root = corpus_folder(corpus)
     doc_ids = chosen_documents(root, documents)
     suggester = None if stored else make_suggester(root, sources, model, label_map)
     tally = new_tally()

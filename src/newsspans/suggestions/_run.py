@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
 from ..atomic import finish_writes, write_files
-from ..corpus import (SUGGESTIONS, TEXTS, chosen_documents, is_corpus, read_file, read_registry_lenient, suggestions_file)
+from ..corpus import (SUGGESTIONS, TEXTS, chosen_documents, corpus_folder, read_file, read_registry_lenient, suggestions_file)
 from ..errors import BadInput, NewsSpansError
 from ..paths import display_path
 from ..validation import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
@@ -30,14 +30,6 @@ class SuggestResult:
     counts: dict[tuple[str, str], int]
     dry_run: bool
     notes: list[str] = field(default_factory=list)
-
-
-def corpus_root(corpus: Union[str, Path]) -> Path:
-    root = Path(corpus)
-    if not is_corpus(root):
-        raise BadInput(f"{display_path(root)} is not a corpus folder (it needs dataset.json, registry.json, texts/, "
-                       "documents/ and annotations/)")
-    return root
 
 
 def read_text(root: Path, doc_id: str) -> str:
@@ -126,7 +118,7 @@ def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = No
     ``workers`` processes compute (default: one per core, from ``PARALLEL_MIN_DOCUMENTS`` documents;
     the files do not depend on it). Raises ``BadInput`` for a folder that is not a corpus, an unknown
     document or source, a missing pipeline; ``NewsSpansError`` for a text that cannot be read."""
-    root = corpus_root(corpus)
+    root = corpus_folder(corpus)
     doc_ids = chosen_documents(root, documents)
     suggester = make_suggester(root, sources, model, label_map)
     notes = []
