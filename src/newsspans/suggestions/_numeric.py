@@ -1,7 +1,7 @@
 """Rules for the numeric and temporal types: DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL, CARDINAL.
 
 Each rule (``RULES``) is a regular expression with a label and a score, tried where a number, date
-or time word or a digit is (``_TRIGGER``) and at the few words before it (modifiers), and
+or time word or a digit or currency sign is (``_TRIGGERS``) and at the modifiers among the few words before it, and
 ``flatten`` keeps the longest of overlapping matches (then the higher score: every specific rule
 scores above CARDINAL, so "in 2024" is a DATE and "15 km" a QUANTITY, never a CARDINAL inside). An
 expression never crosses a line break.
@@ -20,7 +20,6 @@ What the rules leave out, for precision: a month name alone unless a preposition
 
 from __future__ import annotations
 
-import bisect
 import re
 from typing import Iterator
 
@@ -133,25 +132,48 @@ _TRIGGER_WORDS = {
     "decade", "decades", "century", "weekend", "weekends", "spring", "summer", "autumn", "fall", "winter", "yesterday",
     "today", "tomorrow", "tonight", "overnight", "midnight", "noon", "night", "dozens", "hundreds", "thousands", "millions",
     "billions"}
-_TRIGGER = re.compile(r"[\d$€£¥₽₹]|(?<![^\W_])(?:" + "|".join(sorted(
-    {v for w in _TRIGGER_WORDS for v in (w, w[0].upper() + w[1:])}, key=lambda w: (-len(w), w))) + r")(?![^\W_])")
-_WORD_START = re.compile(r"(?<![^\W_])[^\W_]")
+_CURRENCY = frozenset("$€£¥₽₹")
+_TRIGGERS = frozenset(v for w in _TRIGGER_WORDS for v in (w, w[0].upper() + w[1:])) | _CURRENCY
+#: The words a rule's match may start with before its trigger: modifiers (guideline 2.1), determiners
+#: and the letters of a currency sign (``US$``); with capitals, where a sentence starts.
+_STARTER_WORDS = ("about around approximately roughly nearly almost over some more less fewer at up as the past last "
+                  "next coming previous following recent this that earlier later early late mid a an few several us c")
+_STARTERS = frozenset(v for w in _STARTER_WORDS.split() for v in (w, w.capitalize(), w.upper()))
+#: The tokens of a text: words (runs of letters and digits) and currency signs.
+_TOKEN = re.compile(r"[^\W_]+|[$€£¥₽₹]")
 #: How many words before a trigger a match may start at, and how far back they are looked for.
 _WORDS_BEFORE, _LOOK_BACK = 4, 40
 
 
 def _starts(text: str) -> list[int]:
-    """Where a rule may match: each trigger and the starts of the words just before it."""
-    triggers = [m.start() for m in _TRIGGER.finditer(text)]
-    if not triggers:
-        return []
-    words = [m.start() for m in _WORD_START.finditer(text)]
-    out: set[int] = set(triggers)
-    for p in triggers:
+    """Where a rule may match: each trigger (a word that is a trigger word or starts with a digit, a
+    currency sign) and the starts of the modifier words among the few words just before it. A
+    trigger glued to a letter or digit before it is left out unless it starts with a capital:
+    ``word_edges`` refuses any match starting there."""
+    found = list(_TOKEN.finditer(text))
+    tokens = [m.group() for m in found]
+    out: set[int] = set()
+    for i, token in enumerate(tokens):
+        if token not in _TRIGGERS and not token[0].isdecimal():
+            continue
+        p = found[i].start()
+        if p and text[p - 1].isalnum() and not token[0].isupper():
+            continue
+        out.add(p)
         floor = max(text.rfind("\n", max(0, p - _LOOK_BACK), p) + 1, p - _LOOK_BACK)
-        i = bisect.bisect_left(words, p)
-        out.update(w for w in words[max(0, i - _WORDS_BEFORE):i] if w >= floor)
+        out.update(found[j].start() for j in _words_before(tokens, i) if tokens[j] in _STARTERS and found[j].start() >= floor)
     return sorted(out)
+
+
+def _words_before(tokens: list[str], i: int) -> list[int]:
+    """The indexes of the ``_WORDS_BEFORE`` words (not currency signs) before ``tokens[i]``."""
+    out: list[int] = []
+    j = i - 1
+    while j >= 0 and len(out) < _WORDS_BEFORE:
+        if tokens[j] not in _CURRENCY:
+            out.append(j)
+        j -= 1
+    return out
 
 
 def _matches(text: str) -> Iterator[Suggestion]:
