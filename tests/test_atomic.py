@@ -38,7 +38,7 @@ class Killer:
     """After ``limit`` file-system changes every further one raises ``Killed``: the process is dead."""
 
     OPS = [(os, "rename"), (os, "replace"), (os, "unlink"), (os, "rmdir"), (os, "mkdir"),
-           (atomic, "_exchange"), (atomic, "_write_synced")]
+           (atomic, "_exchange"), (atomic, "_write_synced"), (atomic, "_write_staged")]
 
     def __init__(self, limit: float = float("inf")):
         self.limit = limit
@@ -229,15 +229,15 @@ def test_write_files_killed_at_any_change_is_all_or_nothing_and_finished_by_the_
 
 def test_write_files_on_a_full_disk_writes_nothing(tmp_path, monkeypatch):
     make_tree(tmp_path / "c", OLD)
-    real, calls = atomic._write_synced, []
+    real, calls = atomic._write_staged, []
 
-    def full(path, data):
+    def full(path, data, created):
         calls.append(path)
         if len(calls) == 2:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data)
+        return real(path, data, created)
 
-    monkeypatch.setattr(atomic, "_write_synced", full)
+    monkeypatch.setattr(atomic, "_write_staged", full)
     with pytest.raises(OSError, match="No space"):
         atomic.write_files(tmp_path / "c", NEW)
     assert tree_bytes(tmp_path / "c") == OLD and leftovers(tmp_path / "c") == []

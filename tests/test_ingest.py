@@ -127,15 +127,15 @@ def test_add_refuses_two_texts_with_one_id(texts, tmp_path):
 def test_add_on_a_full_disk_leaves_nothing(texts, monkeypatch):
     """The reproduction: a full disk left a text and an empty metadata file."""
     corpus, files = texts
-    real, calls = atomic._write_synced, []
+    real, calls = atomic._write_staged, []
 
-    def full(path, data):
+    def full(path, data, created):
         calls.append(path)
         if len(calls) == 2:  # the first text's metadata
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data)
+        return real(path, data, created)
 
-    monkeypatch.setattr(atomic, "_write_synced", full)
+    monkeypatch.setattr(atomic, "_write_staged", full)
     code, out, err = run("add", *files, "--story-id", "s", "--corpus", corpus)
     assert code == 1 and out == "" and len(err.splitlines()) == 1
     assert err.startswith("newsspans add: No space left on device: ") and err.endswith("; nothing was changed\n")
@@ -148,10 +148,10 @@ def test_add_to_a_corpus_without_its_folders_leaves_no_empty_folder_when_it_fail
     corpus = tmp_path / "c"
     corpus.mkdir()
 
-    def full(path, data):
+    def full(path, data, created):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))
 
-    monkeypatch.setattr(atomic, "_write_synced", full)
+    monkeypatch.setattr(atomic, "_write_staged", full)
     with pytest.raises(OSError):
         add_document(source, corpus=corpus, story_id="s")
     assert list(corpus.iterdir()) == []

@@ -228,15 +228,15 @@ def test_rerunning_a_release_that_completed_says_it_is_done_and_changes_nothing(
 def test_a_full_disk_during_a_release_is_one_line_and_changes_nothing(proj, monkeypatch):
     add_mention(proj)
     before = project_state(proj)
-    real, calls = atomic._write_synced, []
+    real, calls = atomic._write_staged, []
 
-    def full(path, data):
+    def full(path, data, created):
         calls.append(path)
         if len(calls) == 2:  # CHANGELOG.md, after corpus/dataset.json was staged
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real(path, data)
+        return real(path, data, created)
 
-    monkeypatch.setattr(atomic, "_write_synced", full)
+    monkeypatch.setattr(atomic, "_write_staged", full)
     code, out, err = run("release", "--bump", "minor")
     assert code == 1 and len(err.splitlines()) == 1, err
     assert err.startswith("newsspans release: No space left on device: ") and err.endswith("; nothing was changed\n")

@@ -33,6 +33,7 @@ import shutil
 import signal
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional, Union
@@ -354,7 +355,7 @@ def _umask() -> int:
 
 
 def _write_synced(path: Path, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666 & ~_umask())
+    fd = _create(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -363,6 +364,49 @@ def _write_synced(path: Path, data: bytes) -> None:
     except BaseException:
         Path(path).unlink(missing_ok=True)
         raise
+
+
+#: ``_write_all_synced`` writes this many files before syncing them, with this many threads.
+SYNC_BATCH, SYNC_THREADS = 256, 16
+
+
+def _create(path: Path) -> int:
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666 & ~_umask())
+
+
+def _write_staged(path: Path, data: bytes, created: Callable[[Path], None]) -> int:
+    """Create the new file ``path`` (``created`` is told at once), write ``data`` and return the
+    still open file, not yet synced."""
+    fd = _create(path)
+    try:
+        created(path)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _write_all_synced(items: list[tuple[Path, bytes]], created: Callable[[Path], None]) -> None:
+    """Write each new file of ``items`` (path, bytes), every one durable on return; ``created`` is
+    told each path as soon as it exists (to remove it if the write fails). Files are written a batch
+    at a time and each batch's ``fsync`` calls run in threads, which the file system serves together
+    (one journal commit for many files, where one per file made writing 100,000 files slow)."""
+    for first in range(0, len(items), SYNC_BATCH):
+        fds: list[int] = []
+        try:
+            for path, data in items[first:first + SYNC_BATCH]:
+                fds.append(_write_staged(path, data, created))
+            if len(fds) == 1:
+                os.fsync(fds[0])
+            else:
+                with ThreadPoolExecutor(min(SYNC_THREADS, len(fds))) as pool:
+                    list(pool.map(os.fsync, fds))
+        finally:
+            for fd in fds:
+                os.close(fd)
 
 
 def _fsync_dir(folder: Union[str, Path]) -> None:
@@ -419,10 +463,12 @@ def write_files(root: Path, files: dict[str, bytes], *, folders: Optional[dict[s
                 if os.path.lexists(root / rel):
                     raise FileExistsError(errno.EEXIST, "exists already", display_path(root / rel))
         try:
-            for rel, data in files.items():
-                tmp = _staged_path(root, rel)
-                _write_synced(tmp, data)
-                staged.append([_rel(tmp, root), rel, sha256_hex(data)])
+            targets = {_staged_path(root, rel): rel for rel in files}
+
+            def created(tmp: Path) -> None:
+                staged.append([_rel(tmp, root), targets[tmp], sha256_hex(files[targets[tmp]])])
+
+            _write_all_synced([(tmp, files[rel]) for tmp, rel in targets.items()], created)
             swaps = []
             for rel, folder in (folders or {}).items():
                 st = os.stat(folder, follow_symlinks=False)
