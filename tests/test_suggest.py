@@ -401,6 +401,7 @@ def test_evaluation_figures_are_the_hand_computed_ones(tmp_path):
     assert got["entities", "GPE", "overlap"] == (0.0, None, 0.0, 1, 0, 0)
     assert got["entities", "LOC", "exact_typed"] == (None, 0.0, 0.0, 0, 1, 0)
     assert got["quotes", None, "overlap"] == (None, 0.0, 0.0, 0, 2, 0)
+    assert got["quotes", None, "with_speaker"] == (None, 0.0, 0.0, 0, 2, 0)
     assert got["quotes", None, "speaker_agreement"] == (None, None, None, 0, 0, 0)
     assert got["claims", None, "overlap"] == (None, 0.0, 0.0, 0, 1, 0)
 
@@ -419,7 +420,15 @@ def test_evaluating_stored_suggestions_with_quotes(tmp_path):
     # Contents: "We will return," equal, "Never" inside "Never," (5 of 6); "the captain" matches nothing.
     assert got["quotes", None, "overlap"] == (round(2 / 3, 6), 1.0, 0.8, 3, 2, 2)
     assert got["quotes", None, "speaker_agreement"] == (1.0, 1.0, 1.0, 2, 2, 2)
+    assert got["quotes", None, "with_speaker"] == (round(2 / 3, 6), 1.0, 0.8, 3, 2, 2)
     assert got["quotes", None, "cue_agreement"] == (0.5, 0.5, 0.5, 2, 2, 1)
+    # A wrong speaker on a matched quote: still matched in content, no longer attributed.
+    stored["quotes"][1]["speaker"] = stored["quotes"][0]["speaker"]
+    write_json(corpus / "suggestions" / "a2.json", stored)
+    got = rows_by_key(evaluate_suggestions(corpus=corpus, stored=True))
+    assert got["quotes", None, "overlap"][5] == 2
+    assert got["quotes", None, "with_speaker"] == (round(1 / 3, 6), 0.5, 0.4, 3, 2, 1)
+    assert got["quotes", None, "speaker_agreement"] == (0.5, 0.5, 0.5, 2, 2, 1)
     assert got["entities", None, "exact_typed"] == (0.5, 0.5, 0.5, 4, 4, 2)  # the stored entities, as computed
     stored["quotes"][0]["score"] = 1.5
     write_json(corpus / "suggestions" / "a2.json", stored)

@@ -40,7 +40,7 @@ def test_the_card_reports_the_evaluation_of_the_stored_suggestions(corpus_copy, 
                 for r in rows if r.label is None and r.layer in ("entities", "quotes")]
     got = section(tmp_path / "data")
     assert table_rows(got) == expected
-    assert {row[1] for row in expected} == {"`exact_typed`", "`overlap`", "`speaker_agreement`", "`cue_agreement`"}
+    assert {row[1] for row in expected} == {"`exact_typed`", "`overlap`", "`with_speaker`", "`speaker_agreement`", "`cue_agreement`"}
     assert f"the {rows[0].documents} document(s) that have both" in got
     doc_ids = sorted(p.stem for p in (corpus_copy / "suggestions").glob("*.json"))
     sources = sorted({s.source for d in doc_ids for s in read_suggestions(corpus_copy, d)})

@@ -359,12 +359,13 @@ def _suggestions(stats: Stats) -> list[str]:
         f"all labels; counts are summed over those documents. Sources: {', '.join(f'`{x}`' for x in stats.suggestion_sources) or 'none'}. "
         "Precision = matched / suggested, recall = matched / gold, F1 = 2 × matched / (suggested + gold). Entities: "
         "`exact_typed` (same offsets and type) and `overlap` (matched one to one at character Jaccard ≥ 0.5, the "
-        "agreement's rule, type ignored); quotes: `overlap` of the contents, and on the matched quotes "
+        "agreement's rule, type ignored); quotes: `overlap` of the contents, `with_speaker` the same counting only "
+        "the matched quotes whose speakers agree (a quote found with its speaker), and on the matched quotes "
         "`speaker_agreement` and `cue_agreement` (same offsets or both absent; suggested = gold = the matched quotes "
         f"compared). Values are rounded to {DECIMALS} decimals; `{UNDEFINED}` means undefined. "
         "`newsspans suggest --evaluate --stored` prints the same figures, per label too. Figures on documents whose "
         "registry was built from their gold are optimistic (the gazetteer suggests the gold's own surface forms): "
-        "[`docs/suggestions.md`](../docs/suggestions.md) gives the figures on a held-out development set.",
+        "[`docs/suggestions.md`](../docs/suggestions.md) gives the figures on a development set and a held-out test set.",
         _suggestions_table(stats.suggestions),
     ]
 

@@ -3,8 +3,10 @@ label, on the documents that have gold (an annotation file with at least one ite
 
 Entities: ``exact_typed`` (same offsets and label) and ``overlap`` (``agreement.match_spans``, the
 one matching rule of ``newsspans agree``: over all labels it ignores the label, per label both sides
-keep that label only). Quotes: ``overlap`` of the contents, then, on the matched pairs, the
-agreement of their ``speaker`` and ``cue`` (same offsets, or both absent). Claims: ``overlap``.
+keep that label only). Quotes: ``overlap`` of the contents; ``with_speaker``, the same counting only
+the matched pairs whose speakers agree (quote attribution end to end: a quote found with its
+speaker); and, on the matched pairs, the agreement of their ``speaker`` and ``cue`` (same offsets, or
+both absent). Claims: ``overlap``.
 A row's counts add up over the documents (micro average); docs/suggestions.md shows the figures.
 """
 
@@ -26,7 +28,7 @@ from ._run import make_suggester
 from ._store import read_suggestions
 
 #: The metrics of each layer, in report order.
-METRICS = {"entities": ("exact_typed", "overlap"), "quotes": ("overlap", "speaker_agreement", "cue_agreement"),
+METRICS = {"entities": ("exact_typed", "overlap"), "quotes": ("overlap", "with_speaker", "speaker_agreement", "cue_agreement"),
            "claims": ("overlap",)}
 _LABEL_FIELD = {"entities": "label", "quotes": "type", "claims": "label"}
 
@@ -80,6 +82,10 @@ def _by_label(layer: str, items: Sequence[Any], as_dict: bool) -> dict[str, list
     return out
 
 
+def _same(part: str, suggested: dict[str, Any], gold: Any) -> bool:
+    return _offsets(suggested[part]) == _offsets(getattr(gold, part))
+
+
 def _layer(tally: dict[Key, list[int]], layer: str, suggested: list[dict[str, Any]], gold: Sequence[Any]) -> None:
     """Add one document's counts of ``layer``: ``suggested`` items (dicts) against ``gold`` (model items)."""
     content = (lambda x: x["content"]) if layer == "quotes" else (lambda x: x)
@@ -93,6 +99,9 @@ def _layer(tally: dict[Key, list[int]], layer: str, suggested: list[dict[str, An
         s_k, g_k = s_labels.get(label, []), g_labels.get(label, [])
         matched = match_spans([s_spans[k] for k in s_k], [g_spans[k] for k in g_k])
         _add(tally, (layer, label, "overlap"), len(s_k), len(g_k), len(matched))
+        if layer == "quotes":
+            attributed = sum(_same("speaker", suggested[s_k[m.index_a]], gold[g_k[m.index_b]]) for m in matched)
+            _add(tally, (layer, label, "with_speaker"), len(s_k), len(g_k), attributed)
         if layer == "entities":
             same = Counter(_offsets(s_spans[k]) for k in s_k) & Counter(_offsets(g_spans[k]) for k in g_k)
             exact_all += sum(same.values())
@@ -100,9 +109,10 @@ def _layer(tally: dict[Key, list[int]], layer: str, suggested: list[dict[str, An
     if layer == "entities":
         _add(tally, (layer, None, "exact_typed"), len(s_spans), len(g_spans), exact_all)
     if layer == "quotes":
+        agreed = {part: sum(_same(part, suggested[m.index_a], gold[m.index_b]) for m in pairs) for part in ("speaker", "cue")}
+        _add(tally, (layer, None, "with_speaker"), len(s_spans), len(g_spans), agreed["speaker"])
         for part in ("speaker", "cue"):
-            agreed = sum(_offsets(suggested[m.index_a][part]) == _offsets(getattr(gold[m.index_b], part)) for m in pairs)
-            _add(tally, (layer, None, f"{part}_agreement"), len(pairs), len(pairs), agreed)
+            _add(tally, (layer, None, f"{part}_agreement"), len(pairs), len(pairs), agreed[part])
 
 
 def _value(numerator: int, denominator: int) -> Optional[float]:
