@@ -383,3 +383,50 @@ def test_seed_suggestions_pass_the_validator(doc_id):
                                      path=f"corpus/annotations/{doc_id}.json", text=text, document_id=doc_id,
                                      registry=registry)
     assert [str(p) for p in problems if p.severity == ERROR] == []
+
+
+# -- patterns added while tuning on the development set -------------------------------------------
+
+def test_a_statement_split_by_an_attribution_with_an_object_and_an_adjunct_is_one_group():
+    text = "“The tunnel is finished,” Ben Oduya told reporters after the ceremony, “and it cost less than planned.”"
+    first, second = quotes(text)
+    assert first.item["group_id"] == second.item["group_id"] == "g1"
+    assert second.item["content"] == span(text, "and it cost less than planned.")
+    assert first.item["speaker"] == second.item["speaker"] == span(text, "Ben Oduya")
+    assert first.item["cue"] == second.item["cue"] == span(text, "told")
+
+
+def test_the_name_in_apposition_to_a_description_is_the_speaker():
+    text = "“The plan,” said her coach, Ben Oduya, “was to stay with the leaders.”"
+    found = quotes(text)
+    assert [s.item["speaker"] for s in found] == [span(text, "Ben Oduya")] * 2
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ('"We saw strong demand all year," chief executive Ada Quill told analysts.', "Ada Quill"),
+    ('"We saw strong demand all year," and analysts at Harbour Board said.', None),
+])
+def test_lower_case_title_words_before_a_name_but_not_a_phrase(text, speaker):
+    found = quotes(text)
+    if speaker is None:
+        assert all(s.item["speaker"] != span(text, "Harbour Board") for s in found)
+    else:
+        assert only(text).item["speaker"] == span(text, speaker)
+
+
+def test_called_frame_and_the_phrase_after_an_as_frame():
+    text = ("Ben Oduya called the numbers “solid but not spectacular” and left. "
+            "Ada Quill described the visit as “a new chapter” in relations between the two towns. "
+            "The Harbour Board called on the mayor to “act now” today.")
+    found = quotes(text)
+    assert [(s.item["type"], s.item["content"]["text"]) for s in found] == [
+        ("mixed", "the numbers “solid but not spectacular”"),
+        ("mixed", "the visit as “a new chapter” in relations between the two towns")]
+    assert [s.item["cue"]["text"] for s in found] == ["called", "described"]
+
+
+def test_a_dateline_is_no_part_of_a_reported_clause():
+    text = "NORVALE, Oct. 3, 2025 — At least 12 people have died in the floods, the Harbour Board said on Friday."
+    found = only(text)
+    assert found.item["content"] == span(text, "At least 12 people have died in the floods")
+    assert found.item["speaker"] == span(text, "Harbour Board")

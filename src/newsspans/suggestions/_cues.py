@@ -70,6 +70,8 @@ COLON_VERBS: tuple[str, ...] = (
 )
 #: Verbs of the "describe X as “…”" frame (guidelines 4.2).
 AS_VERBS: tuple[str, ...] = ("describe", "name", "label", "brand", "characterize", "characterise", "term", "dub")
+#: Verbs of the "called X “…”" frame: the "as" frame without "as".
+CALL_VERBS: tuple[str, ...] = ("call",)
 #: The verb of the "accuse X of “…”" frame (guidelines 4.2).
 ACCUSE = "accuse"
 ACCORDING_TO = "according to"
@@ -117,7 +119,7 @@ def _forms() -> dict[str, tuple[str, str, bool]]:
         forms = inflections(verb)
         put(f"{forms[2]} {particle}".strip(), phrase, "colon", False)
         put(f"{forms[3]} {particle}".strip(), phrase, "colon", True)
-    for base in AS_VERBS:  # past and -ing forms only: "names", "labels", "terms" are nouns too
+    for base in AS_VERBS + CALL_VERBS:  # past and -ing forms only: "names", "labels", "terms" are nouns too
         forms = inflections(base)
         put(forms[2], base, "as", False)
         put(forms[3], base, "as", True)

@@ -36,7 +36,7 @@ from ..validation import AliasIndex
 from ._flat import flatten
 from ._model import Suggestion
 
-SOURCE = "gazetteer@1"
+SOURCE = "gazetteer@2"
 
 SCORE_MULTIWORD = 0.9
 SCORE_WORD = 0.85
@@ -46,8 +46,9 @@ GLUED_PENALTY = 0.15
 
 #: Words that a lost space leaves glued to the name before them ("Iranwhile"): an alias followed
 #: by one of these (and then no letter) is cut out of the glued token.
-GLUED_WORDS = frozenset("""a an and as at but by for from had has have he in into is it its of on or said says she
-so than that the their then they this to was were which while who will with""".split())
+GLUED_WORDS = frozenset("""a after against amid and as at before but by during for from had has have he in into it its
+of on or over said says she since so than that the their then they this to told under until was were when where which
+while who will with would""".split())
 
 
 class Gazetteer:

@@ -27,12 +27,13 @@ from ._flat import flatten
 from ._gazetteer import word_edges
 from ._model import Suggestion
 
-SOURCE = "rules-numeric@1"
+SOURCE = "rules-numeric@2"
 
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 _MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December"
            r"|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept\.|Sep\.|Oct\.|Nov\.|Dec\.")
-_YEAR = r"(?:1[89]\d\d|20\d\d)(?!\d|[.,]\d)"
+_YEAR_END = r"(?!\d|[.,]\d)"
+_YEAR = r"(?:1[89]\d\d|20\d\d)" + _YEAR_END
 _DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d)"
 
 
@@ -48,12 +49,14 @@ _SCALES = "hundred thousand million billion trillion"
 _NUMWORD = rf"(?:{_words(_TENS)}(?:-{_words(_UNITS)})?|{_words(_UNITS)})"
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
 #: A number: digits or number words, with scale words ("3 million", "two hundred fifty").
-_NUMBER = rf"(?:{_DIGITS}|{_NUMWORD})(?: (?:{_NUMWORD}|{_words(_SCALES)}))*"
+_NUMBER = rf"(?:{_DIGITS}(?: {_words(_SCALES)})*|{_NUMWORD}(?: (?:{_NUMWORD}|{_words(_SCALES)}))*)"
 #: Modifiers kept in the span (guideline 2.1).
 _APPROX = (r"(?:(?:about|around|approximately|roughly|nearly|almost|over|some|more than|less than|fewer than|"
            r"at least|at most|up to|as many as|as much as|About|Around|Approximately|Roughly|Nearly|Almost|"
            r"Some|More than|Less than|Fewer than|At least|Up to)\s+)?")
 _FEW = rf"(?:(?:few|several|couple of|{_NUMBER})\s+)"
+#: The modifiers of ``_APPROX`` required ("more than a minute": "a minute" alone is no expression).
+_APPROX_REQUIRED = _APPROX[:-1]
 _PERIOD = r"(?:day|week|month|year|decade|century|weekend)s?"
 
 _ORDINAL_WORDS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
@@ -64,8 +67,10 @@ _SENTENCE_START = r"(?:(?<![^\n])|(?<=[.!?:] )|(?<=[“\"]))"
 _ORDINAL = (rf"(?<![\d,])\d+(?:st|nd|rd|th)|(?:{'|'.join(_ORDINAL_WORDS.split())})"
             rf"|{_SENTENCE_START}(?:{'|'.join(w.capitalize() for w in _ORDINAL_WORDS.split())})")
 
-_CURRENCY_WORDS = (r"(?:US |U\.S\. )?(?:dollars?|euros?|pounds sterling|rubles?|roubles?|yuan|yen|rials?|tomans?|shekels?|"
-                   r"rupees?|francs?|cents?|dinars?|dirhams?|riyals?|lira|liras|hryvnias?|USD|EUR|GBP|RUB|CNY|IRR)")
+_CURRENCY_WORDS = (r"(?:US |U\.S\. |(?:[A-Z][a-z]+ ){1,2})?(?:dollars?|euros?|pounds(?: sterling)?|rubles?|roubles?|yuan|yen|"
+                   r"rials?|tomans?|shekels?|rupees?|francs?|cents?|dinars?|dirhams?|riyals?|lira|liras|hryvnias?|zlotys?|"
+                   r"zloty|crowns|kronor|kroner|krona|krone|korunas?|forints?|lei|leva|pesos?|reais|rand|ringgit|rupiah|"
+                   r"naira|shillings?|baht|won|USD|EUR|GBP|RUB|CNY|IRR|CHF|JPY|SEK|NOK|DKK|PLN)")
 _CURRENCY_SIGNS = r"(?:US\$|C\$|A\$|\$|€|£|¥|₽|₹)"
 _UNIT = (r"(?:square |cubic |nautical )?(?:kilomet(?:er|re)s?|km/h|km|miles?|met(?:er|re)s?|feet|foot|ft|inch(?:es)?|"
          r"centimet(?:er|re)s?|cm|millimet(?:er|re)s?|mm|kilograms?|kg|grams?|tons?|tonnes?|lbs?|lit(?:er|re)s?|"
@@ -79,9 +84,14 @@ _ZONE = r"(?:\s+(?:GMT|UTC|EST|EDT|CET|CEST|PST|PDT|MSK|IRST|local time))?"
 #: (label, pattern, score), most specific first (the order only names them; ``flatten`` decides).
 RULES: tuple[tuple[str, str, float], ...] = (
     ("DATE", r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?!\d)", 0.95),
+    ("DATE", rf"{_YEAR[:-len(_YEAR_END)]}[-\u2013/](?:{_YEAR}|\d\d(?!\d))", 0.85),
     ("DATE", rf"(?:(?:{_WEEKDAYS}),?\s+)?(?:(?:{_MONTHS})\s+{_DAY}(?:,?\s+{_YEAR})?|{_DAY}\s+(?:of\s+)?(?:{_MONTHS})"
              rf"(?:,?\s+{_YEAR})?|(?:{_MONTHS}),?\s+{_YEAR})", 0.9),
     ("DATE", rf"(?:(?:last|next|this|past|coming|Last|Next|This)\s+)?(?:{_WEEKDAYS})", 0.85),
+    ("DATE", rf"(?:last|next|this|Last|Next|This)\s+(?:{_MONTHS})", 0.85),
+    ("DATE", rf"(?:[Tt]he\s+)?(?:first|second|third|fourth|last)\s+(?:half|quarter)\s+of\s+(?:{_YEAR}|the\s+year|this\s+year|next\s+year|last\s+year)"
+             r"|(?:first|second|third|fourth)-(?:quarter|half)|[Ff]ull-year|(?:[Tt]he|[Tt]his|[Nn]ext|[Ll]ast)\s+weekend"
+             r"|(?:[Tt]he\s+)?(?:end|start|beginning|middle)\s+of\s+(?:the|this|next|last)\s+(?:week|month|year|decade|century)", 0.8),
     ("DATE", rf"(?:(?:early|late|mid-|Early|Late|Mid-)\s*|(?<=\bin )|(?<=\bsince )|(?<=\buntil )|(?<=\bby )|"
              rf"(?<=\bfrom )|(?<=\bduring )|(?<=\bIn )|(?<=\bSince ))(?:{_MONTHS})", 0.8),
     ("DATE", rf"(?:(?:early|late|mid-|Early|Late|Mid-)\s*|(?<=\bin )|(?<=\bsince )|(?<=\buntil )|(?<=\bby )|(?<=\bfrom )|"
@@ -91,9 +101,12 @@ RULES: tuple[tuple[str, str, float], ...] = (
              rf"|(?:[Tt]his|[Ll]ast|[Nn]ext|[Tt]hat|[Ee]arlier this|[Ll]ater this)\s+(?:week|month|year|weekend|spring|summer|autumn|fall|winter)"
              rf"|(?:an?|{_NUMBER}|(?:a )?few|several)\s+{_PERIOD}\s+(?:ago|earlier|later)"
              r"|[Yy]esterday|[Tt]oday|[Tt]omorrow", 0.75),
-    ("DATE", rf"(?:{_NUMBER})-(?:day|week|month|year|decade)(?:-old|-long)?|{_APPROX}{_NUMBER}\s+(?:days|weeks|months|years|decades)"
+    ("DATE", rf"(?:{_NUMBER})-(?:day|week|month|year|decade)(?:-old|-long)?"
+             rf"|(?:every\s+|{_APPROX}){_NUMBER}\s+(?:days|weeks|months|years|decades)(?:(?:,\s+|\s+and\s+){_NUMBER}\s+(?:days?|weeks?|months?))?"
              rf"|(?:[Tt]he\s+)?(?:\d+(?:st|nd|rd|th)|{_words(_ORDINAL_WORDS)})\s+century", 0.75),
-    ("TIME", rf"(?:{_CLOCK}){_ZONE}", 0.9),
+    ("TIME", rf"{_APPROX}(?:{_CLOCK}){_ZONE}", 0.9),
+    ("TIME", rf"{_APPROX}{_NUMBER}\s+hours?(?:,?\s+{_NUMBER}\s+minutes?)(?:,?\s+(?:and\s+)?{_NUMBER}\s+seconds?)?"
+             rf"|{_NUMBER}-(?:hour|minute|second)(?:-long)?|{_APPROX_REQUIRED}an?\s+(?:hour|minute|second)", 0.8),
     ("TIME", rf"(?:(?:this|yesterday|tomorrow|This|Yesterday|Tomorrow|{_WEEKDAYS})\s+(?:morning|afternoon|evening|night)"
              rf"|[Ll]ast night|[Tt]onight|[Oo]vernight|[Mm]idnight|[Nn]oon|{_APPROX}{_NUMBER}\s+(?:hours|minutes|seconds))", 0.75),
     ("PERCENT", rf"{_APPROX}{_NUMBER}\s*(?:%|percent(?:age points?)?|per cent)", 0.95),
@@ -130,14 +143,15 @@ _TRIGGER_WORDS = {
     *_UNITS.split(), *_TENS.split(), *_ORDINAL_WORDS.split(), *_WEEKDAYS.split("|"),
     *(m.replace("\\.", "") for m in _MONTHS.split("|")), "day", "days", "week", "weeks", "month", "months", "year", "years",
     "decade", "decades", "century", "weekend", "weekends", "spring", "summer", "autumn", "fall", "winter", "yesterday",
-    "today", "tomorrow", "tonight", "overnight", "midnight", "noon", "night", "dozens", "hundreds", "thousands", "millions",
+    "today", "tomorrow", "tonight", "overnight", "midnight", "noon", "night", "morning", "afternoon", "evening", "hour", "hours", "minute", "minutes", "dozens", "hundreds", "thousands", "millions",
     "billions"}
 _CURRENCY = frozenset("$€£¥₽₹")
 _TRIGGERS = frozenset(v for w in _TRIGGER_WORDS for v in (w, w[0].upper() + w[1:])) | _CURRENCY
 #: The words a rule's match may start with before its trigger: modifiers (guideline 2.1), determiners
 #: and the letters of a currency sign (``US$``); with capitals, where a sentence starts.
 _STARTER_WORDS = ("about around approximately roughly nearly almost over some more less fewer at up as the past last "
-                  "next coming previous following recent this that earlier later early late mid a an few several us c")
+                  "next coming previous following recent this that earlier later early late mid a an few several us c every full "
+                  "end start beginning middle")
 _STARTERS = frozenset(v for w in _STARTER_WORDS.split() for v in (w, w.capitalize(), w.upper()))
 #: The tokens of a text: words (runs of letters and digits) and currency signs.
 _TOKEN = re.compile(r"[^\W_]+|[$€£¥₽₹]")
@@ -176,8 +190,8 @@ def _words_before(tokens: list[str], i: int) -> list[int]:
     return out
 
 
-def _matches(text: str) -> Iterator[Suggestion]:
-    starts = _starts(text)
+def _matches(text: str, exhaustive: bool = False) -> Iterator[Suggestion]:
+    starts = range(len(text)) if exhaustive else _starts(text)
     seen: set[tuple[int, int, str]] = set()
     for label, regex, score in _COMPILED:
         for p in starts:
@@ -193,7 +207,39 @@ def _matches(text: str) -> Iterator[Suggestion]:
                 yield Suggestion("entities", item, SOURCE, score)
 
 
-def suggest_numeric(text: str) -> list[Suggestion]:
+#: The labels of the two ends of a range; a CARDINAL start takes its end's label ("between 9 and 13
+#: degrees Celsius").
+_RANGE_LABELS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "CARDINAL"})
+_BETWEEN = re.compile(r"(?<![^\W_])[Bb]etween[^\S\n]+$")
+_FROM = re.compile(r"(?<![^\W_])[Ff]rom[^\S\n]+$")
+_AND, _TO = re.compile(r"[^\S\n]+and[^\S\n]+"), re.compile(r"[^\S\n]+to[^\S\n]+")
+
+
+def _ranges(text: str, found: list[Suggestion]) -> Iterator[Suggestion]:
+    """One expression for each range of two found ones: "between <a> and <b>" (with "between") and
+    "<a> to <b>" (not after "from", which reports a change: "rose from 5% to 7%")."""
+    by_start: dict[int, list[Suggestion]] = {}
+    for b in found:
+        by_start.setdefault(b.item["start"], []).append(b)
+    for a in found:
+        start, end, label = a.item["start"], a.item["end"], a.item["label"]
+        if label not in _RANGE_LABELS:
+            continue
+        between = _BETWEEN.search(text, max(0, start - 12), start)
+        join = (_AND if between else _TO).match(text, end)
+        if join is None or (between is None and _FROM.search(text, max(0, start - 8), start)):
+            continue
+        for b in by_start.get(join.end(), []):
+            if b.item["label"] == label or (label == "CARDINAL" and b.item["label"] in _RANGE_LABELS):
+                first = between.start() if between else start
+                item = {**b.item, "start": first, "text": text[first:b.item["end"]]}
+                yield Suggestion("entities", item, SOURCE, min(a.score, b.score))
+
+
+def suggest_numeric(text: str, *, exhaustive: bool = False) -> list[Suggestion]:
     """The DATE, TIME, PERCENT, MONEY, QUANTITY, ORDINAL and CARDINAL expressions of ``text``, as a
-    flat list of entity suggestions in text order."""
-    return flatten(_matches(text))
+    flat list of entity suggestions in text order. ``exhaustive`` tries the rules at every position
+    instead of at the triggers only: slow, the same result (the reference the triggers are tested
+    against)."""
+    found = list(_matches(text, exhaustive))
+    return flatten(found + list(_ranges(text, found)))

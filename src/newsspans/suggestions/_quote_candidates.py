@@ -14,8 +14,8 @@ from typing import Optional
 from ._cues import Cue
 from ._speakers import Speaker
 
-SOURCE_DIRECT = "quotes-direct@1"
-SOURCE_INDIRECT = "quotes-indirect@1"
+SOURCE_DIRECT = "quotes-direct@2"
+SOURCE_INDIRECT = "quotes-indirect@2"
 MIN_WORDS = 2
 MIN_WORDS_COLON = 4
 MIN_WORDS_SAID = 4

@@ -23,10 +23,23 @@ ADJUNCT_STARTS = PREPOSITIONS | frozenset({"during", "after", "before", "accordi
                                            "today", "yesterday"})
 
 
+#: A dateline opening a sentence ("MILAN, Oct. 3, 2025 — "): a place in capitals, what follows it,
+#: a dash. It is no part of a reported clause.
+_DATELINE = re.compile(r"[A-Z][A-Z.'\- ]*[A-Z.],[^\n\u2014\u2013]{0,40}?\s(?:\u2014|\u2013|--?)\s+")
+
+
+def after_dateline(doc: QuoteDoc, start: int, end: int) -> int:
+    """``start``, or the end of the dateline that opens ``[start, end)``."""
+    dateline = _DATELINE.match(doc.text, doc.trimmed(start, end)[0], end)
+    return start if dateline is None else dateline.end()
+
+
 def reported_clause(doc: QuoteDoc, start: int) -> Optional[tuple[int, int]]:
-    """The reported clause from ``start``: to its sentence's end, a semicolon, a dash or ", according
-    to", without final punctuation (kept when it is inside a closing quotation mark)."""
+    """The reported clause from ``start`` (after a dateline): to its sentence's end, a semicolon, a
+    dash or ", according to", without final punctuation (kept when it is inside a closing quotation
+    mark)."""
     end = doc.sentence_of(start)[1]
+    start = after_dateline(doc, start, end)
     for match in _CLAUSE_STOP.finditer(doc.text, start, end):
         if not doc.in_passage(match.start()):
             end = match.start()

@@ -39,6 +39,9 @@ def direct_quotes(doc: QuoteDoc) -> list[Candidate]:
         found = _direct_before(doc, content, floor, o) or _direct_after(doc, content, floor, o, c, min(nxt, sentence[1]))
         if found is not None and previous is not None and _continues(doc, previous, found, o):
             found.speaker, found.cue, found.partner = previous.speaker, previous.cue, previous
+        elif found is None and previous is not None and _resumes(doc, previous, o):
+            found = Candidate("direct", content, previous.speaker, previous.cue, "direct-after")
+            found.partner = previous
         elif found is None and previous is not None and _next_quoted_sentence(doc, previous, (o, c)):
             found = Candidate("direct", content, previous.speaker, None, "direct-continued")
         if found is not None:
@@ -53,6 +56,22 @@ def _continues(doc: QuoteDoc, first: Candidate, second: Candidate, o: int) -> bo
         return False
     between = doc.text[first.content[1]:o]
     return bool(second.cue == first.cue and between.rstrip()[-1:] in (",", ":"))
+
+
+#: How many words may follow the cue in the attribution that splits a statement ("“…,” she told
+#: reporters after the ceremony, “…”").
+MAX_SPLIT_WORDS = 8
+
+
+def _resumes(doc: QuoteDoc, first: Candidate, o: int) -> bool:
+    """Whether the passage at ``o`` resumes the statement of ``first`` after an attribution that
+    ends with a comma, in the same sentence, its cue followed by an object or an adjunct."""
+    if first.type != "direct" or first.cue is None or first.pattern != "direct-after" or first.partner is not None:
+        return False
+    between = doc.text[first.cue.end:o]
+    return (first.content[1] < first.cue.start and between.rstrip()[-1:] == ","
+            and not re.search(r"[.;:!?\"\u201c\u201d]", between.rstrip()[:-1])
+            and doc.words(first.cue.end, o) <= MAX_SPLIT_WORDS and doc.sentence_of(o) == doc.sentence_of(first.cue.start))
 
 
 def _next_quoted_sentence(doc: QuoteDoc, previous: Candidate, passage: tuple[int, int]) -> bool:
@@ -156,8 +175,25 @@ def attribution_after(doc: QuoteDoc, start: int, end: int) -> Optional[tuple[Cue
         return None
     if lead.strip():
         speaker = doc.finder.before(cue.start, i)
-        if speaker is None or not all(w[:1].isupper() for w in WORD.findall(doc.text, i, speaker.start)):
+        if speaker is None or not _title_words(doc, speaker, WORD.findall(doc.text, i, speaker.start)):
             return None
         return cue, speaker
     speaker = doc.finder.after(cue.end, doc.phrase_end(cue.end))
+    if speaker is not None and speaker.kind == "description":
+        speaker = doc.finder.appositive_of(speaker, doc.sentence_of(cue.end)[1]) or speaker
     return (cue, speaker) if speaker is not None else None
+
+
+#: Words that never belong to a title before a speaker's name ("and analysts at Reuters said").
+_NOT_TITLE = frozenset({"the", "a", "an", "and", "or", "but", "at", "of", "in", "for", "with", "from", "by", "to",
+                        "as", "while", "his", "her", "its", "their", "our", "my", "your", "on", "who", "which"})
+
+
+def _title_words(doc: QuoteDoc, speaker: Speaker, words: list[str]) -> bool:
+    """Whether ``words`` before a speaker can be its title: capitalised words ("Foreign Minister"),
+    or lower-case ones before a name ("chief executive Jane Doe"), after a "the" of the name's."""
+    if words[:1] in (["the"], ["The"]) and speaker.kind == "name":
+        words = words[1:]
+    if all(w[:1].isupper() for w in words):
+        return True
+    return speaker.kind == "name" and not any(w.lower() in _NOT_TITLE for w in words)

@@ -13,14 +13,18 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from ._cues import Cue
+from ._cues import CALL_VERBS, Cue
 from ._quote_candidates import MAX_ATTRIBUTION_WORDS, MIN_WORDS, MIN_WORDS_COLON, MIN_WORDS_SAID, Candidate
-from ._quote_clauses import ends_clause, reported_clause, typed_clause
+from ._quote_clauses import after_dateline, ends_clause, reported_clause, typed_clause
 from ._quote_direct import attribution_after
 from ._quote_doc import WORD, QuoteDoc
 from ._speakers import PREPOSITIONS
 
 _AS_TAIL = re.compile(r"\bas(?:\s+[^\s.;:!?]+){0,4}\s*$")
+#: The object of "called X “…”": one to five words, not a particle ("called on", "called off").
+_CALL_TAIL = re.compile(r"(?!\s+(?:on|up|off|in|for|back|out|to|as|it)\b)(?:\s+[^\s.;:!?,]+){1,5}\s*")
+#: A phrase that goes on after the closing mark of an "as" frame ("as “a new chapter” in relations …").
+_AS_PHRASE = re.compile(r"\s+(?:in|for|of|to|with|between|on|at|from|by|among|against|toward|towards)\b")
 #: Words that cannot open the clause of a "said" without "that".
 NOT_CLAUSE_START = PREPOSITIONS | frozenset({
     "that", "to", "so", "yes", "no", "goodbye", "nothing", "little", "much", "more", "something", "anything",
@@ -79,7 +83,7 @@ def _clauses_attributed(doc: QuoteDoc) -> list[Candidate]:
         found = attribution_after(doc, comma, doc.sentence_of(cue.start)[1])
         if found is None or found[0] != cue or not ends_clause(doc, max(cue.end, found[1].end)):
             continue
-        clause = doc.trimmed(floor, comma)
+        clause = doc.trimmed(after_dateline(doc, floor, comma), comma)
         if doc.words(*clause) < MIN_WORDS_COLON or doc.cues.within(clause[0], clause[1], ("verb", "phrasal", "according")):
             continue
         typed = typed_clause(doc, clause)
@@ -134,12 +138,22 @@ def _as_frames(doc: QuoteDoc) -> list[Candidate]:
         end = doc.sentence_of(cue.start)[1]
         for o, c in doc.passages_within(cue.end, end)[:1]:
             between = doc.text[cue.end:o]
-            if re.search(r"[.;:!?]", between) or doc.words(cue.end, o) > 15 or not _AS_TAIL.search(between):
+            tail = _CALL_TAIL.fullmatch(between) if cue.lemma in CALL_VERBS else _AS_TAIL.search(between)
+            if re.search(r"[.;:!?]", between) or doc.words(cue.end, o) > 15 or not tail:
                 continue
             speaker = doc.subject_of(cue)
             if speaker is not None:
-                out.append(Candidate("mixed", doc.trimmed(cue.end, c), speaker, cue, "as"))
+                out.append(Candidate("mixed", doc.trimmed(cue.end, _as_end(doc, c)), speaker, cue, "as"))
     return out
+
+
+def _as_end(doc: QuoteDoc, c: int) -> int:
+    """Where the content of an "as" frame ends: the closing mark, or the end of a phrase that goes on
+    after it ("as “a new chapter” in relations between the two countries.")."""
+    if not _AS_PHRASE.match(doc.text, c):
+        return c
+    end = doc.phrase_end(c)
+    return c if doc.in_passage(end) or doc.passages_within(c, end) else doc.trimmed(c, end)[1]
 
 
 def _call_for(doc: QuoteDoc) -> list[Candidate]:

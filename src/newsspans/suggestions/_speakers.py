@@ -46,6 +46,7 @@ from ._cues import FORMS
 SPEAKER_LABELS = frozenset({"PERSON", "ORG", "GPE"})
 #: Names that may close a description as its appositive ("the news agency IRNA").
 APPOSITIVE_LABELS = frozenset({"PERSON", "ORG"})
+_APPOSITIVE_GAP = re.compile(r",[^\S\n]+")
 MAX_DESCRIPTION_WORDS = 6
 #: Words of a title before a name after a cue ("said newly elected President Jane Doe").
 MAX_TITLE_WORDS = 5
@@ -348,6 +349,17 @@ class SpeakerFinder:
         if word.lower() in PRONOUNS or word == "I":
             return Speaker(w[0], w[1], self.pronoun_id(w[0], word.lower()), "pronoun")
         return self._description_after(i, ceiling)
+
+    def appositive_of(self, speaker: Speaker, ceiling: int) -> Optional[Speaker]:
+        """The name in apposition right after a description ("said her coach, Jane Doe, …": Jane
+        Doe), ending by ``ceiling`` and followed by punctuation; None when there is none."""
+        match = _APPOSITIVE_GAP.match(self.text, speaker.end, ceiling)
+        name = self.by_start.get(match.end()) if match else None
+        if name is None or name.label not in APPOSITIVE_LABELS or name.end > ceiling:
+            return None
+        if name.end < len(self.text) and self.text[name.end].isalnum():
+            return None
+        return Speaker(name.start, name.end, name.entity_id, "name") if self.text[name.end:name.end + 1] in ",.;" else None
 
     def _name_after(self, i: int, ceiling: int) -> Optional[Speaker]:
         """A name at ``i``, or after at most ``MAX_TITLE_WORDS`` title words ("newly elected Foreign
