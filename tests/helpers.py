@@ -193,13 +193,13 @@ def expected_release_rows(corpus: Path = CORPUS) -> dict[str, dict[str, int]]:
 
 
 def gold_only(corpus: Path) -> Path:
-    """``corpus`` without its annotators, layers and decisions (the project's corpus may have them):
-    for a test that invents its own annotators."""
+    """``corpus`` without its annotators, layers, decisions and stored suggestions (the project's
+    corpus may have them; suggestions name an annotator): for a test that invents its own annotators."""
     import shutil
 
-    from newsspans.corpus import ANNOTATORS, DECISIONS, LAYERS_DIR
+    from newsspans.corpus import ANNOTATORS, DECISIONS, LAYERS_DIR, SUGGESTIONS
 
-    for name in (LAYERS_DIR, DECISIONS):
+    for name in (LAYERS_DIR, DECISIONS, SUGGESTIONS):
         shutil.rmtree(corpus / name, ignore_errors=True)
     (corpus / ANNOTATORS).unlink(missing_ok=True)
     return corpus

@@ -23,7 +23,7 @@ from newsspans.errors import BadInput, NewsSpansError
 from newsspans.model import RegistryEntry
 from newsspans.suggestions import (CONLL_LABEL_MAP, LABEL_MAP, default_label_map, SPACY_MISSING, Gazetteer, SpacyModel, Suggestion, evaluate_suggestions,
                                    flatten, load_model, suggest, suggest_demonyms, suggest_document,
-                                   suggest_gazetteer, suggest_numeric, suggestion_value)
+                                   suggest_gazetteer, suggest_numeric, suggestion_value, SUGGESTER)
 from newsspans.validation import SCHEMAS
 
 
@@ -352,10 +352,16 @@ def test_suggest_writes_schema_valid_files_and_touches_nothing_else(tmp_path):
     result = suggest(corpus=corpus, sources=SOURCES)
     after = tree_bytes(corpus)
     written = {k for k in after if k not in before or after[k] != before[k]}
-    assert written == {"suggestions/a1.json", "suggestions/a2.json", "suggestions/a3.json"}
-    assert {k: v for k, v in after.items() if k not in written} == before  # gold, layers, registry: byte for byte
+    assert written == {"suggestions/a1.json", "suggestions/a2.json", "suggestions/a3.json", "annotators.json"}
+    assert {k: v for k, v in after.items() if k not in written} == {k: v for k, v in before.items() if k not in written}
+    assert set(before) - written == set(after) - written  # gold, layers, registry: byte for byte
+    # The corpus has annotator layers: the suggestions are attributed to a model annotator, listed.
+    listed = read_json(corpus / "annotators.json")["annotators"]
+    assert [(a["annotator_id"], a["kind"]) for a in listed] == [("ann-a", "human"), (SUGGESTER, "model")]
     validator = jsonschema.Draft202012Validator(SCHEMAS["suggestion"])
     a1 = read_json(corpus / "suggestions" / "a1.json")
+    assert list(a1)[:2] == ["document_id", "annotator"] and a1["annotator"] == SUGGESTER
+    written.discard("annotators.json")
     for name in written:
         value = read_json(corpus / name)
         assert list(validator.iter_errors(value)) == [] and dumps_canonical(value).encode("utf-8") == after[name]
@@ -365,6 +371,27 @@ def test_suggest_writes_schema_valid_files_and_touches_nothing_else(tmp_path):
     assert list(a1["entities"][0]) == ["id", "start", "end", "text", "label", "entity_id", "source", "score"]
     assert result.counts == {("entities", "gazetteer@2"): 3, ("entities", "rules-numeric@2"): 2}  # Kalvane in a3 too
     assert run("validate", corpus)[0] == 0
+
+
+def test_suggestions_are_attributed_only_where_the_corpus_has_annotators(tmp_path):
+    corpus = make_corpus(tmp_path)
+    suggest(corpus=corpus, sources=SOURCES)
+    listed = (corpus / "annotators.json").read_bytes()
+    assert suggest(corpus=corpus, sources=SOURCES).files == [] and (corpus / "annotators.json").read_bytes() == listed
+    # Listed but not as a model: refused in one line, nothing written.
+    value = read_json(corpus / "annotators.json")
+    value["annotators"][1]["kind"] = "human"
+    write_json(corpus / "annotators.json", value)
+    before = tree_bytes(corpus)
+    code, out, err = run("suggest", "--corpus", corpus, "--sources", "gazetteer,numeric")
+    assert code == 2 and "not a model" in err and err.count("\n") == 1 and tree_bytes(corpus) == before
+    # Without annotators.json (and layers): no annotator named, none added.
+    shutil.rmtree(corpus / "suggestions")
+    shutil.rmtree(corpus / "layers")
+    (corpus / "annotators.json").unlink()
+    suggest(corpus=corpus, sources=SOURCES)
+    assert "annotator" not in read_json(corpus / "suggestions" / "a1.json")
+    assert not (corpus / "annotators.json").exists() and run("validate", corpus)[0] == 0
 
 
 def test_the_suggest_command_counts_and_a_dry_run_writes_nothing(tmp_path):

@@ -475,7 +475,7 @@ def test_reading_a_document_alone_checks_its_layers(tmp_path):
 # -- the source digest ----------------------------------------------------------------------------
 
 def digest_as_the_build_reads(root: Path, workers: int = 1) -> str:
-    return source_digest_after_reading(root, workers=workers)
+    return source_digest_after_reading(root, workers=workers, suggestions=True)
 
 
 def every_file_digest(root: Path) -> str:

@@ -3,19 +3,22 @@ atomic write; gold, the annotators' layers and everything else are never touched
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
 from ..atomic import finish_writes, write_files
-from ..corpus import (SUGGESTIONS, TEXTS, chosen_documents, corpus_folder, read_file, read_registry_lenient, suggestions_file)
+from ..corpus import (ANNOTATORS, SUGGESTIONS, TEXTS, chosen_documents, corpus_folder, dumps_annotators, read_annotators_lenient,
+                      read_file, read_registry_lenient, suggestions_file)
 from ..errors import BadInput, NewsSpansError
+from ..model import Annotator
 from ..paths import display_path
 from ..validation import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
 from ._pipeline import Suggester, resolve_sources
 from ._spacy import load_model, read_label_map
-from ._store import dumps_suggestions, suggestion_value
+from ._store import SUGGESTER, SUGGESTER_NOTE, dumps_suggestions, suggestion_value
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class Job:
     sources: Optional[tuple[str, ...]]
     model: Optional[str]
     label_map: Union[None, str, Path]
+    annotator: Optional[str] = None
 
 
 @dataclass(frozen=True)
@@ -72,13 +76,14 @@ class Suggested:
     counts: Counter
 
 
-def suggest_documents(root: Path, doc_ids: Sequence[str], suggester: Suggester) -> list[Suggested]:
-    """The suggestions files of ``doc_ids``."""
+def suggest_documents(root: Path, doc_ids: Sequence[str], suggester: Suggester,
+                      annotator: Optional[str] = None) -> list[Suggested]:
+    """The suggestions files of ``doc_ids``, attributed to ``annotator`` when given."""
     out = []
     for doc_id in doc_ids:
         text = read_text(root, doc_id)
         found = suggester.suggest(text)
-        data = dumps_suggestions(root, suggestion_value(doc_id, text, found))
+        data = dumps_suggestions(root, suggestion_value(doc_id, text, found, annotator))
         out.append(Suggested(doc_id, data, Counter((s.layer, s.source) for s in found)))
     return out
 
@@ -88,24 +93,41 @@ _WORKER: dict[str, Any] = {}
 
 def _init_worker(job: Job) -> None:
     """Set up a worker process for ``_run_chunk``: its own suggester."""
-    _WORKER["root"] = job.root
+    _WORKER["job"] = job
     _WORKER["suggester"] = make_suggester(job.root, job.sources, job.model, job.label_map)
 
 
 def _run_chunk(doc_ids: Sequence[str]) -> list[Suggested]:
     """Worker side: the suggestions files of one chunk of documents."""
-    return suggest_documents(_WORKER["root"], doc_ids, _WORKER["suggester"])
+    job = _WORKER["job"]
+    return suggest_documents(job.root, doc_ids, _WORKER["suggester"], job.annotator)
 
 
 def _suggested(job: Job, suggester: Suggester, doc_ids: list[str], workers: int) -> Iterator[Suggested]:
     """Every document's suggestions, in order: in ``workers`` processes when there are enough
     documents to pay for them (each builds its own suggester)."""
     if workers <= 1 or len(doc_ids) < PARALLEL_MIN_DOCUMENTS:
-        yield from suggest_documents(job.root, doc_ids, suggester)
+        yield from suggest_documents(job.root, doc_ids, suggester, job.annotator)
         return
     for chunk in map_in_processes(_run_chunk, chunked(doc_ids, CHUNK_DOCUMENTS), workers=workers,
                                   initializer=_init_worker, initargs=(job,)):
         yield from chunk
+
+
+def attribution(root: Path) -> tuple[Optional[str], dict[str, bytes]]:
+    """Who the suggestions of ``root`` are attributed to: nobody in a corpus without annotators.json,
+    else the model annotator ``SUGGESTER``, with the annotators.json to write when it is not listed
+    yet (an empty dict when it is). ``BadInput`` when it is listed as a human."""
+    if not os.path.lexists(root / ANNOTATORS):
+        return None, {}
+    known = read_annotators_lenient(root)
+    if SUGGESTER not in known:
+        added = Annotator(SUGGESTER, "model", SUGGESTER_NOTE)
+        return SUGGESTER, {ANNOTATORS: dumps_annotators([*known.values(), added]).encode("utf-8")}
+    if known[SUGGESTER].kind != "model":
+        raise BadInput(f"{display_path(root / ANNOTATORS)}: {SUGGESTER}, the annotator suggestions are attributed to, "
+                       f"is listed as {known[SUGGESTER].kind!r}, not a model; correct its kind")
+    return SUGGESTER, {}
 
 
 def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = None, sources: Optional[Sequence[str]] = None,
@@ -114,7 +136,9 @@ def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = No
     """Write ``suggestions/<id>.json`` for ``documents`` (default: all) of ``corpus`` from ``sources``
     (default: gazetteer, numeric, quotes, and spacy with ``model``, a pipeline name or folder;
     ``label_map`` a JSON file overriding its label map), all files in one atomic write, or none; a
-    file already as computed is not rewritten. ``dry_run``: compute and count, write nothing.
+    file already as computed is not rewritten. In a corpus with annotators.json the files are
+    attributed to the model annotator ``SUGGESTER``, added there in the same write when it is not
+    listed (``attribution``). ``dry_run``: compute and count, write nothing.
     ``workers`` processes compute (default: one per core, from ``PARALLEL_MIN_DOCUMENTS`` documents;
     the files do not depend on it). Raises ``BadInput`` for a folder that is not a corpus, an unknown
     document or source, a missing pipeline; ``NewsSpansError`` for a text that cannot be read."""
@@ -127,9 +151,12 @@ def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = No
     if not dry_run and finish_writes(root):
         notes.append(f"{display_path(root)}: an interrupted earlier write was completed first")
     counts: Counter = Counter()
-    files: dict[str, bytes] = {}
     unchanged = []
-    job = Job(root, None if sources is None else tuple(sources), model, label_map)
+    annotator, files = attribution(root)
+    if files:
+        notes.append(f"the suggestions are attributed to the model annotator {SUGGESTER}, "
+                     f"{'which would be added' if dry_run else 'added'} to {ANNOTATORS}")
+    job = Job(root, None if sources is None else tuple(sources), model, label_map, annotator)
     for done in _suggested(job, suggester, doc_ids, default_workers() if workers is None else workers):
         counts.update(done.counts)
         rel = suggestions_file(done.document_id)
@@ -144,4 +171,5 @@ def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = No
     if files and not dry_run:
         (root / SUGGESTIONS).mkdir(exist_ok=True)
         write_files(root, files)
-    return SuggestResult(doc_ids, [root / rel for rel in files], unchanged, dict(sorted(counts.items())), dry_run, notes)
+    written = [root / rel for rel in files if rel != ANNOTATORS]
+    return SuggestResult(doc_ids, written, unchanged, dict(sorted(counts.items())), dry_run, notes)

@@ -1,5 +1,6 @@
 """The suggestions file, ``corpus/suggestions/<document id>.json``: the annotation file's format
-(``document_id``, ``issued``, ``entities``, ``quotes``, ``claims``; ids m1, q1, c1, ... in text
+(``document_id``, ``annotator`` in a corpus with ``annotators.json`` (``SUGGESTER``, a model
+annotator), ``issued``, ``entities``, ``quotes``, ``claims``; ids m1, q1, c1, ... in text
 order; ``issued`` the number of items per layer), each item with two more keys after its own,
 ``source`` and ``score``; checked by the ``suggestion`` JSON Schema before it is written and when
 it is read back."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 from pathlib import Path
-from typing import Any, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 from ..corpus import dumps_canonical, parse_json_leniently, read_file, suggestions_file
 from ..errors import NewsSpansError
@@ -24,6 +25,12 @@ ITEM_KEYS = {"entities": [f.name for f in fields(EntityMention)], "quotes": [f.n
 EXTRA_KEYS = ("source", "score")
 #: The kind of the file in ``validation.SCHEMAS``.
 SCHEMA_KIND = "suggestion"
+#: The model annotator ``newsspans suggest`` attributes its suggestions to in a corpus that has
+#: ``annotators.json`` (annotator layers), and the note of the entry it adds there.
+SUGGESTER = "newsspans-suggest"
+SUGGESTER_NOTE = ("newsspans suggest: pre-annotation from the registry gazetteer, rules and optional spaCy pipelines; "
+                  "its items are in suggestions/, never in gold or layers/, each with its source (rule or model, "
+                  "with a version) and score.")
 
 
 def _spans(layer: str, item: dict[str, Any]) -> list[dict[str, Any]]:
@@ -51,13 +58,16 @@ def _item(layer: str, number: int, s: Suggestion, text: str) -> dict[str, Any]:
             "source": s.source, "score": round(float(s.score), 6)}
 
 
-def suggestion_value(doc_id: str, text: str, suggestions: Sequence[Suggestion]) -> dict[str, Any]:
-    """The content of the suggestions file of ``doc_id``: items in text order, numbered."""
+def suggestion_value(doc_id: str, text: str, suggestions: Sequence[Suggestion],
+                     annotator: Optional[str] = None) -> dict[str, Any]:
+    """The content of the suggestions file of ``doc_id``: items in text order, numbered, attributed to
+    ``annotator`` when given."""
     layers: dict[str, list[dict[str, Any]]] = {}
     for layer in LAYERS:
         mine = sorted((s for s in suggestions if s.layer == layer), key=lambda s: _position(layer, s))
         layers[layer] = [_item(layer, n, s, text) for n, s in enumerate(mine, 1)]
-    return {"document_id": doc_id, "issued": {layer: len(items) for layer, items in layers.items()}, **layers}
+    attributed = {} if annotator is None else {"annotator": annotator}
+    return {"document_id": doc_id, **attributed, "issued": {layer: len(items) for layer, items in layers.items()}, **layers}
 
 
 def dumps_suggestions(root: Union[str, Path], value: dict[str, Any]) -> bytes:

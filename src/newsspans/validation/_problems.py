@@ -213,6 +213,12 @@ _CODES = (
          "suggestion: a mention whose type names a referent may have entity_id null (E-ENT-ID-MISSING), the aliases "
          "are not checked against it (W-ENT-UNANNOTATED, W-REG-ALIAS-MISSING, W-REG-ALIAS-UNUSED), and it takes no part "
          "in the cross-document checks (W-CLUSTER-SINGLE, W-REG-UNUSED)."),
+    Code("E-SUGGESTION-ANNOTATOR", ERROR, "a suggestions file is attributed to an annotator not in annotators.json",
+         "run newsspans suggest again (it lists its model annotator), or add the annotator "
+         "(newsspans annotator add ID --kind model)",
+         "In a corpus with annotator layers (annotators.json), newsspans suggest attributes its suggestions to a model "
+         "annotator, newsspans-suggest, named by the file's annotator key and listed in annotators.json; the "
+         "suggestions still live in suggestions/, apart from gold and from the annotators' layers."),
 )
 
 CODES: dict[str, Code] = {c.code: c for c in _CODES}

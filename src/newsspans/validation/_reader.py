@@ -362,11 +362,23 @@ class Corpus:
             return problems
         path = os.path.join(self._root_str, rel)
         found = read_json_bytes(data, path, "suggestion", doc_id)
+        problems = found.problems + self._suggestion_annotator(found.value, path, doc_id)
         if text is None or found.value is None:
-            return found.problems
+            return problems
         doc_input = _document_input(doc_id, text, found, path, text_sha256="", meta=None, meta_path="", meta_raw=None)
-        return found.problems + checks.check_document(doc_input, registry=registry, aliases=None, tally=None,
-                                                      suggested=True)
+        return problems + checks.check_document(doc_input, registry=registry, aliases=None, tally=None, suggested=True)
+
+    def _suggestion_annotator(self, value: Any, path: str, doc_id: str) -> list[Problem]:
+        """E-SUGGESTION-ANNOTATOR when the file names an annotator annotators.json does not list
+        (not judged when annotators.json is broken)."""
+        annotator = value.get("annotator") if isinstance(value, dict) else None
+        ids = self._annotators_read().ids
+        if not isinstance(annotator, str) or ids is None or annotator in ids:
+            return []
+        listed = f"listed: {', '.join(sorted(ids))}" if ids else "the corpus lists no annotator"
+        return [Problem("E-SUGGESTION-ANNOTATOR", f"the suggestions are attributed to {annotator!r}, not in annotators.json "
+                        f"({listed})", file=display_path(path), document_id=doc_id,
+                        fix=f"run newsspans suggest again, or add it: newsspans annotator add {annotator} --kind model")]
 
     def _check_decisions(self, doc_id: str) -> list[Problem]:
         rel = decisions_file(doc_id)

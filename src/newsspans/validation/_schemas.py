@@ -283,6 +283,10 @@ def suggestion_schema() -> dict[str, Any]:
         item = schema["$defs"][kind]
         item["properties"] = {**item["properties"], **extra}
         item["required"] = list(item["properties"])
+    schema["properties"] = {"document_id": schema["properties"]["document_id"],
+                            "annotator": _slug("The model annotator of annotators.json the suggestions are attributed to "
+                                               "(written by newsspans suggest when the corpus has annotators.json)."),
+                            **{k: v for k, v in schema["properties"].items() if k != "document_id"}}
     schema["$id"] = "urn:newsspans:schema:suggestion"
     schema["title"] = ("NewsSpans suggestions file (corpus/suggestions/<document id>.json): pre-annotation, never gold; "
                        "the annotation file's format, each item with its source and score")
