@@ -26,6 +26,10 @@ passage inside it (an unbalanced mark) gives no quote.
 - ``direct-continued``: a passage that is a whole sentence right after a sentence holding a direct
   quote, on the same line ("“…,” she said. “…”"): the same speaker, no cue of its own, no group.
 
+An attribution after a passage may put lower-case title words before a name ("”, chief executive
+Jane Doe told analysts"; never a determiner, preposition or conjunction), and a description speaker
+followed by a name in apposition gives the name ("said her coach, Jane Doe, “…”").
+
 From clauses (source ``quotes-indirect@1``; each needs a speaker):
 
 - ``that``: "<speaker> <cue> [at most MAX_ATTRIBUTION_WORDS words] that <clause>" -> the clause,
@@ -38,7 +42,9 @@ From clauses (source ``quotes-indirect@1``; each needs a speaker):
 - ``according``: "According to <source>, <clause>" and "<clause>, according to <source>", the latter
   only when no reporting verb precedes it in the clause ("he added, according to the report" is a
   relayed quote: guidelines 4.5).
-- ``as``: "<speaker> described X as “…”" -> mixed, ``X as “…”`` (guidelines 4.2).
+- ``as``: "<speaker> described X as “…”" -> mixed, ``X as “…”`` (guidelines 4.2), to the end of a
+  prepositional phrase that goes on after the closing mark ("as “a new chapter” in relations between
+  the two countries"); "<speaker> called X “…”" (``_cues.CALL_VERBS``, no "as"; not "called on/off/up").
 - ``call-for``: "<speaker> called for <noun phrase>" ("urging for") -> the noun phrase, to the next
   punctuation.
 - ``said``: "<speaker> said <clause>" without "that", when the clause's first word can open a clause
@@ -56,8 +62,11 @@ the score by ``PENALTY_DESCRIPTION``, a missing speaker by ``PENALTY_NO_SPEAKER`
 without a cue scores ``SCORE_COLON_NO_CUE``.
 
 **Split statements** ("“…,” she said, “…”": the second passage follows the first one's attribution,
-which ends with a comma or colon) are two quotes with one ``group_id`` (g1, g2, … in text order)
-and the same speaker and cue.
+which ends with a comma or colon, even with an object or adjunct after the cue, at most
+``_quote_direct.MAX_SPLIT_WORDS`` words: "“…,” she told reporters after the ceremony, “…”") are two
+quotes with one ``group_id`` (g1, g2, … in text order) and the same speaker and cue.
+
+A reported clause never holds the dateline that opens its sentence ("MILAN, Oct. 3, 2025 — ").
 
 **No overlaps**: candidates are taken by score (then position); one whose content overlaps a kept
 content, whose speaker or cue overlaps its own content, or whose cue a kept quote of another
