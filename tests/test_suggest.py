@@ -385,8 +385,15 @@ def test_suggestions_are_attributed_only_where_the_corpus_has_annotators(tmp_pat
     before = tree_bytes(corpus)
     code, out, err = run("suggest", "--corpus", corpus, "--sources", "gazetteer,numeric")
     assert code == 2 and "not a model" in err and err.count("\n") == 1 and tree_bytes(corpus) == before
-    # Without annotators.json (and layers): no annotator named, none added.
+    # An annotators.json that cannot be read whole is never rewritten: one line, nothing written.
+    value["annotators"] = value["annotators"][:1] + ["not an entry"]
+    write_json(corpus / "annotators.json", value)
     shutil.rmtree(corpus / "suggestions")
+    before = tree_bytes(corpus)
+    code, out, err = run("suggest", "--corpus", corpus, "--sources", "gazetteer,numeric")
+    assert code == 1 and "annotators.json cannot be read as a list of annotators" in err and err.count("\n") == 1
+    assert tree_bytes(corpus) == before
+    # Without annotators.json (and layers): no annotator named, none added.
     shutil.rmtree(corpus / "layers")
     (corpus / "annotators.json").unlink()
     suggest(corpus=corpus, sources=SOURCES)

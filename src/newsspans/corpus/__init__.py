@@ -1,7 +1,7 @@
 """The corpus on disk: its layout, canonical JSON writing, lenient reading, and ``add``."""
 
 from ._add import add_document, parse_dateline
-from ._annotators import add_annotator, check_annotator_id, dumps_annotators
+from ._annotators import add_annotator, annotators_with, check_annotator_id, dumps_annotators
 from ._canonical import dumps_canonical
 from ._layout import (
     ANNOTATIONS,
@@ -47,7 +47,7 @@ from ._read import (
 )
 
 __all__ = [
-    "chosen_documents", "corpus_folder", "ANNOTATORS", "DECISIONS", "LAYERS_DIR", "add_annotator", "check_annotator_id", "decision_documents",
+    "chosen_documents", "corpus_folder", "ANNOTATORS", "DECISIONS", "LAYERS_DIR", "add_annotator", "annotators_with", "check_annotator_id", "decision_documents",
     "decisions_file", "dumps_annotators", "layer_documents", "layer_file", "read_annotators_lenient",
     "read_layer_lenient", "SUGGESTIONS", "suggestion_documents", "suggestions_file",
     "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "MAX_DEPTH", "REGISTRY", "TEXTS",

@@ -34,8 +34,11 @@ def dumps_annotators(annotators: list[Annotator]) -> str:
     return dumps_canonical({"annotators": [a.to_dict() for a in sorted(annotators, key=lambda a: a.annotator_id)]})
 
 
-def add_annotator(*, corpus: Path, annotator_id: str, kind: str, note: Optional[str] = None) -> Annotator:
-    """Add an annotator to ``corpus/annotators.json`` (created when missing), in one atomic write."""
+def annotators_with(*, corpus: Path, annotator_id: str, kind: str, note: Optional[str] = None) -> bytes:
+    """The bytes ``corpus/annotators.json`` has with the annotator added (for a write of one's own,
+    so that it can join other files), every entry it has kept. ``NewsSpansError`` for a bad id, kind
+    or note, an id already listed, or a file that cannot be read or holds an entry that is not one
+    (nothing is ever dropped from it)."""
     corpus = Path(corpus)
     check_annotator_id(annotator_id)
     if kind not in ANNOTATOR_KINDS:
@@ -43,11 +46,20 @@ def add_annotator(*, corpus: Path, annotator_id: str, kind: str, note: Optional[
     if note is not None and (not note.strip() or _EMAIL.search(note)):
         raise NewsSpansError("an annotator's note must be non-empty text without an e-mail address")
     path = corpus / ANNOTATORS
-    if path.exists() and not isinstance(load_json(path), dict):
-        raise NewsSpansError(f"{display_path(path)} cannot be read as JSON; run `newsspans validate` and fix it first")
     known = read_annotators_lenient(corpus)
+    if path.exists():
+        value = load_json(path)
+        items = value.get("annotators") if isinstance(value, dict) else None
+        if not isinstance(items, list) or len(items) != len(known):
+            raise NewsSpansError(f"{display_path(path)} cannot be read as a list of annotators; run `newsspans validate` "
+                                 "and fix it first")
     if annotator_id in known:
         raise NewsSpansError(f"annotator {annotator_id!r} is already in {display_path(path)}; nothing was written")
-    added = Annotator(annotator_id, kind, note)
-    write_files(corpus, {ANNOTATORS: dumps_annotators([*known.values(), added]).encode("utf-8")})
-    return added
+    return dumps_annotators([*known.values(), Annotator(annotator_id, kind, note)]).encode("utf-8")
+
+
+def add_annotator(*, corpus: Path, annotator_id: str, kind: str, note: Optional[str] = None) -> Annotator:
+    """Add an annotator to ``corpus/annotators.json`` (created when missing), in one atomic write."""
+    data = annotators_with(corpus=corpus, annotator_id=annotator_id, kind=kind, note=note)
+    write_files(Path(corpus), {ANNOTATORS: data})
+    return Annotator(annotator_id, kind, note)

@@ -1,4 +1,4 @@
-"""Direct and mixed quote candidates from the quoted passages (source ``quotes-direct@1``).
+"""Direct and mixed quote candidates from the quoted passages (source ``quotes-direct@2``).
 
 ``direct_quotes`` walks the passages of a ``QuoteDoc`` in text order and tries, for each passage of
 at least ``MIN_WORDS`` words, the patterns ``direct-before``, ``direct-accuse`` and ``direct-colon``

@@ -1,4 +1,4 @@
-"""Indirect and mixed quote candidates from clause patterns (source ``quotes-indirect@1``).
+"""Indirect and mixed quote candidates from clause patterns (source ``quotes-indirect@2``).
 
 ``indirect_quotes`` runs the patterns in a fixed order: ``that`` ("<speaker> <cue> that <clause>"),
 ``clause-after`` ("<clause>, <speaker> <cue>"), ``according`` ("according to <source>" before or

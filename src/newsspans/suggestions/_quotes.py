@@ -9,7 +9,7 @@ marks); a passage inside another is no quote of its own. A passage of fewer than
 is never a quote (scare quotes, names: "Murmansk-BN,"). A reported clause that holds a mark of no
 passage inside it (an unbalanced mark) gives no quote.
 
-**Patterns.** From the passages (source ``quotes-direct@1``):
+**Patterns.** From the passages (source ``quotes-direct@2``):
 
 - ``direct-before``: the passage follows its attribution: "X said: “…”" (the cue at most
   ``MAX_ATTRIBUTION_WORDS`` words before the colon), "X said, “…”" or "said X, “…”" (nothing but the
@@ -30,7 +30,7 @@ An attribution after a passage may put lower-case title words before a name ("�
 Jane Doe told analysts"; never a determiner, preposition or conjunction), and a description speaker
 followed by a name in apposition gives the name ("said her coach, Jane Doe, “…”").
 
-From clauses (source ``quotes-indirect@1``; each needs a speaker):
+From clauses (source ``quotes-indirect@2``; each needs a speaker):
 
 - ``that``: "<speaker> <cue> [at most MAX_ATTRIBUTION_WORDS words] that <clause>" -> the clause,
   without "that" and final punctuation, to its end (the sentence's end, a semicolon, a dash or ",

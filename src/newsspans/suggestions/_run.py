@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
 from ..atomic import finish_writes, write_files
-from ..corpus import (ANNOTATORS, SUGGESTIONS, TEXTS, chosen_documents, corpus_folder, dumps_annotators, read_annotators_lenient,
+from ..corpus import (ANNOTATORS, SUGGESTIONS, TEXTS, annotators_with, chosen_documents, corpus_folder, read_annotators_lenient,
                       read_file, read_registry_lenient, suggestions_file)
 from ..errors import BadInput, NewsSpansError
-from ..model import Annotator
 from ..paths import display_path
 from ..validation import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
 from ._pipeline import Suggester, resolve_sources
@@ -114,20 +113,29 @@ def _suggested(job: Job, suggester: Suggester, doc_ids: list[str], workers: int)
         yield from chunk
 
 
-def attribution(root: Path) -> tuple[Optional[str], dict[str, bytes]]:
-    """Who the suggestions of ``root`` are attributed to: nobody in a corpus without annotators.json,
-    else the model annotator ``SUGGESTER``, with the annotators.json to write when it is not listed
-    yet (an empty dict when it is). ``BadInput`` when it is listed as a human."""
+@dataclass(frozen=True)
+class Attribution:
+    """Who a run's suggestions are attributed to (``annotator``, None for nobody) and the files to
+    write for it (annotators.json when the annotator is not listed yet)."""
+
+    annotator: Optional[str]
+    files: dict[str, bytes]
+
+
+def attribution(root: Path) -> Attribution:
+    """Nobody in a corpus without annotators.json, else the model annotator ``SUGGESTER``, added to
+    annotators.json when it is not listed. ``BadInput`` when it is listed as a human;
+    ``NewsSpansError`` when annotators.json cannot be read whole."""
     if not os.path.lexists(root / ANNOTATORS):
-        return None, {}
+        return Attribution(None, {})
     known = read_annotators_lenient(root)
     if SUGGESTER not in known:
-        added = Annotator(SUGGESTER, "model", SUGGESTER_NOTE)
-        return SUGGESTER, {ANNOTATORS: dumps_annotators([*known.values(), added]).encode("utf-8")}
+        data = annotators_with(corpus=root, annotator_id=SUGGESTER, kind="model", note=SUGGESTER_NOTE)
+        return Attribution(SUGGESTER, {ANNOTATORS: data})
     if known[SUGGESTER].kind != "model":
         raise BadInput(f"{display_path(root / ANNOTATORS)}: {SUGGESTER}, the annotator suggestions are attributed to, "
                        f"is listed as {known[SUGGESTER].kind!r}, not a model; correct its kind")
-    return SUGGESTER, {}
+    return Attribution(SUGGESTER, {})
 
 
 def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = None, sources: Optional[Sequence[str]] = None,
@@ -152,11 +160,12 @@ def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = No
         notes.append(f"{display_path(root)}: an interrupted earlier write was completed first")
     counts: Counter = Counter()
     unchanged = []
-    annotator, files = attribution(root)
+    attributed = attribution(root)
+    files = dict(attributed.files)
     if files:
         notes.append(f"the suggestions are attributed to the model annotator {SUGGESTER}, "
                      f"{'which would be added' if dry_run else 'added'} to {ANNOTATORS}")
-    job = Job(root, None if sources is None else tuple(sources), model, label_map, annotator)
+    job = Job(root, None if sources is None else tuple(sources), model, label_map, attributed.annotator)
     for done in _suggested(job, suggester, doc_ids, default_workers() if workers is None else workers):
         counts.update(done.counts)
         rel = suggestions_file(done.document_id)
