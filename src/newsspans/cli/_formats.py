@@ -38,7 +38,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         report = import_(args.format, src=args.src, corpus=args.corpus, dry_run=args.dry_run,
                          allow_deletions=args.allow_deletions, max_deletions=args.max_deletions,
-                         annotator=args.annotator, users=_user_map(args), layers=args.layers)
+                         annotator=args.annotator, users=_user_map(args), layers=args.layers, mapping=args.mapping,
+                         new_documents=args.new_documents, story_id=args.story_id, language=args.language)
     except ImportRefused as exc:  # what it would change, then why it is refused
         _print_changes(exc.report, out, err)
         print(f"newsspans import: {exc}", file=err)
@@ -149,4 +150,15 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "layer (SRC/gold/ into the gold), in one write"))
     _user_map_options(p, "each annotation is imported into the layer of its user's annotator (gold: the gold); "
                          "a task may then hold one annotation per annotator")
+    p.add_argument("--mapping", type=Path, metavar="FILE", help=(
+        "a JSON or YAML file saying what the source's labels are in NewsSpans ({\"entities\": {\"PER\": \"PERSON\", "
+        "\"LOC\": \"GPE\", \"MISC\": \"drop\"}, \"unknown\": \"refuse\"|\"skip\"}; schema/mapping.schema.json, "
+        "docs/import-mapping.md); without one, only the 18 OntoNotes types are imported and a foreign label set is "
+        "refused with the labels found"))
+    p.add_argument("--new-documents", action="store_true", help=(
+        "create the documents the source brings with their texts that the corpus does not have (conll, doccano, spacy), "
+        "as `newsspans add` does, in the same write"))
+    p.add_argument("--story-id", metavar="SLUG", help="with --new-documents: the story of every new document "
+                   "(default: each its own story, its id as a slug)")
+    p.add_argument("--language", default="en", help="with --new-documents: their language (default: en)")
     p.set_defaults(func=cmd_import)

@@ -1,6 +1,6 @@
 """The corpus on disk: its layout, canonical JSON writing, lenient reading, and ``add``."""
 
-from ._add import add_document, parse_dateline
+from ._add import add_document, new_document_meta, parse_dateline
 from ._annotators import add_annotator, annotators_with, check_annotator_id, dumps_annotators
 from ._canonical import dumps_canonical
 from ._layout import (
@@ -51,7 +51,7 @@ __all__ = [
     "decisions_file", "dumps_annotators", "layer_documents", "layer_file", "read_annotators_lenient",
     "read_layer_lenient", "SUGGESTIONS", "suggestion_documents", "suggestions_file",
     "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "MAX_DEPTH", "REGISTRY", "TEXTS",
-    "DocumentFiles", "LenientDocument", "SymlinkRefused", "add_document", "lenient_document", "read_document_files",
+    "DocumentFiles", "LenientDocument", "SymlinkRefused", "add_document", "new_document_meta", "lenient_document", "read_document_files",
     "document_ids", "dumps_canonical", "is_corpus", "load_json", "may_hold_surrogates", "parse_dateline",
     "parse_json_leniently", "read_document_lenient", "read_file", "read_registry_lenient", "replace_surrogates",
     "symlinked_parts", "too_deep",

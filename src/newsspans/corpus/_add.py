@@ -3,7 +3,9 @@ all of them or none (every text is checked first, then every file written in one
 
 from __future__ import annotations
 
+import os
 import re
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Optional, Sequence, Union, overload
@@ -113,14 +115,28 @@ def _prepare(text_file: Path, *, corpus: Path, story_id: str, language: str,
     if not text_file.is_file():
         raise NewsSpansError(f"{display_path(text_file)}: no such file; nothing was written")
     data = text_file.read_bytes()
+    meta = new_document_meta(doc_id, data, corpus=corpus, story_id=story_id, language=language, shown=display_path(text_file))
+    return replace(meta, source=text_file.name), data
+
+
+def new_document_meta(doc_id: str, data: bytes, *, corpus: Path, story_id: str, language: str = "en",
+                      shown: Optional[str] = None) -> DocumentMeta:
+    """The metadata ``add`` gives the new document ``doc_id`` whose text is ``data`` (stored byte for
+    byte as ``texts/<id>.txt``): title and date from a dateline, the SHA-256. ``NewsSpansError``
+    (nothing written) for a bad id or story id, a text that is not UTF-8 (``shown`` names where it
+    came from), or a document that exists already."""
+    if not re.match(DOCUMENT_ID, doc_id):
+        raise NewsSpansError(f"document id {doc_id!r} must match {DOCUMENT_ID}")
+    if not re.match(SLUG, story_id):
+        raise NewsSpansError(f"story id {story_id!r} must be a lowercase slug such as 2024-08-06-some-event")
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise NewsSpansError(f"{display_path(text_file)}: byte {exc.start} is not UTF-8; texts must be UTF-8 "
+        raise NewsSpansError(f"{shown or doc_id}: byte {exc.start} is not UTF-8; texts must be UTF-8 "
                              "(nothing was written)") from None
     targets = (corpus / TEXTS / f"{doc_id}.txt", corpus / DOCUMENTS / f"{doc_id}.json", corpus / ANNOTATIONS / f"{doc_id}.json")
-    existing = [display_path(p) for p in targets if p.exists()]
+    existing = [display_path(p) for p in targets if os.path.lexists(p)]
     if existing:
         raise NewsSpansError(f"document {doc_id!r} already exists ({', '.join(existing)}); nothing was written")
     title, published = parse_dateline(text)
-    return DocumentMeta(doc_id, title, published, text_file.name, language, story_id, sha256_hex(data)), data
+    return DocumentMeta(doc_id, title, published, f"{doc_id}.txt", language, story_id, sha256_hex(data))

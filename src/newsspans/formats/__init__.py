@@ -30,10 +30,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 from . import brat, conll, jsonl, labelstudio, spacy_docbin
 from ._layers import LayerSource, choose_annotators
+from ._mapping import MAPPING_SCHEMA, LabelMapper, Mapping, load_mapping
 from ._suggestions import SuggestionSource
 from ._users import UserMap
 from .base import FormatError, OutputFolder, Report, open_corpus
@@ -107,7 +108,8 @@ def export(fmt: str, *, corpus: Path, out: Path, layers: bool = False, annotator
 
 def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_deletions: bool = False,
             max_deletions: float = DEFAULT_MAX_DELETIONS, annotator: Optional[str] = None,
-            users: Optional[UserMap] = None, layers: bool = False) -> Report:
+            users: Optional[UserMap] = None, layers: bool = False, mapping: Union[None, str, Path, Mapping] = None,
+            new_documents: bool = False, story_id: Optional[str] = None, language: str = "en") -> Report:
     """Import the tool files at ``src`` (format ``fmt``) into the corpus annotation files.
 
     The report says what the import changes, per document and layer (``Report.changes``); with
@@ -119,7 +121,11 @@ def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_d
     Whose annotations they are (by default: the gold's): ``annotator``, that annotator's layer;
     ``users`` (labelstudio), the layer of the annotator each annotation's user is mapped to;
     ``layers`` (brat), ``src/<annotator>/`` into each annotator's layer. An annotator must be
-    listed in ``annotators.json``."""
+    listed in ``annotators.json``.
+
+    ``mapping`` (a ``Mapping`` or its file) says what the source's labels are (``_mapping``);
+    without one only the 18 types are taken. ``new_documents`` creates the documents the source
+    brings with their texts, as ``add`` does (``story_id``, default each its own; ``language``)."""
     if fmt not in IMPORTERS:
         raise FormatError(f"cannot import {fmt!r}; importable formats: {', '.join(IMPORTERS)}")
     if users and fmt != "labelstudio":
@@ -128,11 +134,15 @@ def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_d
     if layers and fmt != "brat":
         raise FormatError("--layers reads one brat folder per annotator; a labelstudio import maps each annotation's user "
                           "to an annotator with --annotator-map FILE or --map-annotator USER=ID")
+    if (story_id is not None or language != "en") and not new_documents:
+        raise FormatError("--story-id and --language describe new documents: give --new-documents too")
     options = ImportOptions(dry_run=dry_run, allow_deletions=allow_deletions, max_deletions=max_deletions,
-                            annotator=annotator, users=users, layers=layers)
+                            annotator=annotator, users=users, layers=layers,
+                            mapping=mapping if mapping is None or isinstance(mapping, Mapping) else load_mapping(mapping),
+                            new_documents=new_documents, story_id=story_id, language=language)
     view = open_corpus(Path(corpus))
     return IMPORTERS[fmt](Path(src), corpus=Path(corpus), registry=view.registry, options=options)
 
 
-__all__ = ["DEFAULT_MAX_DELETIONS", "DESCRIPTIONS", "EXPORTERS", "IMPORTERS", "LAYERED", "FormatError", "ImportOptions",
-           "ImportRefused", "Report", "UserMap", "export", "import_"]
+__all__ = ["DEFAULT_MAX_DELETIONS", "DESCRIPTIONS", "EXPORTERS", "IMPORTERS", "LAYERED", "MAPPING_SCHEMA", "FormatError",
+           "ImportOptions", "ImportRefused", "LabelMapper", "Mapping", "Report", "UserMap", "export", "import_", "load_mapping"]

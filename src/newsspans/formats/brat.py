@@ -64,6 +64,7 @@ from ._layers import LayerSource, check_option_annotator
 from ._suggestions import CONF_MARKER, SuggestionSource, Tally, is_suggestions_folder, note_text, refuse_undecided
 from ._suggestions import FOLDER as SUGGESTIONS_FOLDER
 from .base import FormatError, Report
+from ._mapping import LabelMapper
 from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
 
 CONF = "annotation.conf"
@@ -302,16 +303,18 @@ class _Ann:
 
 
 def parse(ann_text: str, *, document_id: str, registry: dict[str, RegistryEntry], file: str = "<ann>",
-          used_ids: Iterable[str] = ()) -> Parsed:
+          used_ids: Iterable[str] = (), labels: Optional[LabelMapper] = None) -> Parsed:
     """The annotations of one ``.ann`` file, with the line each item and field came from.
 
     Checks the brat side only, stage by stage (line syntax, references between annotations, the
     items they make) and raises ``FormatError`` with every problem of the first stage that has
     any, each naming the file and line; what the validator checks is left to ``importer.check``.
-    ``used_ids`` are ids that a new annotation must not take (those of the corpus file it replaces)."""
+    ``used_ids`` are ids that a new annotation must not take (those of the corpus file it replaces).
+    ``labels`` maps the entity types (``--mapping``; an entity it does not import is left out and
+    counted there); without it the types are taken as they are, for the validator to judge."""
     ann = _read_lines(ann_text, file)
     role_of = _check_references(ann)
-    return _Assembly(ann, role_of, registry=registry, used_ids=set(used_ids)).build(document_id)
+    return _Assembly(ann, role_of, registry=registry, used_ids=set(used_ids), labels=labels).build(document_id)
 
 
 # -- stage 1: line syntax --
@@ -479,8 +482,9 @@ def _event_arguments(ann: _Ann, errors: ErrorList) -> dict[str, str]:
 class _Assembly:
     """The model's items made of the annotations of one ``.ann`` file, and their sources."""
 
-    def __init__(self, ann: _Ann, role_of: dict[str, str], *, registry: dict[str, RegistryEntry], used_ids: set[str]):
-        self.ann, self.role_of, self.registry = ann, role_of, registry
+    def __init__(self, ann: _Ann, role_of: dict[str, str], *, registry: dict[str, RegistryEntry], used_ids: set[str],
+                 labels: Optional[LabelMapper] = None):
+        self.ann, self.role_of, self.registry, self.labels = ann, role_of, registry, labels
         self.errors = ErrorList()
         self.sources = SourceMap(Source(ann.file, None))
         self.local = self._local_ids(used_ids)
@@ -498,7 +502,9 @@ class _Assembly:
             elif kind in _PARTS:
                 self.check_part(aid)
             else:
-                entities.append(self.entity(aid, len(entities)))
+                label = kind if self.labels is None else self.labels.map(kind, self.ann.source(self.ann.textbound[aid][0]))
+                if label is not None:
+                    entities.append(self.entity(aid, len(entities), label))
         self.errors.raise_if_any()
         return Parsed(Annotations(document_id, tuple(entities), tuple(quotes), tuple(claims)), self.sources)
 
@@ -546,8 +552,8 @@ class _Assembly:
         found = self.ann.norms.get(target, {}).get(DB)
         return (None, None) if found is None else (found[1], self.ann.source(found[0]))
 
-    def entity(self, tid: str, position: int) -> EntityMention:
-        line, label, span = self.ann.textbound[tid]
+    def entity(self, tid: str, position: int, label: str) -> EntityMention:
+        line, _, span = self.ann.textbound[tid]
         entity_id, id_source = self.db_id(tid)
         self.check_wikidata(tid, entity_id)
         source = self.ann.source(line)
@@ -670,9 +676,13 @@ def _suggestion_folders(src: Path) -> list[Path]:
 
 def _import_file(run: ImportRun, ann_file: Path, annotator: Optional[str] = None) -> None:
     shown = display_path(ann_file)
-    doc_id = run.document_id(ann_file.stem, Source(shown, None), shown, annotator=annotator)
-    text = run.text(doc_id, ann_file)
     txt = ann_file.with_suffix(".txt")
+    if ann_file.stem not in run.text_ids() and txt.is_file():
+        doc_id = run.new_document(ann_file.stem, _read_bytes(txt), Source(display_path(txt), None), display_path(txt),
+                                  annotator=annotator)
+    else:
+        doc_id = run.document_id(ann_file.stem, Source(shown, None), shown, annotator=annotator)
+    text = run.text(doc_id, ann_file)
     try:
         if txt.is_file() and txt.read_bytes() != text.encode("utf-8"):
             raise FormatError(f"{display_path(txt)}: differs from {display_path(run.corpus / TEXTS / (doc_id + '.txt'))}; "
@@ -682,5 +692,13 @@ def _import_file(run: ImportRun, ann_file: Path, annotator: Optional[str] = None
         raise FormatError(f"{shown}: byte {exc.start} is not UTF-8") from None
     except OSError as exc:
         raise FormatError(f"{display_path(exc.filename or ann_file)}: cannot be read: {exc.strerror or exc}") from None
-    parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=shown, used_ids=run.used_ids(doc_id, annotator))
+    parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=shown, used_ids=run.used_ids(doc_id, annotator),
+                   labels=run.labels)
     run.accept(parsed, text, annotator=annotator)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise FormatError(f"{display_path(path)}: cannot be read: {exc.strerror or exc}") from None

@@ -37,8 +37,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from ..corpus import (ANNOTATIONS, LAYERS_DIR, TEXTS, DocumentFiles, LenientDocument, SymlinkRefused, dumps_canonical,
-                      layer_file, lenient_document, read_document_files, read_file)
+from ..corpus import (ANNOTATIONS, DOCUMENTS, LAYERS_DIR, TEXTS, DocumentFiles, LenientDocument, SymlinkRefused, dumps_canonical,
+                      layer_file, lenient_document, new_document_meta, read_document_files, read_file)
+from ..errors import NewsSpansError
 from ..labels import DOCUMENT_ID, END, ID_PREFIXES, SLUG
 from ..model import LAYERS, Annotations, Document, DocumentMeta, RegistryEntry
 from ..paths import display_path
@@ -46,6 +47,7 @@ from ..atomic import finish_writes, staging, write_files
 from ..validation import ERROR, Problem, check_annotation_file, line_of
 from ..versions import Snapshot, diff
 from ._layers import check_option_annotator, listed_annotators, not_listed, refuse_linked
+from ._mapping import LabelMapper, Mapping
 from ._users import UserMap
 from .base import LAYER_NAMES, FormatError, Report
 
@@ -215,7 +217,9 @@ class ImportOptions:
 
     Whose annotation the source is (none of them: the gold): ``annotator``, one annotator's
     (``--annotator ID``); ``users``, the annotator of each Label Studio user (``completed_by``);
-    ``layers``, one folder per annotator (brat)."""
+    ``layers``, one folder per annotator (brat).
+
+    ``mapping``, ``new_documents``, ``story_id``, ``language``: see their comments."""
 
     dry_run: bool = False
     allow_deletions: bool = False
@@ -223,6 +227,14 @@ class ImportOptions:
     annotator: Optional[str] = None
     users: Optional[UserMap] = None
     layers: bool = False
+    #: What the source's labels are (``--mapping FILE``); None: the 18 types only (``_mapping``).
+    mapping: Optional[Mapping] = None
+    #: Create the documents the source brings with their texts that the corpus does not have
+    #: (``--new-documents``), as ``add`` does, with ``story_id`` (default: each its own story,
+    #: the id made a slug) and ``language``.
+    new_documents: bool = False
+    story_id: Optional[str] = None
+    language: str = "en"
 
     def __post_init__(self) -> None:
         share = self.max_deletions
@@ -330,6 +342,11 @@ class ImportRun:
         self._text_ids: Optional[set[str]] = None
         self._listed = set(listed_annotators(self.corpus))
         self._unlisted: dict[str, None] = {}
+        #: The entity labels of the source through the mapping: every importer maps labels with it.
+        self.labels = LabelMapper(self.options.mapping)
+        #: The texts, metadata and empty gold files of the documents the import creates.
+        self.new_files: dict[str, bytes] = {}
+        self._new_texts: dict[str, str] = {}
         if self.options.annotator is not None and self.options.annotator not in self._listed:
             raise FormatError(not_listed(self.corpus, self.options.annotator))
         if finish_writes(self.corpus):
@@ -378,7 +395,42 @@ class ImportRun:
         return self._text_ids
 
     def text(self, doc_id: str, source: Path) -> str:
+        if doc_id in self._new_texts:
+            return self._new_texts[doc_id]
         return corpus_text(self.corpus, doc_id, source)
+
+    def new_document(self, doc_id: object, data: bytes, source: Source, part: str, *, annotator: Optional[str] = None) -> str:
+        """The document ``doc_id`` that the source brings with its text ``data`` (at ``source``, in
+        ``part``). A document of the corpus must have exactly that text (texts are never edited);
+        one the corpus does not have is created, with ``new_documents``, as ``add`` creates it
+        (the text byte for byte, its metadata, an empty gold file), in the import's one write;
+        without, refused. ``annotator``: whose annotations of it the source holds. Raises ``FormatError``."""
+        if isinstance(doc_id, str) and doc_id in self.text_ids():  # the corpus's, or created by this import
+            doc_id = self.document_id(doc_id, source, part, annotator=annotator)
+            if self.text(doc_id, Path(part)).encode("utf-8") != data:
+                raise FormatError(source.error(f"the text of document {doc_id} differs from the corpus's "
+                                               f"({display_path(self.corpus / TEXTS / (doc_id + '.txt'))}); texts are never "
+                                               "edited, and offsets refer to the corpus text"))
+            return doc_id
+        if not isinstance(doc_id, str) or not DOCUMENT_ID_RE.fullmatch(doc_id):
+            return self.document_id(doc_id, source, part)  # raises, naming the id pattern
+        if not self.options.new_documents:
+            raise FormatError(source.error(f"no document {doc_id!r} in the corpus; import with --new-documents to create "
+                                           "it from the source's text (as `newsspans add` does), or add the text first"))
+        story = self.options.story_id or re.sub(r"[^a-z0-9]+", "-", doc_id.lower()).strip("-")
+        try:
+            meta = new_document_meta(doc_id, data, corpus=self.corpus, story_id=story, language=self.options.language,
+                                     shown=part)
+        except NewsSpansError as exc:
+            raise FormatError(source.error(str(exc))) from None
+        self._first_read[(annotator, doc_id)] = part
+        self.text_ids().add(doc_id)
+        self._new_texts[doc_id] = data.decode("utf-8")
+        self.new_files[f"{TEXTS}/{doc_id}.txt"] = data
+        self.new_files[f"{DOCUMENTS}/{doc_id}.json"] = dumps_canonical(meta.to_dict()).encode("utf-8")
+        self.new_files[f"{ANNOTATIONS}/{doc_id}.json"] = dumps_canonical(Annotations(doc_id).to_dict()).encode("utf-8")
+        self.report.notes.append(f"{part}: new document {doc_id} (story {story}), created with its text as `newsspans add` does")
+        return doc_id
 
     def corpus_state(self, doc_id: str, annotator: Optional[str] = None) -> "_CorpusState":
         """The document's annotation file (``annotator``'s layer file) as the corpus holds it (read
@@ -451,6 +503,10 @@ class ImportRun:
         nothing; raise every error (``FormatError``) or the refusal (``ImportRefused``) and write
         nothing; with ``dry_run``, write nothing either way."""
         errors = [not_listed(self.corpus, a) for a in self._unlisted] + self.errors
+        try:
+            self.labels.finish(self.report)
+        except FormatError as exc:
+            errors += exc.errors
         if errors:
             raise FormatError.of(errors, problems=self.problems)
         report = self.report
@@ -458,14 +514,14 @@ class ImportRun:
         new = Snapshot("import", "corpus", None, documents={d: replace(p.old, annotations=p.new) for d, p in self.pending.items()})
         report.changes = diff(old=old, new=new).changes
         report.rewritten = [d for d, p in self.pending.items() if p.data != p.current]
-        targets = {self.pending[d].rel: self.pending[d].data for d in report.rewritten}
+        targets = {**self.new_files, **{self.pending[d].rel: self.pending[d].data for d in report.rewritten}}
         report.files = [self.corpus / rel for rel in targets]
         report.refusals = self._refusals()
         if report.refusals and not self.options.dry_run:
             raise ImportRefused(refusal_message(report.refusals, self.options.max_deletions), report=report, refusals=report.refusals)
         if targets and not self.options.dry_run:
             for rel in targets:  # only checked ids name files; say so once more before writing
-                if not _TARGET_RE.fullmatch(rel):
+                if not (_TARGET_RE.fullmatch(rel) or (rel in self.new_files and _NEW_RE.fullmatch(rel))):
                     raise FormatError(f"refusing to write {rel}: not a document's gold or layer file")
             write_corpus_files(self.corpus, targets)
         return report
@@ -518,6 +574,8 @@ def _unanchored(pattern: str) -> str:
 DOCUMENT_ID_RE = re.compile(DOCUMENT_ID)
 #: The files an import may write: ``annotations/<document>.json``, ``layers/<annotator>/<document>.json``.
 _TARGET_RE = re.compile(rf"(?:{ANNOTATIONS}|{LAYERS_DIR}/{_unanchored(SLUG)})/{_unanchored(DOCUMENT_ID)}\.json")
+#: The files of a new document: its text and metadata (and its gold file, above).
+_NEW_RE = re.compile(rf"(?:{TEXTS}/{_unanchored(DOCUMENT_ID)}\.txt|{DOCUMENTS}/{_unanchored(DOCUMENT_ID)}\.json)")
 
 
 def write_corpus_files(corpus: Path, files: dict[str, bytes]) -> None:

@@ -1,0 +1,168 @@
+"""Label mappings (``--mapping FILE``) and new documents (``--new-documents``) for every import
+(issue 14), shown with brat, whose folders carry texts: a foreign label set is refused with its
+labels located, a mapping renames, drops or skips them with counts, and a new document is created
+byte for byte as ``add`` creates one, in the import's one write."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers import ROOT, read_json, run, tree_bytes, write_json
+
+from newsspans.formats import FormatError, LabelMapper, Mapping, import_, load_mapping
+
+VALID = ROOT / "tests" / "fixtures" / "validator" / "valid" / "corpus"
+TEXT = "On Monday 3 boats and 12 ships left; PER Ada came.\n"
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A valid corpus of the validator's fixtures (its registry, dataset card and documents)."""
+    root = tmp_path / "corpus"
+    shutil.copytree(VALID, root)
+    return root
+
+
+def brat_folder(tmp_path: Path, doc_id: str, lines: list[str], text: str = TEXT) -> Path:
+    """A brat folder with one document: its text and ``.ann`` lines (offsets found in ``text``)."""
+    folder = tmp_path / "brat"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{doc_id}.txt").write_bytes(text.encode("utf-8"))
+    (folder / f"{doc_id}.ann").write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return folder
+
+
+def t(n: int, label: str, snippet: str, text: str = TEXT) -> str:
+    start = text.index(snippet)
+    return f"T{n}\t{label} {start} {start + len(snippet)}\t{snippet}"
+
+
+FOREIGN = [t(1, "TIMEX", "Monday"), t(2, "NUM", "3"), t(3, "NUM", "12"), t(4, "PER", "Ada")]
+
+
+# -- the mapping file ------------------------------------------------------------------------------
+
+def test_a_mapping_file_in_json_or_yaml(tmp_path):
+    (tmp_path / "m.json").write_text('\ufeff{"entities": {"PER": "PERSON", "MISC": "drop"}, "unknown": "skip"}', encoding="utf-8")
+    (tmp_path / "m.yaml").write_text("entities:\n  PER: PERSON\n  MISC: drop\nunknown: skip\n", encoding="utf-8")
+    for name in ("m.json", "m.yaml"):
+        mapping = load_mapping(tmp_path / name)
+        assert mapping.entities == {"PER": "PERSON", "MISC": None} and mapping.unknown == "skip"
+
+
+@pytest.mark.parametrize("content, says", [
+    ('{"entities": {"PER": "PERSONA"}}', "entities/PER"),
+    ('{"entities": {"PER": "PERSON"}, "unknown": "guess"}', "unknown"),
+    ('{"labels": {}}', "(top)"),
+    ('{"entities": ', "not JSON"),
+])
+def test_a_bad_mapping_is_refused_naming_the_place(tmp_path, content, says):
+    (tmp_path / "m.json").write_text(content, encoding="utf-8")
+    with pytest.raises(FormatError) as caught:
+        load_mapping(tmp_path / "m.json")
+    assert says in str(caught.value) and "m.json" in str(caught.value)
+
+
+def test_the_label_mapper_counts_what_it_does_not_import():
+    mapper = LabelMapper(Mapping({"PER": "PERSON", "MISC": None}, "skip"))
+    assert [mapper.map(x) for x in ("PER", "MISC", "MISC", "FOO", "PERSON")] == ["PERSON", None, None, None, None]
+    assert mapper.dropped == {"MISC": 2} and mapper.skipped == {"FOO": 1, "PERSON": 1} and not mapper.unknown
+    plain = LabelMapper(None)
+    assert [plain.map(x) for x in ("PERSON", "PER")] == ["PERSON", None] and plain.unknown == {"PER": 1}
+
+
+# -- a foreign label set through brat ----------------------------------------------------------------
+
+def test_a_foreign_label_set_is_refused_with_each_label_located_at_its_first_mention(corpus, tmp_path):
+    doc_id = sorted(p.stem for p in (corpus / "texts").glob("*.txt"))[0]
+    text = (corpus / "texts" / f"{doc_id}.txt").read_text(encoding="utf-8")
+    word = text.split()[0]
+    folder = brat_folder(tmp_path, doc_id, [t(1, "LOCATION", word, text)], text)
+    before = tree_bytes(corpus)
+    code, out, err = run("import", "brat", folder, "--corpus", corpus)
+    assert code == 1 and tree_bytes(corpus) == before
+    assert f"{folder / (doc_id + '.ann')}:1: [E-ENT-LABEL] T1 LOCATION" in err and "--mapping FILE" in err
+
+
+def test_a_mapping_renames_drops_and_skips_with_counts(corpus, tmp_path):
+    folder = brat_folder(tmp_path, "new-doc", FOREIGN)
+    write_json(tmp_path / "m.json", {"entities": {"TIMEX": "DATE", "NUM": "CARDINAL", "PER": "drop"}})
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--mapping", tmp_path / "m.json", "--new-documents")
+    assert code == 0, err
+    ann = read_json(corpus / "annotations" / "new-doc.json")
+    assert [(m["text"], m["label"]) for m in ann["entities"]] == [("Monday", "DATE"), ("3", "CARDINAL"), ("12", "CARDINAL")]
+    assert "entity label PER dropped by the mapping: 1 mention(s) not imported" in out + err
+    assert "entity label NUM imported as CARDINAL: 2" in out + err
+    # A label the mapping does not name: refused, or with "unknown": "skip", skipped and counted.
+    write_json(tmp_path / "m.json", {"entities": {"TIMEX": "DATE"}})
+    shutil.rmtree(folder)
+    other = brat_folder(tmp_path, "other-doc", FOREIGN)
+    code, out, err = run("import", "brat", other, "--corpus", corpus, "--mapping", tmp_path / "m.json", "--new-documents")
+    assert code == 1 and "unknown label \"NUM\" (2 mentions in the source, the first here)" in err
+    assert "unknown label \"PER\" (1 mention" in err and not (corpus / "texts" / "other-doc.txt").exists()
+    write_json(tmp_path / "m.json", {"entities": {"TIMEX": "DATE"}, "unknown": "skip"})
+    code, out, err = run("import", "brat", other, "--corpus", corpus, "--mapping", tmp_path / "m.json", "--new-documents")
+    assert code == 0, err
+    assert [m["label"] for m in read_json(corpus / "annotations" / "other-doc.json")["entities"]] == ["DATE"]
+    assert "entity label NUM skipped (not in the mapping): 2 mention(s) not imported" in out + err
+
+
+# -- new documents ----------------------------------------------------------------------------------
+
+def test_a_new_document_is_created_byte_for_byte_in_the_imports_one_write(corpus, tmp_path):
+    text = "date 2025-03-13 A headline\r\nOn Monday 3 boats left. \u00e9\U0001F600\n"
+    folder = brat_folder(tmp_path, "fresh-1", [t(1, "DATE", "Monday", text)], text)
+    before = tree_bytes(corpus)
+    code, out, err = run("import", "brat", folder, "--corpus", corpus)
+    assert code == 1 and "--new-documents" in err and tree_bytes(corpus) == before
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", "--dry-run")
+    assert code == 0 and tree_bytes(corpus) == before
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", "--story-id", "boats")
+    assert code == 0, err
+    data = (corpus / "texts" / "fresh-1.txt").read_bytes()
+    assert data == text.encode("utf-8")
+    meta = read_json(corpus / "documents" / "fresh-1.json")
+    assert meta["sha256"] == hashlib.sha256(data).hexdigest() and meta["story_id"] == "boats"
+    assert meta["source"] == "fresh-1.txt" and meta["language"] == "en"
+    assert [m["text"] for m in read_json(corpus / "annotations" / "fresh-1.json")["entities"]] == ["Monday"]
+    assert run("validate", corpus)[0] == 0
+    # Imported again: the document exists with the same text, so nothing is created.
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", "--allow-deletions", "--dry-run")
+    assert code == 0 and "new document" not in out + err
+
+
+def test_a_new_documents_story_defaults_to_its_id_and_options_need_new_documents(corpus, tmp_path):
+    folder = brat_folder(tmp_path, "Fresh_Doc.2", [t(1, "DATE", "Monday")])
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--story-id", "x")
+    assert code != 0 and "give --new-documents too" in err
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents")
+    assert code == 0, err
+    assert read_json(corpus / "documents" / "Fresh_Doc.2.json")["story_id"] == "fresh-doc-2"
+
+
+def test_an_existing_documents_text_is_never_replaced(corpus, tmp_path):
+    doc_id = sorted(p.stem for p in (corpus / "texts").glob("*.txt"))[0]
+    folder = brat_folder(tmp_path, doc_id, [t(1, "DATE", "Monday")])
+    before = tree_bytes(corpus)
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents")
+    assert code == 1 and "differs from" in err and tree_bytes(corpus) == before
+
+
+def test_the_library_takes_a_mapping_or_its_file(corpus, tmp_path):
+    folder = brat_folder(tmp_path, "lib-doc", FOREIGN)
+    mapping = Mapping({"TIMEX": "DATE", "NUM": "CARDINAL", "PER": None})
+    report = import_("brat", src=folder, corpus=corpus, mapping=mapping, new_documents=True, dry_run=True)
+    assert report.carried["entity mentions"] == 3 and not (corpus / "texts" / "lib-doc.txt").exists()
+    (tmp_path / "m.json").write_text(json.dumps({"entities": {"TIMEX": "DATE", "NUM": "CARDINAL", "PER": "drop"}}))
+    report = import_("brat", src=folder, corpus=corpus, mapping=tmp_path / "m.json", new_documents=True)
+    assert (corpus / "texts" / "lib-doc.txt").read_bytes() == TEXT.encode("utf-8")
+
+
+def test_the_published_mapping_schema_is_the_one_the_import_checks():
+    from newsspans.formats import MAPPING_SCHEMA
+
+    assert json.loads((ROOT / "docs" / "mapping.schema.json").read_text(encoding="utf-8")) == MAPPING_SCHEMA
