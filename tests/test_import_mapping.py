@@ -166,3 +166,52 @@ def test_the_published_mapping_schema_is_the_one_the_import_checks():
     from newsspans.formats import MAPPING_SCHEMA
 
     assert json.loads((ROOT / "docs" / "mapping.schema.json").read_text(encoding="utf-8")) == MAPPING_SCHEMA
+
+
+# -- --trim and --create-entities ----------------------------------------------------------------------
+
+QUOTED = 'On Monday\u00a0 Ada Quill said: "We won, again." Quill left. Pezeshkian came.\n'
+
+
+def quote_lines(text: str = QUOTED) -> list[str]:
+    start, end = text.index('"We'), text.index('."') + 2  # the marks and the final period inside
+    return [t(1, "DATE", "Monday\u00a0 ", text), f"T2\tQuote {start} {end}\t{text[start:end]}",
+            t(3, "Speaker", " Ada Quill", text), "E1\tQuote:T2 Speaker:T3", "A1\tQuoteType E1 direct"]
+
+
+def test_trim_is_only_done_when_asked_and_every_trim_is_listed(corpus, tmp_path):
+    folder = brat_folder(tmp_path, "trim-doc", quote_lines(), QUOTED)
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents")
+    assert code == 1 and "[E-SPAN-WHITESPACE]" in err and not (corpus / "texts" / "trim-doc.txt").exists()
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", "--trim")
+    assert code == 0, err
+    ann = read_json(corpus / "annotations" / "trim-doc.json")
+    assert ann["entities"][0]["text"] == "Monday"
+    quote = ann["quotes"][0]
+    assert quote["content"]["text"] == "We won, again." and quote["speaker"]["text"] == "Ada Quill"
+    trims = [line for line in (out + err).splitlines() if "(--trim)" in line]
+    assert len(trims) == 3 and all(str(folder / "trim-doc.ann") in line for line in trims)
+    assert any(":2: T2 Quote" in line and "content trimmed" in line for line in trims)
+
+
+def test_create_entities_links_an_alias_or_creates_an_entry_listed_for_review(corpus, tmp_path):
+    second = QUOTED.index("Quill left")
+    lines = [t(1, "PERSON", "Ada Quill", QUOTED), f"T2\tPERSON {second} {second + 5}\tQuill", t(3, "PERSON", "Pezeshkian", QUOTED)]
+    folder = brat_folder(tmp_path, "ids-doc", lines, QUOTED)
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents")
+    assert code == 1 and err.count("[E-ENT-ID-MISSING]") == 3
+    registry = (corpus / "registry.json").read_bytes()
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", "--create-entities", "--dry-run")
+    assert code == 0 and (corpus / "registry.json").read_bytes() == registry
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", "--create-entities")
+    assert code == 0, err
+    ids = [m["entity_id"] for m in read_json(corpus / "annotations" / "ids-doc.json")["entities"]]
+    assert ids == ["ada-quill", "quill", "masoud-pezeshkian"]  # Pezeshkian: the registry's alias
+    entries = read_json(corpus / "registry.json")["entities"]
+    assert [e["entity_id"] for e in entries] == sorted(e["entity_id"] for e in entries)
+    new = {e["entity_id"]: e for e in entries if e["entity_id"] in ("ada-quill", "quill")}
+    assert new["ada-quill"] == {"entity_id": "ada-quill", "name": "Ada Quill", "type": "PERSON", "aliases": ["Ada Quill"],
+                                "wikidata": None}
+    assert "new registry entries, for review" in out + err and "ada-quill (PERSON 'Ada Quill')" in out + err
+    assert len(entries) == len(json.loads(registry)["entities"]) + 2
+    assert run("validate", corpus)[0] == 0

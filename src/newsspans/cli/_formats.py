@@ -39,7 +39,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = import_(args.format, src=args.src, corpus=args.corpus, dry_run=args.dry_run,
                          allow_deletions=args.allow_deletions, max_deletions=args.max_deletions,
                          annotator=args.annotator, users=_user_map(args), layers=args.layers, mapping=args.mapping,
-                         new_documents=args.new_documents, story_id=args.story_id, language=args.language)
+                         new_documents=args.new_documents, story_id=args.story_id, language=args.language,
+                         trim=args.trim, create_entities=args.create_entities)
     except ImportRefused as exc:  # what it would change, then why it is refused
         _print_changes(exc.report, out, err)
         print(f"newsspans import: {exc}", file=err)
@@ -161,4 +162,11 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--story-id", metavar="SLUG", help="with --new-documents: the story of every new document "
                    "(default: each its own story, its id as a slug)")
     p.add_argument("--language", default="en", help="with --new-documents: their language (default: en)")
+    p.add_argument("--trim", action="store_true", help=(
+        "trim span edges that break the guidelines: leading and trailing whitespace (no-break spaces too), and the "
+        "quotation marks at a direct quote's content edges; every trim is listed"))
+    p.add_argument("--create-entities", action="store_true", help=(
+        "give each mention of a type that names a referent and has no entity_id the registry entry of its type with "
+        "its text as an alias, or a new entry (id from the text, name and alias the text), written to registry.json "
+        "in the same write and listed for review"))
     p.set_defaults(func=cmd_import)

@@ -109,7 +109,8 @@ def export(fmt: str, *, corpus: Path, out: Path, layers: bool = False, annotator
 def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_deletions: bool = False,
             max_deletions: float = DEFAULT_MAX_DELETIONS, annotator: Optional[str] = None,
             users: Optional[UserMap] = None, layers: bool = False, mapping: Union[None, str, Path, Mapping] = None,
-            new_documents: bool = False, story_id: Optional[str] = None, language: str = "en") -> Report:
+            new_documents: bool = False, story_id: Optional[str] = None, language: str = "en", trim: bool = False,
+            create_entities: bool = False) -> Report:
     """Import the tool files at ``src`` (format ``fmt``) into the corpus annotation files.
 
     The report says what the import changes, per document and layer (``Report.changes``); with
@@ -125,7 +126,9 @@ def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_d
 
     ``mapping`` (a ``Mapping`` or its file) says what the source's labels are (``_mapping``);
     without one only the 18 types are taken. ``new_documents`` creates the documents the source
-    brings with their texts, as ``add`` does (``story_id``, default each its own; ``language``)."""
+    brings with their texts, as ``add`` does (``story_id``, default each its own; ``language``).
+    ``trim`` trims span edges that break the guidelines; ``create_entities`` links or creates the
+    registry entries of mentions without an id (``_repair``); each change is listed."""
     if fmt not in IMPORTERS:
         raise FormatError(f"cannot import {fmt!r}; importable formats: {', '.join(IMPORTERS)}")
     if users and fmt != "labelstudio":
@@ -139,7 +142,8 @@ def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_d
     options = ImportOptions(dry_run=dry_run, allow_deletions=allow_deletions, max_deletions=max_deletions,
                             annotator=annotator, users=users, layers=layers,
                             mapping=mapping if mapping is None or isinstance(mapping, Mapping) else load_mapping(mapping),
-                            new_documents=new_documents, story_id=story_id, language=language)
+                            new_documents=new_documents, story_id=story_id, language=language, trim=trim,
+                            create_entities=create_entities)
     view = open_corpus(Path(corpus))
     return IMPORTERS[fmt](Path(src), corpus=Path(corpus), registry=view.registry, options=options)
 

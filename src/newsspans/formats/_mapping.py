@@ -28,12 +28,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ..labels import ENTITY_LABELS
+from ..labels import ENTITY_LABELS, QUOTE_TYPES
 from ..paths import display_path
 from .base import FormatError, Report
 
 DROP = "drop"
 UNKNOWN_POLICIES = ("refuse", "skip")
+QUOTE_PARTS = ("content", "speaker", "cue")
+LAYER_NAMES = ("entities", "quotes", "claims")
 
 MAPPING_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -54,6 +56,60 @@ MAPPING_SCHEMA: dict[str, Any] = {
             "description": "A label the mapping does not name: 'refuse' the import (the default, listing every such "
                            "label) or 'skip' it (counted per label).",
         },
+        "brat": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "brat: which events are quotes and what their parts are.",
+            "properties": {
+                "quote_events": {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"type": "string", "minLength": 1},
+                                 "description": "Event types that are quotes (an attribution event: Attribution)."},
+                "roles": {"type": "object", "propertyNames": {"minLength": 1},
+                          "additionalProperties": {"enum": list(QUOTE_PARTS)},
+                          "description": "Each argument role of a quote event -> the quote part it is: content, speaker "
+                                         "or cue (Content: content, Source: speaker, Cue: cue)."},
+                "trigger": {"enum": [*QUOTE_PARTS, "none"],
+                            "description": "What a quote event's trigger span is: a part of the quote, or 'none' (not "
+                                           "imported). Default: none."},
+                "type": {"$ref": "#/$defs/quote_type"},
+            },
+            "required": ["quote_events", "roles"],
+        },
+        "labelstudio": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "Label Studio: which control is which layer, and how quote parts are linked.",
+            "properties": {
+                "controls": {"type": "object", "propertyNames": {"minLength": 1},
+                             "additionalProperties": {"enum": [*LAYER_NAMES, "drop"]},
+                             "description": "Each labels control (a result's from_name) -> entities, quotes, claims or "
+                                            "drop. Entity labels then go through 'entities' above."},
+                "quote_parts": {"type": "object", "propertyNames": {"minLength": 1},
+                                "additionalProperties": {"enum": list(QUOTE_PARTS)},
+                                "description": "The labels of the quotes control -> the part each region is."},
+                "relations": {"type": "object", "propertyNames": {"minLength": 1},
+                              "additionalProperties": {"enum": ["speaker", "cue"]},
+                              "description": "Relation labels linking a speaker or cue region to its content region "
+                                             "(either direction). A relation with no label links by the region's part."},
+                "claim_labels": {"type": "object", "propertyNames": {"minLength": 1},
+                                 "additionalProperties": {"enum": ["CFS", "UFS", "drop"]},
+                                 "description": "The labels of the claims control -> CFS, UFS or drop."},
+                "type": {"$ref": "#/$defs/quote_type"},
+            },
+        },
+    },
+    "$defs": {
+        "quote_type": {
+            "type": "object",
+            "additionalProperties": False,
+            "description": "A quote's type: from an attribute (brat) or a choices control (Label Studio) whose values "
+                           "are mapped, else the default ('auto': direct when the content is one quoted passage, mixed "
+                           "when it holds one, indirect when it holds no quotation mark; guidelines 4.2).",
+            "properties": {
+                "attribute": {"type": "string", "minLength": 1},
+                "values": {"type": "object", "additionalProperties": {"enum": list(QUOTE_TYPES)}},
+                "default": {"enum": [*QUOTE_TYPES, "auto"]},
+            },
+        },
     },
 }
 
@@ -66,6 +122,9 @@ class Mapping:
     entities: dict[str, Optional[str]] = field(default_factory=dict)
     unknown: str = "refuse"
     path: Optional[Path] = None
+    #: The ``brat`` and ``labelstudio`` sections as the file gives them (schema-checked), or None.
+    brat: Optional[dict[str, Any]] = None
+    labelstudio: Optional[dict[str, Any]] = None
 
     @classmethod
     def from_value(cls, value: Any, *, path: Optional[Path] = None) -> "Mapping":
@@ -78,7 +137,7 @@ class Mapping:
         if errors:
             raise FormatError.of([f"{shown}: {'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors])
         entities = {label: (None if target == DROP else target) for label, target in value.get("entities", {}).items()}
-        return cls(entities, value.get("unknown", "refuse"), path)
+        return cls(entities, value.get("unknown", "refuse"), path, value.get("brat"), value.get("labelstudio"))
 
 
 def load_mapping(path: Union[str, Path]) -> Mapping:
@@ -168,3 +227,22 @@ class LabelMapper:
             for label, n in sorted(counts.items()):
                 report.notes.append(f"entity label {label} {what}: {n} mention(s) not imported")
                 report.ignore(f"entity labels {what}", f"{label}: {n} mention(s)")
+
+
+def auto_quote_type(text: str, start: int, end: int) -> str:
+    """A quote's type from its quotation marks (guidelines 4.2), for a source that does not say:
+    ``direct`` when the content is one quoted passage (its marks just outside its edges, or its
+    first and last characters before any final punctuation, as corpora that keep the marks in the
+    content have it), ``mixed`` when it holds marks otherwise, ``indirect`` when it holds none."""
+    from ..validation import QUOTATION_MARKS, quotation_marks_in
+
+    marks = quotation_marks_in(text, start, end)
+    outside = 0 < start and end < len(text) and text[start - 1] in QUOTATION_MARKS and text[end] in QUOTATION_MARKS
+    if not marks:
+        return "direct" if outside else "indirect"
+    body_end = end
+    while body_end > start and text[body_end - 1] in ".,;:!?" and body_end - 1 not in marks:
+        body_end -= 1
+    if len(marks) == 2 and marks[0] == start and marks[1] == body_end - 1:
+        return "direct"
+    return "mixed"

@@ -72,6 +72,10 @@ class Report:
     #: The document layers that would lose too much (see ``importer.ImportOptions``), one line each.
     refusals: list[str] = field(default_factory=list)
     dry_run: bool = False
+    #: What an import changed in what the source says, when asked: spans trimmed (``--trim``) and
+    #: the registry entries it created (``--create-entities``).
+    trimmed: int = 0
+    created_entities: list[str] = field(default_factory=list)
 
     def read_summary(self) -> str:
         """``3 documents read``; with annotators' layers, ``1 document read as 2 layers of model-a, model-b``."""

@@ -37,17 +37,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Union
 
-from ..corpus import (ANNOTATIONS, DOCUMENTS, LAYERS_DIR, TEXTS, DocumentFiles, LenientDocument, SymlinkRefused, dumps_canonical,
+from ..corpus import (ANNOTATIONS, DOCUMENTS, LAYERS_DIR, REGISTRY, TEXTS, DocumentFiles, LenientDocument, SymlinkRefused, dumps_canonical,
                       layer_file, lenient_document, new_document_meta, read_document_files, read_file)
 from ..errors import NewsSpansError
 from ..labels import DOCUMENT_ID, END, ID_PREFIXES, SLUG
-from ..model import LAYERS, Annotations, Document, DocumentMeta, RegistryEntry
+from ..model import LAYERS, Annotations, Document, DocumentMeta, EntityMention, RegistryEntry
 from ..paths import display_path
 from ..atomic import finish_writes, staging, write_files
 from ..validation import ERROR, Problem, check_annotation_file, line_of
 from ..versions import Snapshot, diff
 from ._layers import check_option_annotator, listed_annotators, not_listed, refuse_linked
 from ._mapping import LabelMapper, Mapping
+from ._repair import EntityMaker, Trimmer
 from ._users import UserMap
 from .base import LAYER_NAMES, FormatError, Report
 
@@ -219,7 +220,8 @@ class ImportOptions:
     (``--annotator ID``); ``users``, the annotator of each Label Studio user (``completed_by``);
     ``layers``, one folder per annotator (brat).
 
-    ``mapping``, ``new_documents``, ``story_id``, ``language``: see their comments."""
+    ``mapping``, ``new_documents``, ``story_id``, ``language``, ``trim``, ``create_entities``: see
+    their comments."""
 
     dry_run: bool = False
     allow_deletions: bool = False
@@ -235,6 +237,10 @@ class ImportOptions:
     new_documents: bool = False
     story_id: Optional[str] = None
     language: str = "en"
+    #: Trim span edges that break the guidelines (``--trim``), and link or create the registry
+    #: entries of mentions without an id (``--create-entities``); each change listed (``_repair``).
+    trim: bool = False
+    create_entities: bool = False
 
     def __post_init__(self) -> None:
         share = self.max_deletions
@@ -347,6 +353,8 @@ class ImportRun:
         #: The texts, metadata and empty gold files of the documents the import creates.
         self.new_files: dict[str, bytes] = {}
         self._new_texts: dict[str, str] = {}
+        self.registry = dict(registry)  # grows with --create-entities
+        self._entities = EntityMaker(self.registry) if self.options.create_entities else None
         if self.options.annotator is not None and self.options.annotator not in self._listed:
             raise FormatError(not_listed(self.corpus, self.options.annotator))
         if finish_writes(self.corpus):
@@ -457,6 +465,7 @@ class ImportRun:
         file with no quotes in it never empties a document's quotes by accident."""
         doc_id = parsed.annotations.document_id
         self.check_annotator(annotator)
+        parsed = self._repaired(parsed, text)
         rel = target_file(doc_id, annotator)
         key = part_key(doc_id, annotator)
         path = self.corpus / rel
@@ -473,6 +482,26 @@ class ImportRun:
                                      dumps_canonical(new.to_dict()).encode("utf-8"), state.files.annotations, rel)
         self.report.documents.append(key)
         self.report.notes += [str(p) for p in warnings]
+
+    def _repaired(self, parsed: Parsed, text: str) -> Parsed:
+        """``parsed`` trimmed and with entity ids, as the options ask; each change noted at its source."""
+        ann = parsed.annotations
+        if self.options.trim:
+            trimmer = Trimmer(text)
+            ann = trimmer.annotations(ann)
+            for layer, k, name, old, new in trimmer.changes:
+                where = parsed.sources.locate(layer, k, None if name == "span" else name)
+                what = "" if name == "span" else f" {name}"
+                self.report.notes.append(where.error(f"{where.label}:{what} trimmed {old[0]}-{old[1]} to {new[0]}-{new[1]} "
+                                                     f"{text[new[0]:new[1]]!r} (--trim)"))
+                self.report.trimmed += 1
+        if self._entities is not None:
+            def linked(k: int, m: EntityMention, entity_id: str) -> None:
+                where = parsed.sources.locate("entities", k)
+                self.report.notes.append(where.error(f"{where.label}: {m.label} {m.text!r} given the registry id "
+                                                     f"{entity_id!r} (--create-entities)"))
+            ann = self._entities.annotations(ann, linked)
+        return parsed if ann is parsed.annotations else Parsed(ann, parsed.sources)
 
     def _merge(self, parsed: Parsed, state: "_CorpusState", path: Path, key: str) -> Parsed:
         """The corpus file updated with ``parsed``'s layers: every layer with ``allow_deletions`` (or
@@ -515,16 +544,36 @@ class ImportRun:
         report.changes = diff(old=old, new=new).changes
         report.rewritten = [d for d, p in self.pending.items() if p.data != p.current]
         targets = {**self.new_files, **{self.pending[d].rel: self.pending[d].data for d in report.rewritten}}
+        if self._entities is not None and self._entities.created:
+            self._check_registry_whole()
+            targets[REGISTRY] = dumps_canonical({"entities": [e.to_dict() for e in sorted(
+                self.registry.values(), key=lambda e: e.entity_id)]}).encode("utf-8")
+            report.created_entities = [e.entity_id for e in self._entities.created.values()]
+            report.notes.append("new registry entries, for review (name, aliases and Wikidata id are the text's "
+                                "surface form and none): " + ", ".join(
+                                    f"{e.entity_id} ({e.type} {e.name!r})" for e in self._entities.created.values()))
         report.files = [self.corpus / rel for rel in targets]
         report.refusals = self._refusals()
         if report.refusals and not self.options.dry_run:
             raise ImportRefused(refusal_message(report.refusals, self.options.max_deletions), report=report, refusals=report.refusals)
         if targets and not self.options.dry_run:
             for rel in targets:  # only checked ids name files; say so once more before writing
-                if not (_TARGET_RE.fullmatch(rel) or (rel in self.new_files and _NEW_RE.fullmatch(rel))):
+                if not (_TARGET_RE.fullmatch(rel) or (rel in self.new_files and _NEW_RE.fullmatch(rel)) or rel == REGISTRY):
                     raise FormatError(f"refusing to write {rel}: not a document's gold or layer file")
             write_corpus_files(self.corpus, targets)
         return report
+
+    def _check_registry_whole(self) -> None:
+        """``FormatError`` unless registry.json holds exactly the entries read (a rewrite must drop none)."""
+        path = self.corpus / REGISTRY
+        try:
+            value = json.loads(path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            value = None
+        items = value.get("entities") if isinstance(value, dict) else None
+        if not isinstance(items, list) or len(items) != len(self.registry) - len(self._entities.created):
+            raise FormatError(f"{display_path(path)}: cannot be read whole, so --create-entities cannot add to it; "
+                              "run `newsspans validate` and fix it first (nothing was written)")
 
     def _refusals(self) -> list[str]:
         """One line per document layer that would lose all its annotations, or more than the share

@@ -9,7 +9,7 @@ decisions files (``_decisions``) and the suggestions files (checked as annotatio
 checks that do not fit suggestions; see ``E-SUGGESTION-DOCUMENT`` in ``_problems``).
 """
 
-from ._checks import QUOTATION_MARKS, AliasIndex, nearest_occurrence
+from ._checks import QUOTATION_MARKS, AliasIndex, nearest_occurrence, quotation_marks_in
 from ._decisions import check_decisions
 from ._jsonloc import json_path, line_of
 from ._parallel import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
@@ -41,7 +41,7 @@ __all__ = [
     "nearest_occurrence",
     "PARALLEL_MIN_DOCUMENTS",
     "Problem",
-    "QUOTATION_MARKS",
+    "QUOTATION_MARKS", "quotation_marks_in",
     "read_json",
     "resolve_codes",
     "schema_filename",
