@@ -217,3 +217,28 @@ def source_digest_after_reading(root: Path, *, workers: int = 1, suggestions: bo
         pass
     corpus.cross_document_problems(registry)
     return corpus.source_digest()
+
+
+def invented_corpus(root: Path, *, registry: list[dict], texts: dict[str, str], story_id: str,
+                    gold: Optional[dict] = None) -> Path:
+    """A valid corpus at ``root`` made of invented ``texts`` (id -> text, added as ``newsspans add``
+    adds them), the project's dataset card, ``registry`` (entry dicts) and ``gold`` (id ->
+    ``model.Annotations``) for the documents annotated; checked by ``newsspans validate``."""
+    import shutil
+    import tempfile
+
+    from newsspans.corpus import add_document, dumps_canonical
+
+    for part in ("texts", "documents", "annotations"):
+        (root / part).mkdir(parents=True)
+    shutil.copy(CORPUS / "dataset.json", root / "dataset.json")
+    (root / "registry.json").write_text(dumps_canonical({"entities": registry}), encoding="utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        for doc_id, text in texts.items():
+            (Path(tmp) / f"{doc_id}.txt").write_bytes(text.encode("utf-8"))
+            add_document(Path(tmp) / f"{doc_id}.txt", corpus=root, story_id=story_id)
+    for doc_id, ann in (gold or {}).items():
+        (root / "annotations" / f"{doc_id}.json").write_text(dumps_canonical(ann.to_dict()), encoding="utf-8")
+    code, out, err = run("validate", root)
+    assert code == 0, out + err
+    return root

@@ -22,7 +22,7 @@ def test_export_decodes_back_to_the_gold_mentions(tmp_path):
     assert code == 0, err
     assert f"{MENTIONS} entity mentions" in out and "lost" not in out
     text = (tmp_path / "c" / "train.conll").read_text(encoding="utf-8")
-    assert text.startswith(conll.DOCSTART + "\n\n")
+    assert text.startswith(f"-DOCSTART- {TRAIN[0].id} -X- O\n\n")
     # The seed 000 opens with an ORG mention of two tokens; its block is in the file, tagged.
     assert "\n\nRussian -X- -X- B-ORG\nSecurity -X- -X- I-ORG\n" in text
     parsed = conll.parse(text, file="train.conll")

@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS, read_json, run, tree_bytes
+from helpers import invented_corpus, read_json, run, tree_bytes
 
-from newsspans.corpus import add_annotator, add_document, dumps_canonical
+from newsspans.corpus import add_annotator, dumps_canonical
 from newsspans.formats import FormatError, UserMap, import_
 from newsspans.formats import labelstudio as ls
 from newsspans.formats._users import UserRef
@@ -84,16 +84,8 @@ def write(path: Path, ann: Annotations) -> None:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     """A small valid corpus: two documents with gold, annotators model-a and ann-b, no layers."""
-    root = tmp_path / "corpus"
-    for part in ("texts", "documents", "annotations"):
-        (root / part).mkdir(parents=True)
-    shutil.copy(CORPUS / "dataset.json", root / "dataset.json")
-    (root / "registry.json").write_text(dumps_canonical({"entities": REGISTRY}), encoding="utf-8")
-    for doc_id, text in TEXTS.items():
-        (tmp_path / f"{doc_id}.txt").write_text(text, encoding="utf-8")
-        add_document(tmp_path / f"{doc_id}.txt", corpus=root, story_id="2030-01-01-avalon-bridge")
-    write(root / "annotations" / "doc_a.json", gold_a())
-    write(root / "annotations" / "doc_b.json", Annotations("doc_b", (mention("doc_b", "m1", "Avalon", "GPE", "avalon"),)))
+    gold = {"doc_a": gold_a(), "doc_b": Annotations("doc_b", (mention("doc_b", "m1", "Avalon", "GPE", "avalon"),))}
+    root = invented_corpus(tmp_path / "corpus", registry=REGISTRY, texts=TEXTS, story_id="2030-01-01-avalon-bridge", gold=gold)
     add_annotator(corpus=root, annotator_id="model-a", kind="model", note="a rule-based tagger")
     add_annotator(corpus=root, annotator_id="ann-b", kind="human")
     code, _, err = run("validate", root)

@@ -215,3 +215,30 @@ def test_create_entities_links_an_alias_or_creates_an_entry_listed_for_review(co
     assert "new registry entries, for review" in out + err and "ada-quill (PERSON 'Ada Quill')" in out + err
     assert len(entries) == len(json.loads(registry)["entities"]) + 2
     assert run("validate", corpus)[0] == 0
+
+
+def test_loc_without_any_ontonotes_place_type_is_ambiguous_and_never_taken_silently(corpus, tmp_path):
+    text = "Ada flew from Velmora to Orsk on Monday.\n"
+    folder = brat_folder(tmp_path, "loc-doc", [t(1, "LOC", "Velmora", text), t(2, "LOC", "Orsk", text), t(3, "DATE", "Monday", text)], text)
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents")
+    assert code == 1 and f"{folder / 'loc-doc.ann'}:1: label \"LOC\" (2 mentions, the first here) with no GPE or FAC" in err
+    assert "Labels found: DATE (1), LOC (2)" in err and not (corpus / "texts" / "loc-doc.txt").exists()
+    write_json(tmp_path / "m.json", {"entities": {"LOC": "LOC", "DATE": "DATE"}})  # said to be OntoNotes' LOC
+    code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", "--mapping", tmp_path / "m.json",
+                         "--create-entities")
+    assert code == 0, err
+    assert [m["label"] for m in read_json(corpus / "annotations" / "loc-doc.json")["entities"]] == ["LOC", "LOC", "DATE"]
+
+
+def test_without_create_entities_a_mention_is_reported_with_every_registry_id_of_its_alias(corpus, tmp_path):
+    value = read_json(corpus / "registry.json")
+    value["entities"].append({"entity_id": "quill-2", "name": "Ben Quill", "type": "PERSON", "aliases": ["Quill"],
+                              "wikidata": None})
+    value["entities"].append({"entity_id": "quill-1", "name": "Ada Quill", "type": "PERSON", "aliases": ["Quill"],
+                              "wikidata": None})
+    write_json(corpus / "registry.json", {"entities": sorted(value["entities"], key=lambda e: e["entity_id"])})
+    second = QUOTED.index("Quill left")
+    folder = brat_folder(tmp_path, "ids-doc", [f"T1\tPERSON {second} {second + 5}\tQuill"], QUOTED)
+    for options in ([], ["--create-entities"]):  # several entries have the alias: none is chosen
+        code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", *options)
+        assert code == 1 and "the registry ids with that alias are 'quill-1', 'quill-2'" in err

@@ -40,7 +40,7 @@ def cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                          allow_deletions=args.allow_deletions, max_deletions=args.max_deletions,
                          annotator=args.annotator, users=_user_map(args), layers=args.layers, mapping=args.mapping,
                          new_documents=args.new_documents, story_id=args.story_id, language=args.language,
-                         trim=args.trim, create_entities=args.create_entities)
+                         trim=args.trim, create_entities=args.create_entities, tag_column=args.tag_column)
     except ImportRefused as exc:  # what it would change, then why it is refused
         _print_changes(exc.report, out, err)
         print(f"newsspans import: {exc}", file=err)
@@ -126,7 +126,9 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
 
     p = sub.add_parser("import", help="bring annotation-tool files back into the corpus", description=(
         "Read an annotator's files in FORMAT (brat: a folder of <id>.ann with their <id>.txt; labelstudio: "
-        "a JSON export of tasks made by `newsspans export labelstudio`), print what they add, remove and change "
+        "a JSON export of tasks, of `newsspans export labelstudio` or, with --mapping FILE, of any project; conll, "
+        "doccano, spacy: files of those tools; a label set of the source's own goes through --mapping FILE, "
+        "docs/import-mapping.md), print what they add, remove and change "
         "per document and layer, and rewrite the corpus annotation files that change. All or nothing: a malformed "
         "or inconsistent file is reported with its file and line, and nothing is written. A layer of which the "
         "source holds nothing (a .ann file with no quote events, a task with no region of the quote labels) keeps "
@@ -134,7 +136,10 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "With --annotator, --layers (brat) or an annotator map (labelstudio), annotators' layers are written "
         "instead of the gold, by the same rules against each layer's own file."))
     p.add_argument("format", choices=sorted(IMPORTERS), metavar="FORMAT", help=", ".join(IMPORTERS))
-    p.add_argument("src", type=Path, metavar="SRC", help="brat folder, or Label Studio JSON file (or a folder holding tasks.json)")
+    p.add_argument("src", type=Path, metavar="SRC", help=(
+        "brat: a folder of <id>.ann (and <id>.txt); labelstudio: a JSON export (or a folder holding tasks.json); conll: "
+        "a CoNLL file or a folder of them; doccano: a .jsonl export or a folder of them; spacy: a .spacy DocBin or a "
+        "folder of them"))
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     p.add_argument("--dry-run", action="store_true", help="print what the import would change and write nothing")
     p.add_argument("--max-deletions", type=share, default=DEFAULT_MAX_DELETIONS, metavar="SHARE",
@@ -157,11 +162,14 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "docs/import-mapping.md); without one, only the 18 OntoNotes types are imported and a foreign label set is "
         "refused with the labels found"))
     p.add_argument("--new-documents", action="store_true", help=(
-        "create the documents the source brings with their texts that the corpus does not have (conll, doccano, spacy), "
+        "create the documents the source brings with their texts that the corpus does not have (every format: brat's "
+        ".txt, Label Studio's data.text, CoNLL tokens, doccano and spaCy texts), "
         "as `newsspans add` does, in the same write"))
     p.add_argument("--story-id", metavar="SLUG", help="with --new-documents: the story of every new document "
                    "(default: each its own story, its id as a slug)")
     p.add_argument("--language", default="en", help="with --new-documents: their language (default: en)")
+    p.add_argument("--tag-column", type=int, metavar="N", help=(
+        "conll: the column of the entity tags, 1 being the token's (default: the last column)"))
     p.add_argument("--trim", action="store_true", help=(
         "trim span edges that break the guidelines: leading and trailing whitespace (no-break spaces too), and the "
         "quotation marks at a direct quote's content edges; every trim is listed"))

@@ -32,7 +32,7 @@ from typing import Any, Callable
 
 from typing import Optional, Sequence, Union
 
-from . import brat, conll, jsonl, labelstudio, spacy_docbin
+from . import brat, conll, doccano, jsonl, labelstudio, spacy_docbin
 from ._layers import LayerSource, choose_annotators
 from ._mapping import MAPPING_SCHEMA, LabelMapper, Mapping, load_mapping
 from ._suggestions import SuggestionSource
@@ -50,7 +50,10 @@ EXPORTERS: dict[str, Callable[..., Report]] = {
 
 IMPORTERS: dict[str, Callable[..., Report]] = {
     "brat": brat.import_,
+    "conll": conll.import_,
+    "doccano": doccano.import_,
     "labelstudio": labelstudio.import_,
+    "spacy": spacy_docbin.import_,
 }
 
 #: The formats that carry annotators' layers (``export(..., layers=True)``).
@@ -110,7 +113,7 @@ def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_d
             max_deletions: float = DEFAULT_MAX_DELETIONS, annotator: Optional[str] = None,
             users: Optional[UserMap] = None, layers: bool = False, mapping: Union[None, str, Path, Mapping] = None,
             new_documents: bool = False, story_id: Optional[str] = None, language: str = "en", trim: bool = False,
-            create_entities: bool = False) -> Report:
+            create_entities: bool = False, tag_column: Optional[int] = None) -> Report:
     """Import the tool files at ``src`` (format ``fmt``) into the corpus annotation files.
 
     The report says what the import changes, per document and layer (``Report.changes``); with
@@ -137,13 +140,17 @@ def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_d
     if layers and fmt != "brat":
         raise FormatError("--layers reads one brat folder per annotator; a labelstudio import maps each annotation's user "
                           "to an annotator with --annotator-map FILE or --map-annotator USER=ID")
+    if tag_column is not None and fmt != "conll":
+        raise FormatError("--tag-column names the column of CoNLL's tags; a {fmt} import has none".replace("{fmt}", fmt))
     if (story_id is not None or language != "en") and not new_documents:
         raise FormatError("--story-id and --language describe new documents: give --new-documents too")
     options = ImportOptions(dry_run=dry_run, allow_deletions=allow_deletions, max_deletions=max_deletions,
                             annotator=annotator, users=users, layers=layers,
                             mapping=mapping if mapping is None or isinstance(mapping, Mapping) else load_mapping(mapping),
                             new_documents=new_documents, story_id=story_id, language=language, trim=trim,
-                            create_entities=create_entities)
+                            create_entities=create_entities, tag_column=tag_column)
+    if fmt == "spacy":
+        spacy_docbin.require_spacy()  # the install message first, as for an export
     view = open_corpus(Path(corpus))
     return IMPORTERS[fmt](Path(src), corpus=Path(corpus), registry=view.registry, options=options)
 

@@ -35,6 +35,8 @@ from .base import FormatError, Report
 DROP = "drop"
 UNKNOWN_POLICIES = ("refuse", "skip")
 QUOTE_PARTS = ("content", "speaker", "cue")
+#: OntoNotes place types that CoNLL-2003 does not have: a source with LOC and none of them is ambiguous.
+PLACE_TYPES = frozenset({"GPE", "FAC"})
 LAYER_NAMES = ("entities", "quotes", "claims")
 
 MAPPING_SCHEMA: dict[str, Any] = {
@@ -176,12 +178,15 @@ class LabelMapper:
         self.dropped: Counter = Counter()
         self.skipped: Counter = Counter()
         self.unknown: Counter = Counter()
-        self.first_seen: dict[str, Any] = {}  # unknown label -> the ``importer.Source`` of its first mention
+        self.first_seen: dict[str, Any] = {}  # label -> the ``importer.Source`` of its first mention
+        self.seen: Counter = Counter()  # every label of the source
 
     def map(self, label: str, source: Any = None) -> Optional[str]:
         """The NewsSpans type of the source's entity label ``label`` (at ``source``, an
         ``importer.Source``, for the message naming its first mention), or None when it is not
         imported."""
+        self.seen[label] += 1
+        self.first_seen.setdefault(label, source)
         if self.mapping is not None and label in self.mapping.entities:
             target = self.mapping.entities[label]
             if target is None:
@@ -195,15 +200,28 @@ class LabelMapper:
             self.skipped[label] += 1
         else:
             self.unknown[label] += 1
-            self.first_seen.setdefault(label, source)
         return None
 
     def finish(self, report: Report) -> None:
         """Raise ``FormatError`` with one line per unknown label found (its count, located at its
         first mention); else add the renamed, dropped and skipped counts to ``report``'s notes."""
-        if self.unknown:
-            raise FormatError.of([self._unknown_line(label, n) for label, n in sorted(self.unknown.items())])
+        lines = [self._unknown_line(label, n) for label, n in sorted(self.unknown.items())]
+        if self.mapping is None and "LOC" in self.seen and not self.seen.keys() & PLACE_TYPES:
+            lines.append(self._ambiguous_loc())
+        if lines:
+            raise FormatError.of(lines)
         self._note_counts(report)
+
+    def _ambiguous_loc(self) -> str:
+        """LOC without any OntoNotes-only place type: most likely CoNLL's LOC, never taken silently."""
+        source = self.first_seen.get("LOC")
+        source = source() if callable(source) else source
+        n = self.seen["LOC"]
+        message = (f"label \"LOC\" ({n} mention{'s' if n != 1 else ''}, the first here) with no GPE or FAC in the source: "
+                   "CoNLL's LOC (cities and countries: OntoNotes GPE) or OntoNotes' LOC (mountains, rivers, regions)? "
+                   "Say which with --mapping FILE ({\"entities\": {\"LOC\": \"GPE\"}} or {\"LOC\": \"LOC\"}; "
+                   "docs/import-mapping.md). Labels found: " + ", ".join(f"{x} ({n})" for x, n in sorted(self.seen.items())))
+        return message if source is None else f"{source.where}: {message}"
 
     def _unknown_line(self, label: str, n: int) -> str:
         source = self.first_seen.get(label)
@@ -217,8 +235,10 @@ class LabelMapper:
             shown = display_path(self.mapping.path) if self.mapping.path else "the mapping"
             message = (f"unknown label {json.dumps(label, ensure_ascii=False)} ({mentions}): {shown} does not name it; "
                        "map it to a type or to \"drop\", or set \"unknown\": \"skip\"")
-        message = f"[E-ENT-LABEL] {source.label + ': ' if source is not None and source.label else ''}{message}"
-        return message if source is None else source.error(message)
+        if source is None:
+            return f"[E-ENT-LABEL] {message}"
+        item = ": ".join(x for x in (source.context, source.label) if x)
+        return f"{source.where}: [E-ENT-LABEL] {item + ': ' if item else ''}{message}"  # as the validator's problems read
 
     def _note_counts(self, report: Report) -> None:
         for (label, target), n in sorted(self.mapped.items()):

@@ -10,7 +10,8 @@ validator to report.
 
 **Create entities**: a mention of a type that names a referent (``labels.ENTITY_ID_LABELS``) without
 an ``entity_id`` is linked to the registry entry of its type that has its text as an alias, when
-there is exactly one; otherwise a new entry is created (id: the text as a slug, made unique; name
+there is exactly one (when there are several, none is chosen: the validator's error names them);
+when there is none, a new entry is created (id: the text as a slug, made unique; name
 and alias: the text; the type; no Wikidata id), once per text and type in the import. The new
 entries are written to ``registry.json`` in the import's one write and listed for review.
 """
@@ -92,10 +93,14 @@ class EntityMaker:
     created: dict[tuple[str, str], RegistryEntry] = field(default_factory=dict)  # (text, type) -> entry
     linked: list[tuple[str, str, str]] = field(default_factory=list)  # (text, type, id) linked to an existing entry
 
-    def entity_id(self, text: str, label: str) -> str:
+    def entity_id(self, text: str, label: str) -> Optional[str]:
+        """The id for a ``label`` mention of ``text``: the one entry of its type with that alias, a
+        new entry when none has it, None when several have (the validator's error names them)."""
         if (text, label) in self.created:
             return self.created[(text, label)].entity_id
         having = [e.entity_id for e in self.registry.values() if e.type == label and text in e.aliases]
+        if len(having) > 1:
+            return None
         if len(having) == 1:
             self.linked.append((text, label, having[0]))
             return having[0]
@@ -113,8 +118,9 @@ class EntityMaker:
         """``ann`` with an id for every mention that needs one and has none (``on_link`` told of each)."""
         entities = []
         for k, m in enumerate(ann.entities):
-            if m.entity_id is None and m.label in ENTITY_ID_LABELS:
-                m = replace(m, entity_id=self.entity_id(m.text, m.label))
-                on_link(k, m, m.entity_id)
+            found = self.entity_id(m.text, m.label) if m.entity_id is None and m.label in ENTITY_ID_LABELS else None
+            if found is not None:
+                m = replace(m, entity_id=found)
+                on_link(k, m, found)
             entities.append(m)
         return replace(ann, entities=tuple(entities))

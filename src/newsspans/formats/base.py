@@ -163,7 +163,16 @@ LAYER_NAMES = dict(zip(MODEL_LAYERS, LAYERS))
 
 
 #: What an import leaves out (``Report.ignore``), each in the singular.
-_SINGULAR = {"drafts": "draft", "region notes": "region note", "predictions": "prediction",
+_SINGULAR = {"other span groups": "other span group", "relations": "relation", "comments": "comment",
+             "document categories": "document category", "empty documents": "empty document",
+             "Label Studio results": "Label Studio result", "Label Studio regions": "Label Studio region",
+             "Label Studio relations": "Label Studio relation", "events of other types": "event of another type",
+             "triggers of events of other types": "trigger of an event of another type",
+             "unlinked quote parts": "unlinked quote part", "arguments of roles not in the mapping":
+             "argument of a role not in the mapping", "quote event triggers": "quote event trigger",
+             "equivalences": "equivalence", "attributes": "attribute", "normalizations": "normalization",
+             "annotator notes": "annotator note", "entity labels dropped by the mapping": "entity label dropped by the mapping",
+             "entity labels skipped (not in the mapping)": "entity label skipped (not in the mapping)", "drafts": "draft", "region notes": "region note", "predictions": "prediction",
              "cancelled annotations": "cancelled annotation", "tasks without an annotation": "task without an annotation",
              "suggestions folders": "suggestions folder"}
 

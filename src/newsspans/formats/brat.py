@@ -45,14 +45,19 @@ refuses, in one line, files that still hold a note of a source and score. An ann
 them in brat accepts a suggestion by deleting its note and rejects one by deleting it; the files
 then import as the annotator's (``--annotator ID``), each accepted item with a fresh id.
 
+**Corpora with a schema of their own.** With a mapping that has a ``brat`` section (``--mapping
+FILE``), every ``.ann`` is read in brat's general syntax instead, as a corpus with its own entity
+types and attribution events (Source, Cue, Content): ``_brat_attribution`` says what becomes what
+(docs/import-brat.md). Both readers share the line loop of ``_brat_read``.
+
 Limits, reported at export and never silent: brat's line format cannot hold a span whose text
 contains a line break, and such a corpus is refused.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
@@ -60,6 +65,8 @@ from ..corpus import TEXTS
 from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, GOLD, ID_PREFIXES, QUOTE_TYPES
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
+from ._brat_attribution import Scheme, parse_attribution
+from ._brat_read import OFFSET, Line, Malformed, read_lines
 from ._layers import LayerSource, check_option_annotator
 from ._suggestions import CONF_MARKER, SuggestionSource, Tally, is_suggestions_folder, note_text, refuse_undecided
 from ._suggestions import FOLDER as SUGGESTIONS_FOLDER
@@ -261,33 +268,19 @@ _ATTRIBUTES = {"QuoteType": ((EVENT,), "event"), "Group": ((EVENT,), "event"),
                "Cluster": ((EVENT, CLAIM), "event or claim"), "ClaimLabel": ((CLAIM,), "claim")}
 
 
-class _Malformed(Exception):
-    """A line that does not follow the ``.ann`` syntax NewsSpans uses."""
-
-
-@dataclass
-class _Line:
-    number: int
-    id: str
-    fields: list[str]
-    raw: str
-    #: How a problem names the annotation: ``T4 PERSON 79-96``, ``A1 QuoteType E1``.
-    label: str = ""
-
-
 @dataclass
 class _Ann:
     """The annotations of one ``.ann`` file by kind, as read line by line."""
 
     file: str
-    textbound: dict[str, tuple[_Line, str, Span]] = field(default_factory=dict)  # id -> (line, type, span)
-    events: dict[str, tuple[_Line, dict[str, str]]] = field(default_factory=dict)  # id -> (line, role -> T id)
-    attributes: dict[str, dict[str, tuple[_Line, Optional[str]]]] = field(default_factory=dict)  # target -> name -> value
-    norms: dict[str, dict[str, tuple[_Line, str]]] = field(default_factory=dict)  # target -> db -> id
-    notes: dict[str, tuple[_Line, str]] = field(default_factory=dict)  # target -> note
+    textbound: dict[str, tuple[Line, str, Span]] = field(default_factory=dict)  # id -> (line, type, span)
+    events: dict[str, tuple[Line, dict[str, str]]] = field(default_factory=dict)  # id -> (line, role -> T id)
+    attributes: dict[str, dict[str, tuple[Line, Optional[str]]]] = field(default_factory=dict)  # target -> name -> value
+    norms: dict[str, dict[str, tuple[Line, str]]] = field(default_factory=dict)  # target -> db -> id
+    notes: dict[str, tuple[Line, str]] = field(default_factory=dict)  # target -> note
     order: list[str] = field(default_factory=list)  # T and E ids in file order
 
-    def source(self, line: _Line) -> Source:
+    def source(self, line: Line) -> Source:
         return Source(self.file, line.number, line.label, name=line.id)
 
     def kind(self, aid: str) -> Optional[str]:
@@ -298,7 +291,7 @@ class _Ann:
             return self.textbound[aid][1]
         return None
 
-    def line(self, aid: str) -> _Line:
+    def line(self, aid: str) -> Line:
         return self.events[aid][0] if aid in self.events else self.textbound[aid][0]
 
 
@@ -322,104 +315,83 @@ def parse(ann_text: str, *, document_id: str, registry: dict[str, RegistryEntry]
 
 def _read_lines(ann_text: str, file: str) -> _Ann:
     ann = _Ann(file)
-    errors = ErrorList()
-    seen: dict[str, int] = {}
-    for number, raw in enumerate(ann_text.split("\n"), start=1):
-        raw = raw.removesuffix("\r")
-        if not raw.strip():
-            continue
-        fields = raw.split("\t", 2)
-        line = _Line(number, fields[0], fields, raw)
-        try:
-            if line.id in seen:
-                raise _Malformed(f"id {line.id} is already used at line {seen[line.id]}")
-            seen[line.id] = number
-            reader = _READERS.get(line.id[:1])
-            if reader is None:
-                raise _Malformed(f"annotation {line.id!r} is of a kind NewsSpans does not use (T, E, A, N and # only)")
-            reader(line, ann)
-        except _Malformed as exc:
-            errors.add(ann.source(line), str(exc))
-    errors.raise_if_any()
+    read_lines(ann_text, readers={kind: partial(reader, ann=ann) for kind, reader in _READERS.items()}, source=ann.source,
+               unknown=lambda line: f"annotation {line.id!r} is of a kind NewsSpans does not use (T, E, A, N and # only)")
     return ann
 
 
-def _read_textbound(line: _Line, ann: _Ann) -> None:
+def _read_textbound(line: Line, ann: _Ann) -> None:
     fields = line.fields
     if len(fields) != 3:
-        raise _Malformed(f"expected 'T<n><TAB>TYPE START END<TAB>TEXT', got {line.raw!r}")
+        raise Malformed(f"expected 'T<n><TAB>TYPE START END<TAB>TEXT', got {line.raw!r}")
     head = fields[1]
     if ";" in head:
-        raise _Malformed(f"{line.id} is discontinuous ({head!r}); NewsSpans spans are contiguous")
+        raise Malformed(f"{line.id} is discontinuous ({head!r}); NewsSpans spans are contiguous")
     parts = head.split()
-    if len(parts) != 3 or not all(_OFFSET.fullmatch(p) for p in parts[1:]):
-        raise _Malformed(f"expected 'TYPE START END' (offsets in ASCII digits), got {head!r}")
+    if len(parts) != 3 or not all(OFFSET.fullmatch(p) for p in parts[1:]):
+        raise Malformed(f"expected 'TYPE START END' (offsets in ASCII digits), got {head!r}")
     kind, start, end = parts[0], int(parts[1]), int(parts[2])
     line.label = f"{line.id} {kind} {start}-{end}"
     ann.textbound[line.id] = (line, kind, Span(start, end, fields[2]))
     ann.order.append(line.id)
 
 
-def _read_event(line: _Line, ann: _Ann) -> None:
+def _read_event(line: Line, ann: _Ann) -> None:
     if len(line.fields) != 2 or not line.fields[1].strip():
-        raise _Malformed(f"expected 'E<n><TAB>Quote:T<n> [Speaker:T<n>] [Cue:T<n>]', got {line.raw!r}")
+        raise Malformed(f"expected 'E<n><TAB>Quote:T<n> [Speaker:T<n>] [Cue:T<n>]', got {line.raw!r}")
     roles: dict[str, str] = {}
     for k, arg in enumerate(line.fields[1].split()):
         role, _, target = arg.partition(":")
         if not target:
-            raise _Malformed(f"argument {arg!r} is not ROLE:ID")
+            raise Malformed(f"argument {arg!r} is not ROLE:ID")
         if k == 0 and role != QUOTE:
-            raise _Malformed(f"unknown event type {role!r}: NewsSpans has only {QUOTE} events")
+            raise Malformed(f"unknown event type {role!r}: NewsSpans has only {QUOTE} events")
         if k > 0 and role not in (SPEAKER, CUE):
-            raise _Malformed(f"unknown argument {role!r} of a {QUOTE} event: use {SPEAKER} and {CUE}, at most one each")
+            raise Malformed(f"unknown argument {role!r} of a {QUOTE} event: use {SPEAKER} and {CUE}, at most one each")
         if role in roles:
-            raise _Malformed(f"a {QUOTE} event has at most one {role}")
+            raise Malformed(f"a {QUOTE} event has at most one {role}")
         roles[role] = target
     line.label = f"{line.id} {EVENT}"
     ann.events[line.id] = (line, roles)
     ann.order.append(line.id)
 
 
-def _read_attribute(line: _Line, ann: _Ann) -> None:
+def _read_attribute(line: Line, ann: _Ann) -> None:
     parts = line.fields[1].split() if len(line.fields) >= 2 else []
     if len(line.fields) != 2 or len(parts) not in (2, 3):
-        raise _Malformed(f"expected 'A<n><TAB>NAME TARGET VALUE', got {line.raw!r}")
+        raise Malformed(f"expected 'A<n><TAB>NAME TARGET VALUE', got {line.raw!r}")
     name, target = parts[0], parts[1]
     if name not in _ATTRIBUTES:
-        raise _Malformed(f"unknown attribute {name!r}: NewsSpans uses {', '.join(_ATTRIBUTES)}")
+        raise Malformed(f"unknown attribute {name!r}: NewsSpans uses {', '.join(_ATTRIBUTES)}")
     if name in ann.attributes.get(target, {}):
-        raise _Malformed(f"{target} already has a {name} (line {ann.attributes[target][name][0].number})")
+        raise Malformed(f"{target} already has a {name} (line {ann.attributes[target][name][0].number})")
     line.label = f"{line.id} {name} {target}"
     ann.attributes.setdefault(target, {})[name] = (line, parts[2] if len(parts) == 3 else None)
 
 
-def _read_normalization(line: _Line, ann: _Ann) -> None:
+def _read_normalization(line: Line, ann: _Ann) -> None:
     parts = line.fields[1].split() if len(line.fields) >= 2 else []
     if len(line.fields) not in (2, 3) or len(parts) != 3 or parts[0] != "Reference" or ":" not in parts[2]:
-        raise _Malformed(f"expected 'N<n><TAB>Reference TARGET DB:ID<TAB>NAME', got {line.raw!r}")
+        raise Malformed(f"expected 'N<n><TAB>Reference TARGET DB:ID<TAB>NAME', got {line.raw!r}")
     target = parts[1]
     db, _, value = parts[2].partition(":")
     if db not in (DB, WIKIDATA):
-        raise _Malformed(f"unknown normalization database {db!r}: use {DB} (registry ids) or {WIKIDATA}")
+        raise Malformed(f"unknown normalization database {db!r}: use {DB} (registry ids) or {WIKIDATA}")
     if db in ann.norms.get(target, {}):
-        raise _Malformed(f"{target} already has a {db} normalization (line {ann.norms[target][db][0].number})")
+        raise Malformed(f"{target} already has a {db} normalization (line {ann.norms[target][db][0].number})")
     line.label = f"{line.id} Reference {target} {parts[2]}"
     ann.norms.setdefault(target, {})[db] = (line, value)
 
 
-def _read_note(line: _Line, ann: _Ann) -> None:
+def _read_note(line: Line, ann: _Ann) -> None:
     parts = line.fields[1].split() if len(line.fields) >= 2 else []
     if len(line.fields) != 3 or len(parts) != 2 or parts[0] != NOTE:
-        raise _Malformed(f"expected '#<n><TAB>{NOTE} TARGET<TAB>ID', got {line.raw!r}")
+        raise Malformed(f"expected '#<n><TAB>{NOTE} TARGET<TAB>ID', got {line.raw!r}")
     if parts[1] in ann.notes:
-        raise _Malformed(f"{parts[1]} already has a note (line {ann.notes[parts[1]][0].number}); its NewsSpans id is noted once")
+        raise Malformed(f"{parts[1]} already has a note (line {ann.notes[parts[1]][0].number}); its NewsSpans id is noted once")
     line.label = f"{line.id} {NOTE} {parts[1]}"
     ann.notes[parts[1]] = (line, line.fields[2].strip())
 
-
-#: An offset: ASCII digits only (``str.isdigit`` accepts ``²``, which ``int`` refuses), and few
-#: enough of them for ``int`` (which refuses over 4,300 digits).
-_OFFSET = re.compile(r"[0-9]{1,18}")
 
 _READERS = {"T": _read_textbound, "E": _read_event, "A": _read_attribute, "M": _read_attribute,
             "N": _read_normalization, "#": _read_note}
@@ -528,7 +500,7 @@ class _Assembly:
                 used.add(local[aid])
         return local
 
-    def source(self, line: Optional[_Line]) -> Optional[Source]:
+    def source(self, line: Optional[Line]) -> Optional[Source]:
         return None if line is None else self.ann.source(line)
 
     def note_source(self, aid: str) -> Optional[Source]:
@@ -692,8 +664,14 @@ def _import_file(run: ImportRun, ann_file: Path, annotator: Optional[str] = None
         raise FormatError(f"{shown}: byte {exc.start} is not UTF-8") from None
     except OSError as exc:
         raise FormatError(f"{display_path(exc.filename or ann_file)}: cannot be read: {exc.strerror or exc}") from None
-    parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=shown, used_ids=run.used_ids(doc_id, annotator),
-                   labels=run.labels)
+    scheme = Scheme.of(run.options.mapping)
+    if scheme is None:
+        parsed = parse(ann_text, document_id=doc_id, registry=run.registry, file=shown, used_ids=run.used_ids(doc_id, annotator),
+                       labels=run.labels)
+    else:  # a corpus with an attribution schema of its own
+        groups = {q.group_id for q in run.corpus_state(doc_id, annotator).annotations.quotes if q.group_id is not None}
+        parsed = parse_attribution(ann_text, document_id=doc_id, text=text, scheme=scheme, labels=run.labels,
+                                   report=run.report, file=shown, used_ids=run.used_ids(doc_id, annotator), used_groups=groups)
     run.accept(parsed, text, annotator=annotator)
 
 

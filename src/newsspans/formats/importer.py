@@ -241,6 +241,8 @@ class ImportOptions:
     #: entries of mentions without an id (``--create-entities``); each change listed (``_repair``).
     trim: bool = False
     create_entities: bool = False
+    #: CoNLL: the column of the entity tags (1 is the token's; default: the last).
+    tag_column: Optional[int] = None
 
     def __post_init__(self) -> None:
         share = self.max_deletions
@@ -317,6 +319,27 @@ def target_file(doc_id: str, annotator: Optional[str] = None) -> str:
 def part_key(doc_id: str, annotator: Optional[str] = None) -> str:
     """How a report names what an import writes: ``<document>``, or ``<annotator>/<document>``."""
     return doc_id if annotator is None else f"{annotator}/{doc_id}"
+
+
+class KnownMentions:
+    """For a format without ids (CoNLL, doccano): a mention with the offsets and type of one in the
+    file the import replaces (the gold, or the annotator's layer) is that mention, and keeps its id
+    and ``entity_id``; any other takes a fresh id. ``kept`` counts the former."""
+
+    def __init__(self, run: "ImportRun", doc_id: str, annotator: Optional[str] = None):
+        self.held = {(m.start, m.end, m.label): m for m in run.corpus_state(doc_id, annotator).annotations.entities}
+        self.used = set(run.used_ids(doc_id, annotator))
+        self.kept = 0
+
+    def mention(self, start: int, end: int, text: str, label: str) -> EntityMention:
+        """The mention of ``text[start:end]`` typed ``label``."""
+        same = self.held.pop((start, end, label), None)
+        if same is not None:
+            self.kept += 1
+            return EntityMention(same.id, start, end, text[start:end], label, same.entity_id)
+        mention_id = next_id(ID_PREFIXES["entities"], self.used)
+        self.used.add(mention_id)
+        return EntityMention(mention_id, start, end, text[start:end], label, None)
 
 
 @dataclass

@@ -32,6 +32,13 @@ Predictions are never imported: an annotator accepts one by submitting an annota
 A region added in Label Studio has a random id and gets a fresh NewsSpans id on import.
 ``data.document_id`` must be the id of a document of the corpus (never a path).
 
+**Projects with a labeling config of their own** (other control and label names, no
+``document_id``) are read through the ``labelstudio`` section of a mapping file (``--mapping FILE``):
+which control is which layer, which labels are quote parts and claim labels, which relations tie
+a speaker or cue to its content, where the quote type comes from; a task's document is then
+``data.document_id`` or ``task-<id>``, created from ``data.text`` with ``--new-documents``
+(``_labelstudio_mapped``, docs/import-labelstudio.md). Everything else below applies to both.
+
 **What is imported.** A task's one annotation that was not cancelled, into the gold (or, with
 ``--annotator ID``, into that annotator's layer); a task with none, such as a task holding
 predictions only, is skipped with a note and its document kept as it is.
@@ -73,7 +80,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence, Union
 from xml.sax.saxutils import quoteattr
 
 from ..corpus import dumps_canonical
@@ -86,6 +93,9 @@ from ._suggestions import Suggested, SuggestionSource, Tally
 from ._users import UserMap, UserRef, export_users
 from .base import FormatError, Report
 from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
+
+if TYPE_CHECKING:
+    from ._labelstudio_mapped import MappedImport
 
 TASKS = "tasks.json"
 CONFIG = "labeling-config.xml"
@@ -334,8 +344,8 @@ class TaskLocation:
 
 
 @dataclass(frozen=True)
-class _At:
-    """Paths into the result list of the task's annotation."""
+class ResultAt:
+    """Paths into the result list of one annotation of a task (``annotation``: its index)."""
 
     loc: TaskLocation
     annotation: int
@@ -386,8 +396,8 @@ def parse_task(value: dict[str, Any], *, text: str, document_id: str, where: Opt
     ``FormatError`` with every problem of the first stage that has any, each naming the file,
     line and task (``where``); what the validator checks is left to ``importer.check``."""
     loc = where or TaskLocation(document=document_id)
-    unit = _offset_unit(value, loc)
-    at = _At(loc, _the_annotation(value, loc) if annotation is None else _with_result(value, annotation, loc))
+    unit = offset_unit_of(value, loc)
+    at = ResultAt(loc, _the_annotation(value, loc) if annotation is None else checked_annotation(value, annotation, loc))
     offsets = Offsets(text)
     result = _read_result(value["annotations"][at.annotation]["result"], offsets=offsets, unit=unit, at=at)
     parts = _link(result, at)
@@ -397,7 +407,8 @@ def parse_task(value: dict[str, Any], *, text: str, document_id: str, where: Opt
 # -- stage 1: the annotation and its result items --
 
 
-def _offset_unit(value: dict[str, Any], loc: TaskLocation) -> str:
+def offset_unit_of(value: dict[str, Any], loc: TaskLocation) -> str:
+    """The offset unit a task states (``data.offset_unit``; default UTF-16, what the browser counts)."""
     unit = value.get("data", {}).get("offset_unit", UTF16)
     if unit not in OFFSET_UNITS:
         raise FormatError(loc.source(["data", "offset_unit"]).error(f"unknown offset unit {unit!r}; use {' or '.join(OFFSET_UNITS)}"))
@@ -428,10 +439,11 @@ def _the_annotation(value: dict[str, Any], loc: TaskLocation) -> int:
     live = _live_annotations(value, loc)
     if len(live) != 1:
         raise FormatError(loc.source(["annotations"]).error(_several(annotations, live)))
-    return _with_result(value, live[0], loc)
+    return checked_annotation(value, live[0], loc)
 
 
-def _with_result(value: dict[str, Any], index: int, loc: TaskLocation) -> int:
+def checked_annotation(value: dict[str, Any], index: int, loc: TaskLocation) -> int:
+    """``index``, once the task's annotation at ``index`` is known to hold a result list."""
     if not isinstance(value["annotations"][index].get("result"), list):
         raise FormatError(loc.source(["annotations", index]).error("the annotation has no result list"))
     return index
@@ -465,7 +477,7 @@ def _user_or_none(annotation: dict[str, Any]) -> Optional[UserRef]:
         return None
 
 
-def _read_result(items: list[Any], *, offsets: Offsets, unit: str, at: _At) -> _Result:
+def _read_result(items: list[Any], *, offsets: Offsets, unit: str, at: ResultAt) -> _Result:
     result = _Result()
     errors = ErrorList()
     for i, item in enumerate(items):
@@ -528,19 +540,20 @@ def _read_per_region(i: int, rid: str, control: str, kind: str, v: dict[str, Any
 def _span(v: dict[str, Any], *, offsets: Offsets, unit: str, rid: str) -> tuple[Span, str, Optional[str]]:
     """The region's span in code points, its name, and a hint when its offsets are in the other unit."""
     start, end, stored = v.get("start"), v.get("end"), v.get("text")
-    if not _is_int(start) or not _is_int(end) or not isinstance(stored, str):
+    if not is_int(start) or not is_int(end) or not isinstance(stored, str):
         raise _Malformed(("value",), f"region {rid} needs integer start and end and its text")
     converted = (offsets.from_utf16(start), offsets.from_utf16(end)) if unit == UTF16 else (start, end)
     if converted[0] is None or converted[1] is None:
         raise _Malformed(("value",), f"region {rid} {start}-{end} (UTF-16 code units): an offset falls inside a character (a surrogate pair)")
-    return Span(converted[0], converted[1], stored), f"region {rid} {start}-{end} ({unit})", _unit_hint(offsets, unit, start, end, stored)
+    return Span(converted[0], converted[1], stored), f"region {rid} {start}-{end} ({unit})", unit_hint(offsets, unit, start, end, stored)
 
 
-def _is_int(value: Any) -> bool:
+def is_int(value: Any) -> bool:
+    """Whether ``value`` is a JSON integer (``True`` is not)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _unit_hint(offsets: Offsets, unit: str, start: int, end: int, stored: str) -> Optional[str]:
+def unit_hint(offsets: Offsets, unit: str, start: int, end: int, stored: str) -> Optional[str]:
     """When ``stored`` is not at the offsets read in ``unit`` but is in the other unit, say so."""
     text = offsets.text
 
@@ -560,7 +573,7 @@ def _unit_hint(offsets: Offsets, unit: str, start: int, end: int, stored: str) -
 # -- stage 2: per-region values and relations --
 
 
-def _link(result: _Result, at: _At) -> dict[str, dict[str, str]]:
+def _link(result: _Result, at: ResultAt) -> dict[str, dict[str, str]]:
     """Check that each per-region value and relation belongs to a region it applies to; returns the
     speaker and cue region of each quote content region."""
     errors = ErrorList()
@@ -575,7 +588,7 @@ def _link(result: _Result, at: _At) -> dict[str, dict[str, str]]:
     return parts
 
 
-def _check_per_region(result: _Result, at: _At, errors: ErrorList) -> None:
+def _check_per_region(result: _Result, at: ResultAt, errors: ErrorList) -> None:
     for rid, controls in result.extras.items():
         if rid not in result.regions:
             i = next(iter(controls.values()))[0]
@@ -587,7 +600,7 @@ def _check_per_region(result: _Result, at: _At, errors: ErrorList) -> None:
                 errors.add(at.source(i, "from_name"), f"{name} does not apply to region {rid} ({r.control} {r.label})")
 
 
-def _relations(result: _Result, at: _At, errors: ErrorList) -> dict[str, dict[str, str]]:
+def _relations(result: _Result, at: ResultAt, errors: ErrorList) -> dict[str, dict[str, str]]:
     parts: dict[str, dict[str, str]] = {}  # content id -> part -> region id
     part_of: dict[str, str] = {}
     regions = result.regions
@@ -622,7 +635,7 @@ def _relations(result: _Result, at: _At, errors: ErrorList) -> dict[str, dict[st
 class _TaskAssembly:
     """The model's items made of the regions of one task, and their sources."""
 
-    def __init__(self, result: _Result, parts: dict[str, dict[str, str]], at: _At, *, used_ids: set[str], offsets: Offsets, unit: str):
+    def __init__(self, result: _Result, parts: dict[str, dict[str, str]], at: ResultAt, *, used_ids: set[str], offsets: Offsets, unit: str):
         self.result, self.parts, self.at = result, parts, at
         self.errors = ErrorList()
         to_unit = (lambda a, b: (offsets.to_utf16(a), offsets.to_utf16(b))) if unit == UTF16 and offsets.differ else None
@@ -709,12 +722,20 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], opti
 
     Not imported, and each reported in a note with its task (and region): drafts, region notes
     (``meta.text``), predictions, cancelled annotations; a task with no annotation that was not
-    cancelled (predictions only, say) is skipped and its document kept as it is."""
+    cancelled (predictions only, say) is skipped and its document kept as it is. With a mapping
+    that has a ``labelstudio`` section, tasks are read through it (``_labelstudio_mapped``)."""
     path, raw, tasks = _read_tasks(Path(src))
     run = ImportRun(corpus, registry, options)
+    mapped = None
+    if run.options.mapping is not None and run.options.mapping.labelstudio is not None:
+        from ._labelstudio_mapped import MappedImport  # it reads tasks with this module's helpers
+
+        mapped = MappedImport(run, run.options.mapping)
     for k, value in enumerate(tasks):
         with run.document():
-            _import_task(run, value, TaskLocation(display_path(path), raw, k), path)
+            _import_task(run, value, TaskLocation(display_path(path), raw, k), path, mapped)
+    if mapped is not None:
+        mapped.finish()
     return run.finish()
 
 
@@ -742,20 +763,19 @@ def _read_tasks(src: Path) -> tuple[Path, str, list[Any]]:
     return src, raw, tasks
 
 
-def _import_task(run: ImportRun, value: Any, loc: TaskLocation, src: Path) -> None:
+def _import_task(run: ImportRun, value: Any, loc: TaskLocation, src: Path, mapped: Optional["MappedImport"] = None) -> None:
+    """Import one task: our own export's, or, with ``mapped`` (a ``_labelstudio_mapped.MappedImport``),
+    a task of a project with a labeling config of its own, read through the mapping."""
     if not isinstance(value, dict) or not isinstance(value.get("data"), dict):
         raise FormatError(loc.source([]).error("a task must be an object with 'data'"))
     own_id = value.get("id")
     if isinstance(own_id, (int, str)) and not isinstance(own_id, bool):
         loc = replace(loc, task_id=own_id)
-    doc_id = value["data"].get("document_id")
-    if doc_id is None:
-        raise FormatError(loc.source(["data"]).error("data.document_id is missing; tasks must come from `newsspans export labelstudio`"))
-    doc_id = run.document_id(doc_id, loc.source(["data", "document_id"]), f"task {loc.index}")
+    if mapped is None:
+        doc_id, text = _task_document(run, value, loc, src)
+    else:
+        doc_id, text = mapped.document(value, loc=loc, src=src)
     loc = replace(loc, document=doc_id)
-    text = run.text(doc_id, src)
-    if value["data"].get(TEXT) != text:
-        raise FormatError(loc.source(["data", TEXT]).error("data.text differs from the corpus text; texts are never edited"))
     live = _live_annotations(value, loc)
     _note_unread(run.report, value, loc)
     if not live:
@@ -768,10 +788,28 @@ def _import_task(run: ImportRun, value: Any, loc: TaskLocation, src: Path) -> No
     for index, annotator in _attribute(run.options, value, live, loc, src):
         run.check_annotator(annotator)
         with run.document():  # every error of every annotation
-            parsed = parse_task(value, text=text, document_id=doc_id, where=loc, used_ids=run.used_ids(doc_id, annotator),
-                                annotation=index)
-            _note_region_notes(run.report, value["annotations"][index]["result"], _At(loc, index))
+            if mapped is None:
+                parsed = parse_task(value, text=text, document_id=doc_id, where=loc, used_ids=run.used_ids(doc_id, annotator),
+                                    annotation=index)
+            else:
+                parsed = mapped.parse(value, text=text, document_id=doc_id, where=loc, annotation=index, annotator=annotator)
+            _note_region_notes(run.report, value["annotations"][index]["result"], ResultAt(loc, index))
             run.accept(parsed, text, annotator=annotator)
+
+
+def _task_document(run: ImportRun, value: dict[str, Any], loc: TaskLocation, src: Path) -> tuple[str, str]:
+    """The document of a task of our own export (``data.document_id``, a document of the corpus) and its text."""
+    doc_id = value["data"].get("document_id")
+    if doc_id is None:
+        raise FormatError(loc.source(["data"]).error(
+            "data.document_id is missing; tasks must come from `newsspans export labelstudio`, or be read through the "
+            "labelstudio section of a mapping file (--mapping FILE, docs/import-labelstudio.md)"))
+    doc_id = run.document_id(doc_id, loc.source(["data", "document_id"]), f"task {loc.index}")
+    text = run.text(doc_id, src)
+    if value["data"].get(TEXT) != text:
+        raise FormatError(replace(loc, document=doc_id).source(["data", TEXT]).error(
+            "data.text differs from the corpus text; texts are never edited"))
+    return doc_id, text
 
 
 def _attribute(options: ImportOptions, value: dict[str, Any], live: list[int], loc: TaskLocation,
@@ -840,7 +878,7 @@ def _note_unread(report: Report, value: dict[str, Any], loc: TaskLocation) -> No
             report.notes.append(loc.source(path).error(f"{n} {name} not imported ({why})"))
 
 
-def _note_region_notes(report: Report, items: list[Any], at: _At) -> None:
+def _note_region_notes(report: Report, items: list[Any], at: ResultAt) -> None:
     """Note the regions that carry a note (``meta.text``): notes are not part of the corpus."""
     noted = []
     for i, item in enumerate(items):

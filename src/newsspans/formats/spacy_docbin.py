@@ -12,27 +12,57 @@ makes. Sentence starts are set from the ``sentences`` config.
   UFS, ``kb_id_`` the claimant), each span's ``id_`` the global id of its quote or claim;
 - ``doc.user_data["newsspans"]``: the document id, its split and its annotation record, so that
   group and cluster ids travel too.
+
+**Import** (``newsspans import spacy SRC``, docs/import-spacy.md: a ``.spacy`` file or a folder of them; the
+reader is ``_spacy_read``) reads back exactly that. Each ``Doc`` is one document, whose id is
+``user_data["newsspans"]["id"]``, else ``user_data["doc_id"]`` (a DocBin made elsewhere may give it
+there), else ``<file stem>-<position from 0>``, and whose text is ``doc.text``: a document of the
+corpus must have exactly that text, a new one is created with ``--new-documents``. Offsets are
+``start_char``/``end_char`` (code points, as ours).
+
+- ``doc.ents``: entity mentions, ``label_`` through the import's label mapping (without one, only
+  the 18 types: a CoNLL-style ``PER`` is refused with the labels found; CoNLL's ``LOC`` and ``ORG``
+  are OntoNotes names too, so map them), ``kb_id_`` the registry id (empty: none; an id the
+  registry lacks is the validator's error);
+- ``quotes_content``: one quote per span, ``label_`` its type; the ``quotes_speaker`` and
+  ``quotes_cue`` span with the same ``id_`` are its speaker (``kb_id_``: the speaker's registry id)
+  and cue, their labels unread; a part whose ``id_`` names no content span, or a second part of one
+  kind, is an error (never guessed from positions);
+- ``claims``: one claim per span, ``label_`` CFS or UFS, ``kb_id_`` the claimant (empty: the author);
+- ids: a span's ``id_`` ``<document id>:m4`` (``:q2``, ``:c1``) keeps its id; any other ``id_``
+  (counted in a note) or none takes a fresh one; group and cluster ids, and the speaker id of a
+  quote without a speaker span (which no span carries), come from the record, by id;
+- other span groups are not imported (each named in a note), nor are tokens, sentences or tags. A
+  layer the DocBin holds nothing of (a pipeline's DocBin with ``doc.ents`` only) keeps the corpus's.
+  ``doc.ents`` come in text order, whatever the corpus file's order (``W-ITEM-ORDER``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Optional
 
 from ..dataset import global_id
-from ..model import Document
+from ..model import Document, RegistryEntry
+from ..paths import display_path
 from ..tokenize import AlignmentError, segment
 from .base import FormatError, Report
+from .importer import ImportOptions, ImportRun
 
 INSTALL = "the spacy format needs spaCy, an optional extra: pip install 'newsspans[spacy]'"
 SPAN_GROUPS = ("quotes_content", "quotes_speaker", "quotes_cue", "claims")
+QUOTES_CONTENT, QUOTES_SPEAKER, QUOTES_CUE, CLAIMS = SPAN_GROUPS
+#: The ``doc.user_data`` key of the export's record (document id, split, annotation record).
+USER_DATA = "newsspans"
+#: Where a DocBin not made by the export may give a ``Doc``'s document id.
+DOC_ID_KEY = "doc_id"
 
 
 def require_spacy() -> Any:
     """The ``spacy`` module, or ``FormatError`` saying how to install it."""
     try:
         import spacy
-        from spacy.tokens import DocBin  # noqa: F401
+        import spacy.tokens  # DocBin's module
     except ImportError:
         raise FormatError(INSTALL) from None
     return spacy
@@ -110,7 +140,7 @@ def to_doc(doc: Document, *, vocab: Any, split: str) -> Any:
         groups["claims"].append(span(c.start, c.end, c.label, c.claimant, global_id(doc.id, c.id), f"claim {c.id}"))
     for name, spans in groups.items():
         sd.spans[name] = spans
-    sd.user_data["newsspans"] = {"id": doc.id, "split": split, "annotations": ann.to_dict()}
+    sd.user_data[USER_DATA] = {"id": doc.id, "split": split, "annotations": ann.to_dict()}
     return sd
 
 
@@ -133,3 +163,28 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, **_: object)
         docbin.to_disk(path)
         report.files.append(path)
     return report
+
+
+def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None) -> Report:
+    """Read every ``Doc`` of the DocBin ``src`` (or of each ``*.spacy`` file of the folder ``src``)
+    into the corpus (see the module docstring), check each by the validator's code path, compare
+    the result with the corpus and write it all or nothing (``importer.ImportRun``). Raises
+    ``FormatError`` naming the file, ``Doc`` and span of every problem (first of all when spaCy is
+    not installed), ``ImportRefused`` for an import that would delete too much."""
+    require_spacy()
+    from spacy.vocab import Vocab
+
+    from . import _spacy_read as reader  # imported here: it reads this module's names
+
+    src, options = Path(src), options or ImportOptions()
+    files = reader.docbin_files(src)
+    run = ImportRun(Path(corpus), registry, options)
+    vocab = Vocab()
+    for path in files:
+        docs: list[Any] = []
+        with run.document():
+            docs = reader.load_docs(path, vocab)
+        for n, doc in enumerate(docs):
+            with run.document():
+                reader.read_doc(run, doc, reader.DocPlace(display_path(path), n, path.stem), options.annotator)
+    return run.finish()

@@ -585,8 +585,10 @@ class _LayerChecks:
             return None
         if surface:
             having = [e.entity_id for e in self.registry.values() if surface in e.aliases]
-            if having:
+            if len(having) == 1:
                 return f"the registry id with that alias is {having[0]!r}"
+            if having:
+                return f"the registry ids with that alias are {', '.join(map(repr, having))}"
         if wrong_id:
             close = difflib.get_close_matches(wrong_id, list(self.registry), n=1, cutoff=0.6)
             if close:
