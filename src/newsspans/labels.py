@@ -142,6 +142,11 @@ EMAIL = r"[^\s@]+@[^\s@]+\.[^\s@]+"
 #: The end of the string in both dialects. ``$`` is not: Python's ``$`` also matches before a final
 #: newline, so ``"evil\n"`` would pass ``^[a-z]+$`` (and be written into a brat file or a file name).
 END = r"(?![\s\S])"
+
+
+def unanchored(pattern: str) -> str:
+    """A pattern of this module without its anchors, to build a longer one (``^...`` + ``END``)."""
+    return pattern.removeprefix("^").removesuffix(END)
 #: Registry ids, story ids, cluster ids, claimants.
 SLUG = rf"^[a-z0-9]+(-[a-z0-9]+)*{END}"
 #: Document ids: the text file's stem.

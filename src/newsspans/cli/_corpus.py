@@ -55,6 +55,23 @@ def cmd_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def cmd_pack(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..corpus import SHARD_BYTES, pack
+
+    result = pack(corpus=args.corpus, out=args.out, shard_bytes=args.shard_bytes or SHARD_BYTES)
+    print(f"packed {result.documents} document(s) of {args.corpus} into {result.out}: {len(result.shards)} shard(s), "
+          f"{result.files} file(s)", file=out)
+    return 0
+
+
+def cmd_unpack(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..corpus import unpack
+
+    result = unpack(packed=args.packed, out=args.out)
+    print(f"unpacked {result.documents} document(s) of {args.packed} into {result.out}: {result.files} file(s)", file=out)
+    return 0
+
+
 def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the ``newsspans`` parser."""
     p = sub.add_parser("add", help="bring text files into the corpus byte for byte", description=(
@@ -77,6 +94,24 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--note", help="with add: who or what, how (no e-mail address)")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     p.set_defaults(func=cmd_annotator)
+
+    p = sub.add_parser("pack", help="write the corpus as a packed corpus: sharded JSON Lines, one line per document",
+                       description=(
+        "Write the corpus folder as a packed corpus in the new folder OUT: packed.json (the manifest), dataset.json, "
+        "registry.json and annotators.json as they are, and shard-NNNNN.jsonl files holding one line per document "
+        "with every file of it (text, metadata, gold, layers, decisions, suggestions), byte for byte. `newsspans "
+        "unpack` gives the folder back exactly. A corpus folder holding anything else is refused, naming it."))
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.add_argument("--out", type=Path, required=True, help="the packed corpus's folder (new, or empty)")
+    p.add_argument("--shard-bytes", type=int, metavar="N", help="cut a shard before it passes N bytes (default: 64 MiB)")
+    p.set_defaults(func=cmd_pack)
+
+    p = sub.add_parser("unpack", help="write a packed corpus back as a corpus folder, byte for byte", description=(
+        "Write the packed corpus PACKED (made by `newsspans pack`) as a corpus folder in the new folder OUT, every "
+        "file byte for byte as packed; a shard that was changed is refused, naming it and its line."))
+    p.add_argument("packed", type=Path, metavar="PACKED", help="the packed corpus's folder")
+    p.add_argument("--out", type=Path, required=True, help="the corpus folder to write (new, or empty)")
+    p.set_defaults(func=cmd_unpack)
 
     p = sub.add_parser("schema", help="write the JSON Schemas (schema/) from the label declarations", description=(
         "Write schema/<kind>.schema.json for every corpus and release file kind, generated from "

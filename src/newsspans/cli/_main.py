@@ -12,7 +12,7 @@ import sys
 from typing import Optional, Sequence, TextIO
 
 from .._version import __version__
-from ..errors import NewsSpansError
+from ..errors import BadInput, NewsSpansError
 from ..paths import display_path
 from ..validation import CorpusInvalid
 from . import _adjudication, _agreement, _corpus, _dataset, _formats, _review, _suggestions, _validation
@@ -53,7 +53,7 @@ def main(argv: Optional[Sequence[str]] = None, stdout: Optional[TextIO] = None, 
         if isinstance(exc, CorpusInvalid):
             print_report(exc.problems, err)  # the corpus's problems, not just their count
         print(f"{command}: {exc}", file=err)
-        return 1
+        return 2 if isinstance(exc, BadInput) else 1  # a usage error, as argparse's
     except OSError as exc:
         print(f"{command}: {_one_line(_os_error(exc))}{unchanged}", file=err)
         return 1

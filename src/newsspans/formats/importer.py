@@ -40,7 +40,7 @@ from typing import Callable, Iterable, Iterator, Optional, Union
 from ..corpus import (ANNOTATIONS, DOCUMENTS, LAYERS_DIR, REGISTRY, TEXTS, DocumentFiles, LenientDocument, SymlinkRefused, dumps_canonical,
                       layer_file, lenient_document, new_document_meta, read_document_files, read_file)
 from ..errors import NewsSpansError
-from ..labels import DOCUMENT_ID, END, ID_PREFIXES, SLUG
+from ..labels import DOCUMENT_ID, ID_PREFIXES, SLUG, unanchored
 from ..model import LAYERS, Annotations, Document, DocumentMeta, EntityMention, RegistryEntry
 from ..paths import display_path
 from ..atomic import finish_writes, staging, write_files
@@ -637,17 +637,12 @@ def _corpus_source(file: str, raw: str, path: list, label: str) -> Callable[[], 
 
 # --- the corpus side --------------------------------------------------------------------------
 
-def _unanchored(pattern: str) -> str:
-    """A ``newsspans.labels`` pattern without its anchors, to build a longer one."""
-    return pattern.removeprefix("^").removesuffix(END)
-
-
 #: Document ids (``newsspans.labels.DOCUMENT_ID``); use ``fullmatch``: ``$`` accepts a trailing newline.
 DOCUMENT_ID_RE = re.compile(DOCUMENT_ID)
 #: The files an import may write: ``annotations/<document>.json``, ``layers/<annotator>/<document>.json``.
-_TARGET_RE = re.compile(rf"(?:{ANNOTATIONS}|{LAYERS_DIR}/{_unanchored(SLUG)})/{_unanchored(DOCUMENT_ID)}\.json")
+_TARGET_RE = re.compile(rf"(?:{ANNOTATIONS}|{LAYERS_DIR}/{unanchored(SLUG)})/{unanchored(DOCUMENT_ID)}\.json")
 #: The files of a new document: its text and metadata (and its gold file, above).
-_NEW_RE = re.compile(rf"(?:{TEXTS}/{_unanchored(DOCUMENT_ID)}\.txt|{DOCUMENTS}/{_unanchored(DOCUMENT_ID)}\.json)")
+_NEW_RE = re.compile(rf"(?:{TEXTS}/{unanchored(DOCUMENT_ID)}\.txt|{DOCUMENTS}/{unanchored(DOCUMENT_ID)}\.json)")
 
 
 def write_corpus_files(corpus: Path, files: dict[str, bytes]) -> None:

@@ -1,0 +1,298 @@
+"""The packed corpus: a second on-disk form of a corpus folder for large collections, and
+``pack``/``unpack`` between the two, byte for byte.
+
+A corpus folder holds several files per document (its text, metadata, gold, and any layers,
+decisions and suggestions): three million files at a million documents. A packed corpus holds
+the same bytes in few files::
+
+    packed.json                  the manifest: format, version, every folder, the shards
+    dataset.json                 as in the folder, byte for byte
+    registry.json                as in the folder
+    annotators.json              as in the folder, when it has one
+    shard-00000.jsonl            one line per document, in document id order
+    shard-00001.jsonl            ...
+
+Each shard line is one JSON object, ``{"id": <document id>, "files": {<path>: <content>, ...}}``:
+every file of that document by its path in the folder (``texts/<id>.txt``,
+``documents/<id>.json``, ``annotations/<id>.json``, ``layers/<annotator>/<id>.json``,
+``decisions/<id>.jsonl``, ``suggestions/<id>.json``), sorted, its content the file's text (UTF-8
+decoded exactly), or ``{"base64": ...}`` for bytes that are not UTF-8 (a corpus is packed as it is,
+valid or not: ``validate`` judges it). A shard is cut before the line that would take it past
+``shard_bytes`` (so a shard holds at least one document), a pure function of the lines; the
+manifest records each shard's documents, first and last id, size and SHA-256, and every folder of
+the corpus (empty ones too), so that ``unpack`` gives back the folder exactly.
+
+``pack`` refuses a corpus folder holding anything else (another file, a symbolic link, the
+leftovers of an interrupted write), naming it: nothing is left behind silently. Both write their
+output folder whole or not at all (``atomic.staged_dir``), and refuse an output that exists and is
+not an empty folder.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator, Optional, Union
+
+from ..atomic import staged_dir
+from ..errors import BadInput, NewsSpansError
+from ..labels import DOCUMENT_ID, SLUG, unanchored
+from ..paths import display_path
+from ._layout import (ANNOTATIONS, ANNOTATORS, DATASET, DECISIONS, DOCUMENTS, LAYERS_DIR, REGISTRY, SUGGESTIONS, TEXTS,
+                      corpus_folder)
+
+MANIFEST = "packed.json"
+FORMAT = "newsspans-packed"
+VERSION = 1
+#: The default bound of a shard's size (bytes): big enough for few files, small enough to move.
+SHARD_BYTES = 64 * 1024 * 1024
+#: The corpus-level files, copied as they are.
+TOP_FILES = (DATASET, REGISTRY, ANNOTATORS)
+
+
+_ID, _ANNOTATOR = unanchored(DOCUMENT_ID), unanchored(SLUG)
+#: Each per-document file's path; the named group is the document id.
+_DOCUMENT_FILE = re.compile(
+    rf"(?:{TEXTS}/(?P<t>{_ID})\.txt|{DOCUMENTS}/(?P<d>{_ID})\.json|{ANNOTATIONS}/(?P<a>{_ID})\.json"
+    rf"|{LAYERS_DIR}/{_ANNOTATOR}/(?P<l>{_ID})\.json|{DECISIONS}/(?P<c>{_ID})\.jsonl|{SUGGESTIONS}/(?P<s>{_ID})\.json)")
+#: The folders a corpus may hold.
+_FOLDER = re.compile(rf"(?:{TEXTS}|{DOCUMENTS}|{ANNOTATIONS}|{LAYERS_DIR}|{LAYERS_DIR}/{_ANNOTATOR}|{DECISIONS}|{SUGGESTIONS})")
+
+
+def document_of(rel: str) -> Optional[str]:
+    """The document id a corpus file belongs to, from its path; None for any other path."""
+    match = _DOCUMENT_FILE.fullmatch(rel)
+    return None if match is None else next(v for v in match.groupdict().values() if v is not None)
+
+
+@dataclass(frozen=True)
+class Shard:
+    """One shard as the manifest records it."""
+
+    file: str
+    documents: int
+    first: str
+    last: str
+    bytes: int
+    sha256: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "documents": self.documents, "first": self.first, "last": self.last,
+                "bytes": self.bytes, "sha256": self.sha256}
+
+
+@dataclass
+class PackResult:
+    """What ``pack`` or ``unpack`` wrote: the output folder, the documents and files carried, the shards."""
+
+    out: Path
+    documents: int
+    files: int
+    shards: list[Shard] = field(default_factory=list)
+
+
+# --- pack -------------------------------------------------------------------------------------------
+
+def _walk(root: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """The corpus's folders, its per-document files by document id, and its top-level files;
+    ``BadInput`` naming anything else found."""
+    folders: list[str] = []
+    by_doc: dict[str, list[str]] = {}
+    top: list[str] = []
+    stray: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        for name in sorted(dirnames):
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            if os.path.islink(os.path.join(dirpath, name)) or not _FOLDER.fullmatch(rel):
+                stray.append(rel + "/")
+            else:
+                folders.append(rel)
+        dirnames[:] = sorted(d for d in dirnames if _FOLDER.fullmatch(d if rel_dir == "." else f"{rel_dir}/{d}")
+                             and not os.path.islink(os.path.join(dirpath, d)))
+        for name in sorted(filenames):
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}"
+            doc_id = document_of(rel)
+            if os.path.islink(os.path.join(dirpath, name)) or not (doc_id or rel in TOP_FILES):
+                stray.append(rel)
+            elif doc_id:
+                by_doc.setdefault(doc_id, []).append(rel)
+            else:
+                top.append(rel)
+    if stray:
+        shown = ", ".join(stray[:5]) + (f" and {len(stray) - 5} more" if len(stray) > 5 else "")
+        raise BadInput(f"{display_path(root)} holds what a corpus does not ({shown}): a symbolic link, a leftover of an "
+                       "interrupted write (run any write command first) or another file; move it away, then pack")
+    return sorted(folders), by_doc, sorted(top)
+
+
+def _content(data: bytes) -> Any:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return {"base64": base64.b64encode(data).decode("ascii")}
+
+
+def _lines(root: Path, by_doc: dict[str, list[str]]) -> Iterator[tuple[str, bytes]]:
+    """Each document's shard line, in document id order."""
+    for doc_id in sorted(by_doc):
+        files = {rel: _content((root / rel).read_bytes()) for rel in sorted(by_doc[doc_id])}
+        line = json.dumps({"id": doc_id, "files": files}, ensure_ascii=False, separators=(",", ":")) + "\n"
+        yield doc_id, line.encode("utf-8")
+
+
+class _ShardWriter:
+    """Writes lines into ``shard-NNNNN.jsonl`` files of ``folder``, cutting before a line that would
+    take a shard past ``limit`` bytes."""
+
+    def __init__(self, folder: Path, limit: int):
+        self.folder, self.limit = folder, limit
+        self.shards: list[Shard] = []
+        self._fh: Any = None
+        self._ids: list[str] = []
+        self._size = 0
+        self._hash = hashlib.sha256()
+
+    def add(self, doc_id: str, line: bytes) -> None:
+        if self._fh is not None and self._size + len(line) > self.limit:
+            self.close()
+        if self._fh is None:
+            self._fh = (self.folder / f"shard-{len(self.shards):05d}.jsonl").open("wb")
+            self._ids, self._size, self._hash = [], 0, hashlib.sha256()
+        self._fh.write(line)
+        self._hash.update(line)
+        self._size += len(line)
+        self._ids.append(doc_id)
+
+    def close(self) -> None:
+        if self._fh is None:
+            return
+        self._fh.close()
+        name = f"shard-{len(self.shards):05d}.jsonl"
+        self.shards.append(Shard(name, len(self._ids), self._ids[0], self._ids[-1], self._size, self._hash.hexdigest()))
+        self._fh = None
+
+
+def _fresh(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise BadInput(f"{display_path(out)} exists and is not an empty folder; choose another --out")
+
+
+def pack(*, corpus: Union[str, Path], out: Union[str, Path], shard_bytes: int = SHARD_BYTES) -> PackResult:
+    """Write the corpus folder ``corpus`` as a packed corpus in the new folder ``out`` (module
+    docstring), whole or not at all. ``BadInput`` for a folder that is not a corpus or holds
+    anything a corpus does not, an output that is not new, a shard bound below 1."""
+    root, out = corpus_folder(corpus), Path(out)
+    if shard_bytes < 1:
+        raise BadInput(f"--shard-bytes must be at least 1, got {shard_bytes}")
+    _fresh(out)
+    folders, by_doc, top = _walk(root)
+    with staged_dir(out, purpose="pack") as tmp:
+        for rel in top:
+            (tmp / rel).write_bytes((root / rel).read_bytes())
+        writer = _ShardWriter(tmp, shard_bytes)
+        for doc_id, line in _lines(root, by_doc):
+            writer.add(doc_id, line)
+        writer.close()
+        manifest = {"format": FORMAT, "version": VERSION, "documents": len(by_doc), "files": top, "folders": folders,
+                    "shards": [s.to_dict() for s in writer.shards]}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return PackResult(out, len(by_doc), sum(map(len, by_doc.values())) + len(top), writer.shards)
+
+
+# --- reading a packed corpus -----------------------------------------------------------------------
+
+def read_manifest(packed: Union[str, Path]) -> dict[str, Any]:
+    """The manifest of the packed corpus at ``packed``; ``BadInput`` when there is none or it is
+    not one this version reads."""
+    path = Path(packed) / MANIFEST
+    try:
+        value = json.loads(path.read_bytes().decode("utf-8"))
+    except FileNotFoundError:
+        raise BadInput(f"{display_path(packed)} is not a packed corpus (no {MANIFEST}; `newsspans pack` makes one)") from None
+    except (OSError, ValueError) as exc:
+        raise BadInput(f"{display_path(path)}: cannot be read: {exc}") from None
+    if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("version") != VERSION:
+        raise BadInput(f"{display_path(path)}: not a {FORMAT} manifest of version {VERSION}")
+    return value
+
+
+def _file_bytes(content: Any, where: str) -> bytes:
+    if isinstance(content, str):
+        return content.encode("utf-8")
+    if isinstance(content, dict) and set(content) == {"base64"} and isinstance(content["base64"], str):
+        try:
+            return base64.b64decode(content["base64"], validate=True)
+        except ValueError:
+            pass
+    raise NewsSpansError(f"{where}: a file's content must be text or {{\"base64\": ...}}")
+
+
+def iter_documents(packed: Union[str, Path], manifest: Optional[dict[str, Any]] = None) -> Iterator[tuple[str, dict[str, bytes]]]:
+    """Each document of the packed corpus, in id order: its id and its files (path -> bytes).
+    ``NewsSpansError`` naming the shard and line of anything that is not as ``pack`` writes it
+    (a shard whose digest differs, a line that is not a document, a path not of its document)."""
+    packed = Path(packed)
+    manifest = manifest or read_manifest(packed)
+    previous = None
+    for shard in manifest.get("shards", []):
+        path = packed / shard["file"]
+        data = path.read_bytes()
+        if hashlib.sha256(data).hexdigest() != shard["sha256"]:
+            raise NewsSpansError(f"{display_path(path)}: its SHA-256 is not the manifest's; the shard was changed or cut")
+        lines = data.decode("utf-8").split("\n")
+        if lines[-1] != "" or len(lines) - 1 != shard["documents"]:
+            raise NewsSpansError(f"{display_path(path)}: {len(lines) - 1} complete line(s), where the manifest says "
+                                 f"{shard['documents']} document(s)")
+        for number, raw in enumerate(lines[:-1], start=1):
+            where = f"{display_path(path)}:{number}"
+            doc_id, files = _document_line(raw, where)
+            if previous is not None and doc_id <= previous:
+                raise NewsSpansError(f"{where}: document {doc_id} is not after {previous}; shards hold documents in id order")
+            previous = doc_id
+            yield doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
+
+
+def _document_line(raw: str, where: str) -> tuple[str, dict[str, Any]]:
+    try:
+        value = json.loads(raw)
+    except ValueError as exc:
+        raise NewsSpansError(f"{where}: not JSON: {exc}") from None
+    if not isinstance(value, dict) or set(value) != {"id", "files"} or not isinstance(value["files"], dict):
+        raise NewsSpansError(f"{where}: a document line is {{\"id\": ..., \"files\": {{path: content}}}}")
+    doc_id = value["id"]
+    for rel in value["files"]:
+        if document_of(rel) != doc_id:
+            raise NewsSpansError(f"{where}: {rel!r} is not a file of document {doc_id!r}")
+    return doc_id, value["files"]
+
+
+def unpack(*, packed: Union[str, Path], out: Union[str, Path]) -> PackResult:
+    """Write the packed corpus ``packed`` back as a corpus folder in the new folder ``out``, byte for
+    byte as it was packed, whole or not at all. ``BadInput`` for no packed corpus or an output
+    that is not new; ``NewsSpansError`` naming the shard and line of a damaged shard."""
+    packed, out = Path(packed), Path(out)
+    manifest = read_manifest(packed)
+    _fresh(out)
+    documents = files = 0
+    with staged_dir(out, purpose="unpack") as tmp:
+        for rel in manifest.get("folders", []):
+            if not _FOLDER.fullmatch(rel):
+                raise NewsSpansError(f"{display_path(packed / MANIFEST)}: {rel!r} is not a corpus folder")
+            (tmp / rel).mkdir(parents=True, exist_ok=True)
+        for rel in manifest.get("files", []):
+            if rel not in TOP_FILES:
+                raise NewsSpansError(f"{display_path(packed / MANIFEST)}: {rel!r} is not a corpus file")
+            (tmp / rel).write_bytes((packed / rel).read_bytes())
+            files += 1
+        for _doc_id, found in iter_documents(packed, manifest):
+            for rel, data in found.items():
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / rel).write_bytes(data)
+            documents, files = documents + 1, files + len(found)
+    return PackResult(out, documents, files, [])
