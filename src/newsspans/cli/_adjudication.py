@@ -21,14 +21,9 @@ def _print_documents(result, out: TextIO, err: TextIO, *, dry_run: bool) -> None
 
 def cmd_adjudicate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..adjudication import adjudicate
-    from ..errors import BadInput
 
-    try:
-        result = adjudicate(corpus=args.corpus, documents=args.docs, annotators=args.annotators,
-                            dry_run=args.dry_run or args.check)
-    except BadInput as exc:
-        print(f"newsspans adjudicate: {exc}", file=err)
-        return 2
+    result = adjudicate(corpus=args.corpus, documents=args.docs, annotators=args.annotators,
+                        dry_run=args.dry_run or args.check)
     for note in result.notes:
         print(f"note: {note}", file=err)
     if not result.documents:

@@ -10,7 +10,6 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ..errors import BadInput
 from ..model import LAYERS
 from ._common import DEFAULT_CORPUS, positive
 
@@ -19,12 +18,8 @@ def cmd_agree(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..agreement import format_json, format_markdown, format_text, measure_agreement
     from ..corpus import ANNOTATORS, LAYERS_DIR, layer_documents, read_annotators_lenient
 
-    try:
-        rows = measure_agreement(args.corpus, documents=args.docs, layers=args.layer, by_document=args.by == "document",
-                                 workers=args.workers)
-    except BadInput as exc:
-        print(f"newsspans agree: {exc}", file=err)
-        return 2
+    rows = measure_agreement(args.corpus, documents=args.docs, layers=args.layer, by_document=args.by == "document",
+                             workers=args.workers)
     unlisted = sorted(set(layer_documents(args.corpus)) - set(read_annotators_lenient(args.corpus)))
     if unlisted:
         print(f"newsspans agree: warning: {', '.join(f'{LAYERS_DIR}/{a}/' for a in unlisted)} belong to no annotator of "

@@ -10,24 +10,9 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Callable, TextIO
+from typing import TextIO
 
-from ..errors import BadInput
 from ._common import DEFAULT_CORPUS
-
-Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
-
-
-def _bad_input_is_2(name: str, handler: Handler) -> Handler:
-    def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-        try:
-            return handler(args, out, err)
-        except BadInput as exc:
-            print(f"newsspans {name}: {exc}", file=err)
-            return 2
-
-    return run
-
 
 def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..review import render
@@ -88,7 +73,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "index. No server, no network: open OUT/index.html in a browser."))
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     p.add_argument("--out", type=Path, required=True, help="folder for the pages (created; replaced if it holds an earlier render)")
-    p.set_defaults(func=_bad_input_is_2("render", cmd_render))
+    p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("diff", help="annotation-level differences between two corpus states", description=(
         "Compare two states of the corpus: corpus folders, release folders (data/) or, in a git "
@@ -102,7 +87,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
                    help="text (default; a summary table and every change), json, or markdown for CHANGELOG.md")
     p.add_argument("--repo", type=Path, default=None, help="git checkout to look revisions up in (default: the working directory)")
     p.add_argument("--exit-code", action="store_true", help="exit 1 when there are differences (like git diff --exit-code)")
-    p.set_defaults(func=_bad_input_is_2("diff", cmd_diff))
+    p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser("release", help="bump the dataset version, rebuild data/ and write the CHANGELOG entry", description=(
         "Release a new dataset version: validate the corpus, compare it with the previous version "
@@ -116,4 +101,4 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--since", default=None, help="the previous version's state: a folder or a git revision (default: found in git)")
     p.add_argument("--date", default=None, help="date of the entry, YYYY-MM-DD (default: today, UTC)")
     p.add_argument("--dry-run", action="store_true", help="print the new version and the entry, write nothing")
-    p.set_defaults(func=_bad_input_is_2("release", cmd_release))
+    p.set_defaults(func=cmd_release)

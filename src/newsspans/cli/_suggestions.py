@@ -47,17 +47,13 @@ def _evaluate(args: argparse.Namespace, out: TextIO) -> None:
 def cmd_suggest(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..suggestions import suggest
 
-    try:
-        if args.stored and not args.evaluate:
-            raise BadInput("--stored reads the stored suggestions for --evaluate: give --evaluate too")
-        if args.evaluate:
-            _evaluate(args, out)
-            return 0
-        result = suggest(corpus=args.corpus, documents=args.docs, sources=args.sources, model=args.model,
-                         dry_run=args.dry_run, label_map=args.label_map, workers=args.workers)
-    except BadInput as exc:
-        print(f"newsspans suggest: {exc}", file=err)
-        return 2
+    if args.stored and not args.evaluate:
+        raise BadInput("--stored reads the stored suggestions for --evaluate: give --evaluate too")
+    if args.evaluate:
+        _evaluate(args, out)
+        return 0
+    result = suggest(corpus=args.corpus, documents=args.docs, sources=args.sources, model=args.model,
+                     dry_run=args.dry_run, label_map=args.label_map, workers=args.workers)
     for note in result.notes:
         print(f"note: {note}", file=err)
     _print_counts(result, out)
