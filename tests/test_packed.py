@@ -91,10 +91,14 @@ def test_a_damaged_shard_is_refused_naming_it_and_its_line(corpus_copy, tmp_path
     pack(corpus=corpus_copy, out=packed)
     shard = packed / read_manifest(packed)["shards"][0]["file"]
     data = shard.read_bytes()
-    shard.write_bytes(data.replace(b"texts/", b"TEXTS/", 1))
-    with pytest.raises(NewsSpansError, match="its SHA-256 is not the manifest's"):
+    first_text = json.loads(data.split(b"\n")[0])["files"]
+    word = next(v for k, v in first_text.items() if k.startswith("texts/")).split()[0].encode("utf-8")
+    shard.write_bytes(data.replace(word, word[::-1] + b"x", 1))  # still a document line: only the digest tells
+    with pytest.raises(NewsSpansError, match="its SHA-256 or its [0-9]+ line"):
         unpack(packed=packed, out=tmp_path / "back")
-    # The digest mended too: the line itself is refused, at its shard and line.
+    assert not (tmp_path / "back").exists()
+    shard.write_bytes(data.replace(b"texts/", b"TEXTS/", 1))
+    # A line that is not as pack writes it is refused at its shard and line.
     manifest = read_manifest(packed)
     manifest["shards"][0]["sha256"] = hashlib.sha256(shard.read_bytes()).hexdigest()
     (packed / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")

@@ -234,28 +234,32 @@ def _file_bytes(content: Any, where: str) -> bytes:
 
 
 def iter_documents(packed: Union[str, Path], manifest: Optional[dict[str, Any]] = None) -> Iterator[tuple[str, dict[str, bytes]]]:
-    """Each document of the packed corpus, in id order: its id and its files (path -> bytes).
-    ``NewsSpansError`` naming the shard and line of anything that is not as ``pack`` writes it
-    (a shard whose digest differs, a line that is not a document, a path not of its document)."""
+    """Each document of the packed corpus, in id order: its id and its files (path -> bytes), a
+    shard streamed line by line. ``NewsSpansError`` naming the shard and line of anything that is
+    not as ``pack`` writes it (a line that is not a document, a path not of its document, documents
+    out of order), and, once a shard is read, a digest or line count that is not the manifest's: a
+    caller writing what it yields writes it whole or not at all (``unpack``)."""
     packed = Path(packed)
     manifest = manifest or read_manifest(packed)
     previous = None
     for shard in manifest.get("shards", []):
         path = packed / shard["file"]
-        data = path.read_bytes()
-        if hashlib.sha256(data).hexdigest() != shard["sha256"]:
-            raise NewsSpansError(f"{display_path(path)}: its SHA-256 is not the manifest's; the shard was changed or cut")
-        lines = data.decode("utf-8").split("\n")
-        if lines[-1] != "" or len(lines) - 1 != shard["documents"]:
-            raise NewsSpansError(f"{display_path(path)}: {len(lines) - 1} complete line(s), where the manifest says "
-                                 f"{shard['documents']} document(s)")
-        for number, raw in enumerate(lines[:-1], start=1):
-            where = f"{display_path(path)}:{number}"
-            doc_id, files = _document_line(raw, where)
-            if previous is not None and doc_id <= previous:
-                raise NewsSpansError(f"{where}: document {doc_id} is not after {previous}; shards hold documents in id order")
-            previous = doc_id
-            yield doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
+        digest, number = hashlib.sha256(), 0
+        with path.open("rb") as fh:
+            for raw in fh:
+                digest.update(raw)
+                number += 1
+                where = f"{display_path(path)}:{number}"
+                if not raw.endswith(b"\n"):
+                    raise NewsSpansError(f"{where}: the shard's last line is cut (no line end)")
+                doc_id, files = _document_line(raw.decode("utf-8"), where)
+                if previous is not None and doc_id <= previous:
+                    raise NewsSpansError(f"{where}: document {doc_id} is not after {previous}; shards hold documents in id order")
+                previous = doc_id
+                yield doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
+        if digest.hexdigest() != shard["sha256"] or number != shard["documents"]:
+            raise NewsSpansError(f"{display_path(path)}: its SHA-256 or its {number} line(s) are not the manifest's; the "
+                                 "shard was changed or cut")
 
 
 def _document_line(raw: str, where: str) -> tuple[str, dict[str, Any]]:
