@@ -327,6 +327,14 @@ def staging(out: Union[str, Path], *, purpose: str = "tmp") -> Iterator[Path]:
             _unlock(fd)
 
 
+def refuse_unless_new(out: Union[str, Path], error: type = NewsSpansError) -> None:
+    """Raise ``error`` when ``out`` exists and is not an empty folder: a command writing a whole
+    folder (``staged_dir``) never mixes with or replaces other files."""
+    out = Path(out)
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise error(f"{display_path(out)} exists and is not an empty folder; choose another --out")
+
+
 @contextmanager
 def staged_dir(out: Path, *, purpose: str = "tmp") -> Iterator[Path]:
     """A fresh temporary sibling of ``out`` to write into (``staging``); when the block completes

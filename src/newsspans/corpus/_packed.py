@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from ..atomic import staged_dir
+from ..atomic import refuse_unless_new, staged_dir
 from ..errors import BadInput, NewsSpansError
 from ..labels import DOCUMENT_ID, SLUG, unanchored
 from ..paths import display_path
@@ -107,14 +107,15 @@ def _walk(root: Path) -> tuple[list[str], dict[str, list[str]], list[str]]:
     stray: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        kept = []
         for name in sorted(dirnames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             if os.path.islink(os.path.join(dirpath, name)) or not _FOLDER.fullmatch(rel):
                 stray.append(rel + "/")
             else:
                 folders.append(rel)
-        dirnames[:] = sorted(d for d in dirnames if _FOLDER.fullmatch(d if rel_dir == "." else f"{rel_dir}/{d}")
-                             and not os.path.islink(os.path.join(dirpath, d)))
+                kept.append(name)
+        dirnames[:] = kept  # os.walk goes into these only
         for name in sorted(filenames):
             rel = name if rel_dir == "." else f"{rel_dir}/{name}"
             doc_id = document_of(rel)
@@ -178,11 +179,6 @@ class _ShardWriter:
         self._fh = None
 
 
-def _fresh(out: Path) -> None:
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise BadInput(f"{display_path(out)} exists and is not an empty folder; choose another --out")
-
-
 def pack(*, corpus: Union[str, Path], out: Union[str, Path], shard_bytes: int = SHARD_BYTES) -> PackResult:
     """Write the corpus folder ``corpus`` as a packed corpus in the new folder ``out`` (module
     docstring), whole or not at all. ``BadInput`` for a folder that is not a corpus or holds
@@ -190,7 +186,7 @@ def pack(*, corpus: Union[str, Path], out: Union[str, Path], shard_bytes: int = 
     root, out = corpus_folder(corpus), Path(out)
     if shard_bytes < 1:
         raise BadInput(f"--shard-bytes must be at least 1, got {shard_bytes}")
-    _fresh(out)
+    refuse_unless_new(out, BadInput)
     folders, by_doc, top = _walk(root)
     with staged_dir(out, purpose="pack") as tmp:
         for rel in top:
@@ -282,7 +278,7 @@ def unpack(*, packed: Union[str, Path], out: Union[str, Path]) -> PackResult:
     that is not new; ``NewsSpansError`` naming the shard and line of a damaged shard."""
     packed, out = Path(packed), Path(out)
     manifest = read_manifest(packed)
-    _fresh(out)
+    refuse_unless_new(out, BadInput)
     documents = files = 0
     with staged_dir(out, purpose="unpack") as tmp:
         for rel in manifest.get("folders", []):

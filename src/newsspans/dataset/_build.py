@@ -246,13 +246,12 @@ def _suggestions(corpus_root: Path, doc_ids: list[str]) -> tuple[list[Any], list
     """The evaluation against gold of the suggestions stored for ``doc_ids`` (the documents that
     have gold and a suggestions file; the gate has checked them), and the sources that made them,
     sorted; nothing without such a document. Stored only: the build never computes suggestions."""
-    from ..suggestions import evaluate_suggestions, read_suggestions
+    from ..suggestions import evaluate_stored
 
     if not doc_ids:
         return [], []
-    rows = evaluate_suggestions(corpus=corpus_root, documents=doc_ids, stored=True)
-    sources = sorted({s.source for doc_id in doc_ids for s in read_suggestions(corpus_root, doc_id)})
-    return rows, sources
+    found = evaluate_stored(corpus=corpus_root, documents=doc_ids)
+    return found.rows, found.sources
 
 
 def _check_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:

@@ -141,7 +141,7 @@ def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_d
         raise FormatError("--layers reads one brat folder per annotator; a labelstudio import maps each annotation's user "
                           "to an annotator with --annotator-map FILE or --map-annotator USER=ID")
     if tag_column is not None and fmt != "conll":
-        raise FormatError("--tag-column names the column of CoNLL's tags; a {fmt} import has none".replace("{fmt}", fmt))
+        raise FormatError(f"--tag-column names the column of CoNLL's tags; a {fmt} import has none")
     if (story_id is not None or language != "en") and not new_documents:
         raise FormatError("--story-id and --language describe new documents: give --new-documents too")
     options = ImportOptions(dry_run=dry_run, allow_deletions=allow_deletions, max_deletions=max_deletions,

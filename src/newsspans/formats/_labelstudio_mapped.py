@@ -71,7 +71,7 @@ from ..model import Annotations, Claim, EntityMention, Quote, Span
 from ..paths import display_path
 from ._mapping import DROP, Mapping, auto_quote_type
 from .base import FormatError
-from .importer import ErrorList, ImportRun, Parsed, Source, SourceMap, next_id
+from .importer import ErrorList, ImportRun, KnownItems, Parsed, Source, SourceMap
 from .labelstudio import UTF16, Offsets, ResultAt, TaskLocation, checked_annotation, is_int, offset_unit_of, unit_hint
 
 AUTO = "auto"
@@ -205,8 +205,7 @@ class MappedImport:
         task = _Task(self, at, Offsets(text), unit)
         task.read(value["annotations"][annotation]["result"])
         task.link()
-        return task.build(document_id, self.run.corpus_state(document_id, annotator).annotations,
-                          self.run.used_ids(document_id, annotator))
+        return task.build(document_id, KnownItems.of_document(self.run, document_id, annotator))
 
     def leave_out(self, kind: str, why: str, where: str, source: Callable[[], Source]) -> None:
         """Count one thing not imported: ``kind`` (``LEFT_*``), ``why`` (the note's text), ``where``
@@ -458,23 +457,20 @@ class _Task:
 
     # -- stage 3: the items --
 
-    def build(self, document_id: str, corpus: Annotations, used_ids: set[str]) -> Parsed:
+    def build(self, document_id: str, known: KnownItems) -> Parsed:
         to_unit = (lambda a, b: (self.offsets.to_utf16(a), self.offsets.to_utf16(b))) \
             if self.unit == UTF16 and self.offsets.differ else None
         sources = SourceMap(lambda: self.at.loc.source([]), to_unit=to_unit)
-        ids = _Ids(used_ids, self.regions, {
-            "entities": {(m.start, m.end, m.label): m for m in corpus.entities},
-            "quotes": {(q.content.start, q.content.end): q for q in corpus.quotes},
-            "claims": {(c.start, c.end, c.label): c for c in corpus.claims}})
+        ids = _Ids(known, self.regions)
         layer = {name: sorted((r for r in self.regions if r.layer == name and (name != "quotes" or r.target == "content")),
                               key=lambda r: (r.span.start, r.span.end, r.index)) for name in ("entities", "quotes", "claims")}
         entities = [self._entity(k, r, ids, sources) for k, r in enumerate(layer["entities"])]
         quotes = [self._quote(k, r, ids, sources) for k, r in enumerate(layer["quotes"])]
         claims = [self._claim(k, r, ids, sources) for k, r in enumerate(layer["claims"])]
-        if ids.matched:
+        if known.matched:
             n = sum(len(x) for x in layer.values())
             self.mapped.run.report.notes.append(self.at.loc.source([]).error(
-                f"{ids.matched} of {n} item(s) have the span of an item of the corpus (and its label), whose id and the "
+                f"{known.matched} of {n} item(s) have the span of an item of the corpus (and its label), whose id and the "
                 "fields Label Studio does not carry (entity_id, speaker_entity_id, group_id, cluster_id, claimant) they keep"))
         return Parsed(Annotations(document_id, tuple(entities), tuple(quotes), tuple(claims)), sources)
 
@@ -520,26 +516,19 @@ class _Task:
 
 class _Ids:
     """The ids of one annotation's items: a region id that is a NewsSpans id of its layer stays;
-    else the id of the corpus item it matches (``known``: per layer, the items of the file the
-    import replaces by span, and label); else a fresh one."""
+    else the id of the corpus item it matches (``importer.KnownItems``); else a fresh one."""
 
-    def __init__(self, used_ids: set[str], regions: list[MappedRegion], known: dict[str, dict[tuple, Any]]):
-        self.kept = {r.rid for r in regions if _LOCAL_ID[r.layer].fullmatch(r.rid)}
-        self.used = set(used_ids) | self.kept
+    def __init__(self, known: KnownItems, regions: list[MappedRegion]):
         self.known = known
-        self.matched = 0
+        self.kept = {r.rid for r in regions if _LOCAL_ID[r.layer].fullmatch(r.rid)}
+        known.used |= self.kept
 
     def match(self, layer: str, key: tuple) -> Any:
-        """The corpus item of ``layer`` at ``key`` that no other item matched, or None."""
-        old = self.known[layer].pop(key, None)
-        self.matched += old is not None
-        return old
+        return self.known.match(layer, key)
 
     def of(self, layer: str, r: MappedRegion, old: Any) -> str:
         if _LOCAL_ID[layer].fullmatch(r.rid):
             return r.rid
         if old is not None and old.id not in self.kept:
             return old.id
-        new = next_id(ID_PREFIXES[layer], self.used)
-        self.used.add(new)
-        return new
+        return self.known.fresh_id(layer)

@@ -30,6 +30,7 @@ from typing import Any, Optional, Union
 
 from ..labels import ENTITY_LABELS, QUOTE_TYPES
 from ..paths import display_path
+from ..validation import QUOTATION_MARKS, quotation_marks_in
 from .base import FormatError, Report
 
 DROP = "drop"
@@ -254,8 +255,6 @@ def auto_quote_type(text: str, start: int, end: int) -> str:
     ``direct`` when the content is one quoted passage (its marks just outside its edges, or its
     first and last characters before any final punctuation, as corpora that keep the marks in the
     content have it), ``mixed`` when it holds marks otherwise, ``indirect`` when it holds none."""
-    from ..validation import QUOTATION_MARKS, quotation_marks_in
-
     marks = quotation_marks_in(text, start, end)
     outside = 0 < start and end < len(text) and text[start - 1] in QUOTATION_MARKS and text[end] in QUOTATION_MARKS
     if not marks:

@@ -14,8 +14,7 @@ from ..errors import NewsSpansError
 from ..labels import GOLD
 from ..model import LAYERS as MODEL_LAYERS
 from ..model import Annotations, Document, RegistryEntry
-from ..paths import display_path
-from ..atomic import staged_dir
+from ..atomic import refuse_unless_new, staged_dir
 from ..validation import ERROR, Corpus, CorpusInvalid, Problem
 from ..versions import describe_change
 
@@ -220,8 +219,7 @@ class OutputFolder:
 
     def __init__(self, out: Path):
         self.out = Path(out)
-        if self.out.exists() and (not self.out.is_dir() or any(self.out.iterdir())):
-            raise NewsSpansError(f"{display_path(self.out)} exists and is not an empty folder; choose another --out")
+        refuse_unless_new(self.out)
         self.tmp: Optional[Path] = None
         self._stack = ExitStack()
 

@@ -649,14 +649,15 @@ def _suggestion_folders(src: Path) -> list[Path]:
 def _import_file(run: ImportRun, ann_file: Path, annotator: Optional[str] = None) -> None:
     shown = display_path(ann_file)
     txt = ann_file.with_suffix(".txt")
-    if ann_file.stem not in run.text_ids() and txt.is_file():
+    new = ann_file.stem not in run.text_ids() and txt.is_file()
+    if new:  # the .txt is the new document's text, compared with nothing
         doc_id = run.new_document(ann_file.stem, _read_bytes(txt), Source(display_path(txt), None), display_path(txt),
                                   annotator=annotator)
     else:
         doc_id = run.document_id(ann_file.stem, Source(shown, None), shown, annotator=annotator)
     text = run.text(doc_id, ann_file)
     try:
-        if txt.is_file() and txt.read_bytes() != text.encode("utf-8"):
+        if not new and txt.is_file() and txt.read_bytes() != text.encode("utf-8"):
             raise FormatError(f"{display_path(txt)}: differs from {display_path(run.corpus / TEXTS / (doc_id + '.txt'))}; "
                               "texts are never edited, and offsets refer to the corpus text")
         ann_text = ann_file.read_bytes().decode("utf-8")

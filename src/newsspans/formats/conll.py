@@ -41,7 +41,7 @@ from ..paths import display_path
 from ..tokenize import bio_tags, segment
 from ._conll_read import DOCSTART_TOKEN, Block, Chunk, ConllFile, Row, chunks, decode, detect, read
 from .base import FormatError, Report, SplitFiles
-from .importer import ImportOptions, ImportRun, KnownMentions, Parsed, Source, SourceMap
+from .importer import ImportOptions, ImportRun, KnownItems, Parsed, Source, SourceMap
 
 DOCSTART = "-DOCSTART- -X- -X- O"
 FILLER = "-X-"
@@ -254,7 +254,7 @@ def _parsed(run: ImportRun, found: ConllFile, block: Block, doc_id: str, text: s
     """The mentions of one document, each mapped by the run's labels (None: not imported) and
     located at the line of its first token; a mention the target file holds at the same offsets
     with the same type keeps its id and ``entity_id``, any other takes a fresh id."""
-    known = KnownMentions(run, doc_id, run.options.annotator)
+    known = KnownItems.of_document(run, doc_id, run.options.annotator)
     context = f"document {doc_id}" if len(found.blocks) > 1 else ""
     sources = SourceMap(Source(found.name, block.line, context=context))
     mentions: list[EntityMention] = []

@@ -59,7 +59,7 @@ from typing import Any, Optional
 from ..model import Annotations, EntityMention, RegistryEntry
 from ..paths import display_path
 from .base import FormatError, Report
-from .importer import ErrorList, ImportOptions, ImportRun, KnownMentions, Parsed, Source, SourceMap
+from .importer import ErrorList, ImportOptions, ImportRun, KnownItems, Parsed, Source, SourceMap
 from .labelstudio import Offsets
 
 SUFFIX = ".jsonl"
@@ -374,7 +374,7 @@ def build(record: Record, *, document_id: str, run: ImportRun, annotator: Option
     text = record.text
     offsets = Offsets(text)
     placed = sorted((start, end, k) for k, (start, end) in enumerate(code_points(offsets, record)))
-    known = KnownMentions(run, document_id, annotator)
+    known = KnownItems.of_document(run, document_id, annotator)
     to_unit = (lambda s, e: (offsets.to_utf16(s), offsets.to_utf16(e))) if offsets.differ else None
     sources = SourceMap(record.source, to_unit=to_unit)
     mentions: list[EntityMention] = []
@@ -387,9 +387,9 @@ def build(record: Record, *, document_id: str, run: ImportRun, annotator: Option
         sources.add("entities", len(mentions), source)
         mentions.append(known.mention(start, end, text, label))
     _note_offsets(run.report, offsets, record)
-    if known.kept:
+    if known.matched:
         run.report.notes.append(record.source.error(
-            f"{known.kept} of {len(mentions)} mention(s) have the offsets and label of a mention of the corpus, whose id "
+            f"{known.matched} of {len(mentions)} mention(s) have the offsets and label of a mention of the corpus, whose id "
             "and entity_id they keep"))
     return Parsed(Annotations(document_id, entities=tuple(mentions)), sources)
 

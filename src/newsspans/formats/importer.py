@@ -35,7 +35,7 @@ import re
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from ..corpus import (ANNOTATIONS, DOCUMENTS, LAYERS_DIR, REGISTRY, TEXTS, DocumentFiles, LenientDocument, SymlinkRefused, dumps_canonical,
                       layer_file, lenient_document, new_document_meta, read_document_files, read_file)
@@ -48,7 +48,7 @@ from ..validation import ERROR, Problem, check_annotation_file, line_of
 from ..versions import Snapshot, diff
 from ._layers import check_option_annotator, listed_annotators, not_listed, refuse_linked
 from ._mapping import LabelMapper, Mapping
-from ._repair import EntityMaker, Trimmer
+from ._repair import EntityMaker, Trimmer, slug
 from ._users import UserMap
 from .base import LAYER_NAMES, FormatError, Report
 
@@ -321,25 +321,45 @@ def part_key(doc_id: str, annotator: Optional[str] = None) -> str:
     return doc_id if annotator is None else f"{annotator}/{doc_id}"
 
 
-class KnownMentions:
-    """For a format without ids (CoNLL, doccano): a mention with the offsets and type of one in the
-    file the import replaces (the gold, or the annotator's layer) is that mention, and keeps its id
-    and ``entity_id``; any other takes a fresh id. ``kept`` counts the former."""
+def item_key(layer: str, item: Any) -> tuple:
+    """How ``KnownItems`` finds an item again: its offsets and label (a quote: its content's offsets)."""
+    if layer == "quotes":
+        return (item.content.start, item.content.end)
+    return (item.start, item.end, item.label)
 
-    def __init__(self, run: "ImportRun", doc_id: str, annotator: Optional[str] = None):
-        self.held = {(m.start, m.end, m.label): m for m in run.corpus_state(doc_id, annotator).annotations.entities}
-        self.used = set(run.used_ids(doc_id, annotator))
-        self.kept = 0
+
+class KnownItems:
+    """For a format that carries no NewsSpans ids (CoNLL, doccano, a mapped Label Studio project):
+    an item with the key (``item_key``) of one in the file the import replaces (the gold, or the
+    annotator's layer) is that item, and keeps its id and the fields the format does not carry;
+    any other takes a fresh id, never one in ``used``. ``matched`` counts the former."""
+
+    def __init__(self, held: Annotations, used: Iterable[str]):
+        self.held = {layer: {item_key(layer, x): x for x in getattr(held, layer)} for layer in LAYERS}
+        self.used = set(used)
+        self.matched = 0
+
+    @classmethod
+    def of_document(cls, run: "ImportRun", doc_id: str, annotator: Optional[str] = None) -> "KnownItems":
+        return cls(run.corpus_state(doc_id, annotator).annotations, run.used_ids(doc_id, annotator))
+
+    def match(self, layer: str, key: tuple) -> Any:
+        """The held item of ``layer`` at ``key`` that no other item matched yet, or None."""
+        found = self.held[layer].pop(key, None)
+        self.matched += found is not None
+        return found
+
+    def fresh_id(self, layer: str) -> str:
+        new = next_id(ID_PREFIXES[layer], self.used)
+        self.used.add(new)
+        return new
 
     def mention(self, start: int, end: int, text: str, label: str) -> EntityMention:
-        """The mention of ``text[start:end]`` typed ``label``."""
-        same = self.held.pop((start, end, label), None)
+        """The mention of ``text[start:end]`` typed ``label``: the held one there, or a new one."""
+        same = self.match("entities", (start, end, label))
         if same is not None:
-            self.kept += 1
             return EntityMention(same.id, start, end, text[start:end], label, same.entity_id)
-        mention_id = next_id(ID_PREFIXES["entities"], self.used)
-        self.used.add(mention_id)
-        return EntityMention(mention_id, start, end, text[start:end], label, None)
+        return EntityMention(self.fresh_id("entities"), start, end, text[start:end], label, None)
 
 
 @dataclass
@@ -376,6 +396,7 @@ class ImportRun:
         #: The texts, metadata and empty gold files of the documents the import creates.
         self.new_files: dict[str, bytes] = {}
         self._new_texts: dict[str, str] = {}
+        self._last_text: tuple[Optional[str], str] = (None, "")
         self.registry = dict(registry)  # grows with --create-entities
         self._entities = EntityMaker(self.registry) if self.options.create_entities else None
         if self.options.annotator is not None and self.options.annotator not in self._listed:
@@ -426,9 +447,13 @@ class ImportRun:
         return self._text_ids
 
     def text(self, doc_id: str, source: Path) -> str:
+        """The text of ``doc_id``: created by this import, or the corpus's (the last one read is kept,
+        so that ``new_document``'s comparison and the importer's reading read the file once)."""
         if doc_id in self._new_texts:
             return self._new_texts[doc_id]
-        return corpus_text(self.corpus, doc_id, source)
+        if self._last_text[0] != doc_id:
+            self._last_text = (doc_id, corpus_text(self.corpus, doc_id, source))
+        return self._last_text[1]
 
     def new_document(self, doc_id: object, data: bytes, source: Source, part: str, *, annotator: Optional[str] = None) -> str:
         """The document ``doc_id`` that the source brings with its text ``data`` (at ``source``, in
@@ -448,7 +473,7 @@ class ImportRun:
         if not self.options.new_documents:
             raise FormatError(source.error(f"no document {doc_id!r} in the corpus; import with --new-documents to create "
                                            "it from the source's text (as `newsspans add` does), or add the text first"))
-        story = self.options.story_id or re.sub(r"[^a-z0-9]+", "-", doc_id.lower()).strip("-")
+        story = self.options.story_id or slug(doc_id)
         try:
             meta = new_document_meta(doc_id, data, corpus=self.corpus, story_id=story, language=self.options.language,
                                      shown=part)

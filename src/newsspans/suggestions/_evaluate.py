@@ -157,8 +157,29 @@ def evaluate_suggestions(*, corpus: Union[str, Path], documents: Optional[Sequen
     root = corpus_folder(corpus)
     doc_ids = chosen_documents(root, documents)
     suggester = None if stored else make_suggester(root, sources, model, label_map)
+    return _evaluated(root, doc_ids, suggester).rows
+
+
+@dataclass(frozen=True)
+class StoredEvaluation:
+    """The evaluation of stored suggestions (``rows``) and the sources that made them, sorted."""
+
+    rows: list[EvaluationRow]
+    sources: list[str]
+
+
+def evaluate_stored(*, corpus: Union[str, Path], documents: Sequence[str]) -> StoredEvaluation:
+    """``evaluate_suggestions(stored=True)`` of ``documents``, with the sources of their suggestions,
+    each suggestions file read once (what the build's card reports)."""
+    return _evaluated(corpus_folder(corpus), list(documents), None)
+
+
+def _evaluated(root: Path, doc_ids: Sequence[str], suggester: Any) -> StoredEvaluation:
+    """The evaluation over ``doc_ids`` that have gold of the suggestions of ``suggester``, or (None) of
+    the stored ones, with their sources."""
     tally = new_tally()
     evaluated = 0
+    sources: set[str] = set()
     for doc_id in doc_ids:
         doc = read_document_lenient(root, doc_id)
         if doc is None:
@@ -168,6 +189,7 @@ def evaluate_suggestions(*, corpus: Union[str, Path], documents: Optional[Sequen
         if not (gold.entities or gold.quotes or gold.claims):
             continue  # not annotated yet
         found = read_suggestions(root, doc_id) if suggester is None else suggester.suggest(doc.document.text)
+        sources.update(s.source for s in found)
         compare_document(tally, found, gold)
         evaluated += 1
-    return rows_of(tally, evaluated)
+    return StoredEvaluation(rows_of(tally, evaluated), sorted(sources))

@@ -154,8 +154,6 @@ def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = No
     doc_ids = chosen_documents(root, documents)
     suggester = make_suggester(root, sources, model, label_map)
     notes = []
-    if "quotes" in suggester.sources and suggester.quotes is None:
-        notes.append("no quote suggester is installed (newsspans/suggestions/_quotes.py): no quote suggestions")
     if not dry_run and finish_writes(root):
         notes.append(f"{display_path(root)}: an interrupted earlier write was completed first")
     counts: Counter = Counter()
