@@ -37,7 +37,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Iterable, Iterator, Optional, Union
 
 from ..atomic import refuse_unless_new, staged_dir
 from ..errors import BadInput, NewsSpansError
@@ -139,12 +139,10 @@ def _content(data: bytes) -> Any:
         return {"base64": base64.b64encode(data).decode("ascii")}
 
 
-def _lines(root: Path, by_doc: dict[str, list[str]]) -> Iterator[tuple[str, bytes]]:
-    """Each document's shard line, in document id order."""
-    for doc_id in sorted(by_doc):
-        files = {rel: _content((root / rel).read_bytes()) for rel in sorted(by_doc[doc_id])}
-        line = json.dumps({"id": doc_id, "files": files}, ensure_ascii=False, separators=(",", ":")) + "\n"
-        yield doc_id, line.encode("utf-8")
+def _line(doc_id: str, files: dict[str, bytes]) -> bytes:
+    """A document's shard line."""
+    content = {rel: _content(files[rel]) for rel in sorted(files)}
+    return (json.dumps({"id": doc_id, "files": content}, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 class _ShardWriter:
@@ -188,17 +186,31 @@ def pack(*, corpus: Union[str, Path], out: Union[str, Path], shard_bytes: int = 
         raise BadInput(f"--shard-bytes must be at least 1, got {shard_bytes}")
     refuse_unless_new(out, BadInput)
     folders, by_doc, top = _walk(root)
+    documents = ((doc_id, {rel: (root / rel).read_bytes() for rel in by_doc[doc_id]}) for doc_id in sorted(by_doc))
     with staged_dir(out, purpose="pack") as tmp:
-        for rel in top:
-            (tmp / rel).write_bytes((root / rel).read_bytes())
-        writer = _ShardWriter(tmp, shard_bytes)
-        for doc_id, line in _lines(root, by_doc):
-            writer.add(doc_id, line)
-        writer.close()
-        manifest = {"format": FORMAT, "version": VERSION, "documents": len(by_doc), "files": top, "folders": folders,
-                    "shards": [s.to_dict() for s in writer.shards]}
-        (tmp / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    return PackResult(out, len(by_doc), sum(map(len, by_doc.values())) + len(top), writer.shards)
+        shards = write_packed(tmp, top={rel: (root / rel).read_bytes() for rel in top}, folders=folders,
+                              documents=documents, shard_bytes=shard_bytes)
+    return PackResult(out, len(by_doc), sum(map(len, by_doc.values())) + len(top), shards)
+
+
+def write_packed(folder: Path, *, top: dict[str, bytes], folders: list[str],
+                 documents: Iterable[tuple[str, dict[str, bytes]]], shard_bytes: int = SHARD_BYTES) -> list[Shard]:
+    """Write a packed corpus into the empty folder ``folder``: the corpus-level files ``top``
+    (path -> bytes), the corpus ``folders`` (sorted), and ``documents`` (id and files, path ->
+    bytes, in id order) as shards; the one writer of the format (``pack`` and the synthetic
+    corpora use it). The caller makes the write atomic."""
+    for rel in sorted(top):
+        (folder / rel).write_bytes(top[rel])
+    writer = _ShardWriter(folder, shard_bytes)
+    count = 0
+    for doc_id, files in documents:
+        writer.add(doc_id, _line(doc_id, files))
+        count += 1
+    writer.close()
+    manifest = {"format": FORMAT, "version": VERSION, "documents": count, "files": sorted(top), "folders": folders,
+                "shards": [s.to_dict() for s in writer.shards]}
+    (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return writer.shards
 
 
 # --- reading a packed corpus -----------------------------------------------------------------------
