@@ -283,11 +283,11 @@ def test_linked_layers_folder_and_layer_file_are_never_followed(tmp_path):
 
 
 def test_the_layers_folder_is_listed_once_per_run(tmp_path, monkeypatch, parallel):
-    from newsspans.validation import _reader
+    from newsspans.validation import _files
 
     calls = []
-    real = _reader.list_sources
-    monkeypatch.setattr(_reader, "list_sources", lambda *a: calls.append(a) or real(*a))
+    real = _files.list_sources
+    monkeypatch.setattr(_files, "list_sources", lambda *a: calls.append(a) or real(*a))
 
     def mutate(files):
         two_documents(files)

@@ -183,13 +183,13 @@ def test_a_file_where_the_suggestions_folder_belongs(tmp_path):
 
 def test_without_a_suggestions_folder_no_document_has_one(tmp_path, monkeypatch):
     """The folder is listed once: a corpus without it reads no suggestions file for any document."""
-    from newsspans.validation import _reader
+    from newsspans.validation import _files
 
     root = tmp_path / "c"
     make_fixtures.write(root, make_fixtures.base())
     read = []
-    real = _reader.read_file
-    monkeypatch.setattr(_reader, "read_file", lambda path: read.append(str(path)) or real(path))
+    real = _files.read_file
+    monkeypatch.setattr(_files, "read_file", lambda path: read.append(str(path)) or real(path))
     corpus = Corpus(root, suggestions=True)
     assert corpus._sources().by_document == {}
     assert problems(root) == []

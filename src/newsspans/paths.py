@@ -13,7 +13,10 @@ DEFAULT_CORPUS = Path("corpus")
 
 
 def display_path(path: Union[str, Path]) -> str:
-    """The path as a user would type it: relative to the working directory when inside it."""
+    """The path as a user would type it: relative to the working directory when inside it (an
+    fsspec URL as it is)."""
+    if "://" in str(path):
+        return str(path)
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows

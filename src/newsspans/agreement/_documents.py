@@ -27,7 +27,7 @@ class Job:
     """What is measured: the corpus at ``root``, the ``pairs`` of annotators, the ``layers``, and
     whether per document (``by_document``)."""
 
-    root: Path
+    root: Optional[Path]
     pairs: tuple[Pair, ...]
     layers: tuple[str, ...]
     by_document: bool
@@ -105,17 +105,33 @@ def measure_documents(job: Job, tasks: Sequence[Task]) -> Counts:
     counts = Counts()
     for task in tasks:
         sides = _read(job.root, task)
-        base = BaseTokens.of(sides.text)  # split per pair at the spans' boundaries
-        prepared = {side: Side.of(base, ann, job.layers) for side, ann in sides.annotations.items()}
-        for pair in job.pairs:
-            if pair[0] not in prepared or pair[1] not in prepared:
-                continue
-            tallies = compare(base, prepared[pair[0]], prepared[pair[1]], layers=job.layers, document=task.document_id)
-            if job.by_document:
-                counts.rows += tally_rows(pair, tallies, 1, task.document_id)
-            else:
-                counts.add(pair, tallies)
+        add_document(counts, job, task.document_id, sides.text, sides.annotations)
     return counts
+
+
+def add_document(counts: Counts, job: Job, document_id: str, text: str, annotations: dict[str, Annotations]) -> None:
+    """Add to ``counts`` every pair of ``job`` whose two sides annotated the document
+    (``annotations``: gold's and each annotator's, by annotator id): the one per-document step,
+    whoever read the document (``measure_agreement``, or the build's pass over the corpus)."""
+    base = BaseTokens.of(text)  # split per pair at the spans' boundaries
+    prepared = {side: Side.of(base, ann, job.layers) for side, ann in annotations.items()}
+    for pair in job.pairs:
+        if pair[0] not in prepared or pair[1] not in prepared:
+            continue
+        tallies = compare(base, prepared[pair[0]], prepared[pair[1]], layers=job.layers, document=document_id)
+        if job.by_document:
+            counts.rows += tally_rows(pair, tallies, 1, document_id)
+        else:
+            counts.add(pair, tallies)
+
+
+def counted_rows(counts: Counts) -> list[AgreementRow]:
+    """The rows of ``counts`` (every document added), in ``row_key`` order."""
+    from ._rows import row_key
+
+    rows = counts.rows + [row for pair, tallies in counts.totals.items()
+                          for row in tally_rows(pair, tallies, counts.counted[pair], None)]
+    return sorted(rows, key=row_key)
 
 
 _WORKER: dict[str, Job] = {}

@@ -12,8 +12,8 @@ from ..errors import BadInput
 from ..labels import GOLD
 from ..model import LAYERS
 from ..validation import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
-from ._documents import Counts, Job, Pair, Task, init_worker, measure_documents, run_chunk, tally_rows
-from ._rows import AgreementRow, row_key
+from ._documents import Counts, Job, Pair, Task, counted_rows, init_worker, measure_documents, run_chunk
+from ._rows import AgreementRow
 
 
 def annotator_pairs(annotators: Sequence[str]) -> list[Pair]:
@@ -73,6 +73,4 @@ def measure_agreement(root: Union[str, Path], *, documents: Optional[Sequence[st
     counts = Counts()
     for chunk in _counts(job, chunks, default_workers() if workers is None else workers):
         counts.update(chunk)
-    rows = counts.rows + [row for pair, tallies in counts.totals.items()
-                          for row in tally_rows(pair, tallies, counts.counted[pair], None)]
-    return sorted(rows, key=row_key)
+    return counted_rows(counts)

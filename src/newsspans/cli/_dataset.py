@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..validation import CorpusInvalid
-from ._common import DEFAULT_CORPUS, DEFAULT_OUT, positive, print_report
+from ._common import DEFAULT_CORPUS, DEFAULT_OUT, add_engine_options, corpus_location, positive, print_report
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -31,7 +31,8 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return 1
     configs = [c.strip() for item in args.configs for c in item.split(",") if c.strip()] if args.configs else None
     try:
-        result = build(corpus=args.corpus, out=args.out, configs=configs, workers=args.workers)
+        result = build(corpus=args.corpus, out=args.out, configs=configs, workers=args.workers, engine=args.engine,
+                       scheduler=args.scheduler)
     except UnknownConfig as exc:
         print(f"newsspans build: {exc}", file=err)
         return 2
@@ -57,9 +58,11 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "Validate the corpus and write the release folder: Parquet per config and split, the dataset "
         "card (README.md) and manifest.json. A corpus with errors writes nothing and leaves the "
         "output folder unchanged."))
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.add_argument("--corpus", type=corpus_location, default=DEFAULT_CORPUS,
+                   help="corpus folder, or packed corpus (newsspans pack) at a path or an fsspec URL (default: corpus)")
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="release folder (default: data)")
     p.add_argument("--check", action="store_true", help="rebuild in a temporary folder and fail, listing the files, if --out is stale")
     p.add_argument("--configs", action="append", metavar="NAME", help="write only these configs (repeat or comma-separate; default: all)")
     p.add_argument("--workers", type=positive, metavar="N", help="processes that read and convert documents (default: one per core; the output does not depend on it)")
+    add_engine_options(p, "read, check and convert the documents")
     p.set_defaults(func=cmd_build)

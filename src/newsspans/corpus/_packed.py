@@ -215,19 +215,104 @@ def write_packed(folder: Path, *, top: dict[str, bytes], folders: list[str],
 
 # --- reading a packed corpus -----------------------------------------------------------------------
 
+def is_url(location: Union[str, Path]) -> bool:
+    """Whether ``location`` is an fsspec URL (``file://...``, ``s3://...``) rather than a path."""
+    return isinstance(location, str) and "://" in location
+
+
+def is_packed(location: Union[str, Path]) -> bool:
+    """Whether ``location`` (a path or an fsspec URL) is a packed corpus: it holds ``packed.json``
+    (a URL is always taken as one: a corpus folder is read from a local path only)."""
+    return is_url(location) or os.path.isfile(os.path.join(location, MANIFEST))
+
+
+class PackedReader:
+    """A packed corpus at a local path or an fsspec URL (``file://``, ``memory://``, or any
+    filesystem installed, such as ``s3://`` with s3fs): its files, and its shards line by line.
+    Picklable (it opens the filesystem again where it is unpickled), so that workers on other
+    machines read the shards themselves."""
+
+    def __init__(self, location: Union[str, Path]):
+        self.location = str(location)
+        self._fs: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"location": self.location, "_fs": None}
+
+    def _open(self) -> tuple[Any, str]:
+        if self._fs is None:
+            from fsspec.core import url_to_fs
+
+            self._fs, self._base = url_to_fs(self.location)
+        return self._fs, self._base
+
+    def shown(self, name: str) -> str:
+        """How a file of the packed corpus is shown in messages: a path as a user types it, or the URL."""
+        if is_url(self.location):
+            return self.location.rstrip("/") + "/" + name
+        return display_path(os.path.join(self.location, name))
+
+    def read(self, name: str) -> Optional[bytes]:
+        """The bytes of the file ``name`` (``dataset.json``, a shard...), None when there is none."""
+        fs, base = self._open()
+        try:
+            with fs.open(f"{base.rstrip('/')}/{name}", "rb") as fh:
+                return fh.read()
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+            return None
+
+    def manifest(self) -> dict[str, Any]:
+        """The manifest; ``BadInput`` when there is none or it is not one this version reads."""
+        try:
+            data = self.read(MANIFEST)
+        except OSError as exc:
+            raise BadInput(f"{self.shown(MANIFEST)}: cannot be read: {exc}") from None
+        if data is None:
+            raise BadInput(f"{self.shown('')} is not a packed corpus (no {MANIFEST}; `newsspans pack` makes one)")
+        try:
+            value = json.loads(data.decode("utf-8"))
+        except ValueError as exc:
+            raise BadInput(f"{self.shown(MANIFEST)}: cannot be read: {exc}") from None
+        if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("version") != VERSION:
+            raise BadInput(f"{self.shown(MANIFEST)}: not a {FORMAT} manifest of version {VERSION}")
+        return value
+
+    def documents(self, shard: dict[str, Any], previous: Optional[str] = None) -> Iterator[tuple[int, str, dict[str, bytes]]]:
+        """``(line number, document id, files)`` of each line of ``shard`` (a manifest entry),
+        streamed; ``NewsSpansError`` naming the shard and line of anything that is not as ``pack``
+        writes it (a line that is not a document, a path not of its document, documents out of
+        order, after ``previous`` too), and, once the shard is read, a SHA-256 or line count that
+        is not the manifest's: a caller writing what it yields writes it whole or not at all."""
+        fs, base = self._open()
+        shown = self.shown(shard["file"])
+        digest, number = hashlib.sha256(), 0
+        try:
+            fh = fs.open(f"{base.rstrip('/')}/{shard['file']}", "rb")
+        except FileNotFoundError:
+            raise NewsSpansError(f"{shown}: the shard is missing") from None
+        with fh:
+            for raw in fh:
+                digest.update(raw)
+                number += 1
+                where = f"{shown}:{number}"
+                if not raw.endswith(b"\n"):
+                    raise NewsSpansError(f"{where}: the shard's last line is cut (no line end)")
+                try:
+                    doc_id, files = _document_line(raw.decode("utf-8"), where)
+                except UnicodeDecodeError:
+                    raise NewsSpansError(f"{where}: the line is not UTF-8") from None
+                if previous is not None and doc_id <= previous:
+                    raise NewsSpansError(f"{where}: document {doc_id} is not after {previous}; shards hold documents in id order")
+                previous = doc_id
+                yield number, doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
+        if digest.hexdigest() != shard.get("sha256") or number != shard.get("documents"):
+            raise NewsSpansError(f"{shown}: its SHA-256 or its {number} line(s) are not the manifest's; the shard was "
+                                 "changed or cut (pack the corpus again)")
+
+
 def read_manifest(packed: Union[str, Path]) -> dict[str, Any]:
-    """The manifest of the packed corpus at ``packed``; ``BadInput`` when there is none or it is
-    not one this version reads."""
-    path = Path(packed) / MANIFEST
-    try:
-        value = json.loads(path.read_bytes().decode("utf-8"))
-    except FileNotFoundError:
-        raise BadInput(f"{display_path(packed)} is not a packed corpus (no {MANIFEST}; `newsspans pack` makes one)") from None
-    except (OSError, ValueError) as exc:
-        raise BadInput(f"{display_path(path)}: cannot be read: {exc}") from None
-    if not isinstance(value, dict) or value.get("format") != FORMAT or value.get("version") != VERSION:
-        raise BadInput(f"{display_path(path)}: not a {FORMAT} manifest of version {VERSION}")
-    return value
+    """The manifest of the packed corpus at ``packed`` (``PackedReader.manifest``)."""
+    return PackedReader(packed).manifest()
 
 
 def _file_bytes(content: Any, where: str) -> bytes:
@@ -243,31 +328,14 @@ def _file_bytes(content: Any, where: str) -> bytes:
 
 def iter_documents(packed: Union[str, Path], manifest: Optional[dict[str, Any]] = None) -> Iterator[tuple[str, dict[str, bytes]]]:
     """Each document of the packed corpus, in id order: its id and its files (path -> bytes), a
-    shard streamed line by line. ``NewsSpansError`` naming the shard and line of anything that is
-    not as ``pack`` writes it (a line that is not a document, a path not of its document, documents
-    out of order), and, once a shard is read, a digest or line count that is not the manifest's: a
-    caller writing what it yields writes it whole or not at all (``unpack``)."""
-    packed = Path(packed)
-    manifest = manifest or read_manifest(packed)
+    shard streamed line by line (``PackedReader.documents``)."""
+    reader = PackedReader(packed)
+    manifest = manifest or reader.manifest()
     previous = None
     for shard in manifest.get("shards", []):
-        path = packed / shard["file"]
-        digest, number = hashlib.sha256(), 0
-        with path.open("rb") as fh:
-            for raw in fh:
-                digest.update(raw)
-                number += 1
-                where = f"{display_path(path)}:{number}"
-                if not raw.endswith(b"\n"):
-                    raise NewsSpansError(f"{where}: the shard's last line is cut (no line end)")
-                doc_id, files = _document_line(raw.decode("utf-8"), where)
-                if previous is not None and doc_id <= previous:
-                    raise NewsSpansError(f"{where}: document {doc_id} is not after {previous}; shards hold documents in id order")
-                previous = doc_id
-                yield doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
-        if digest.hexdigest() != shard["sha256"] or number != shard["documents"]:
-            raise NewsSpansError(f"{display_path(path)}: its SHA-256 or its {number} line(s) are not the manifest's; the "
-                                 "shard was changed or cut")
+        for _number, doc_id, files in reader.documents(shard, previous):
+            previous = doc_id
+            yield doc_id, files
 
 
 def _document_line(raw: str, where: str) -> tuple[str, dict[str, Any]]:

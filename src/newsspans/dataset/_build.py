@@ -15,19 +15,21 @@ import filecmp
 import functools
 import json
 import os
+import shutil
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence
+from typing import Any, Callable, Optional, Sequence, Union
 
 import jsonschema
 
 from .._version import __version__
-from ..errors import BuildError
+from ..errors import BuildError, NewsSpansError
+from ..labels import GOLD
 from ..labels import SENTENCE_CLAIM_LABELS
-from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, SUGGESTIONS, TEXTS, suggestions_file
+from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, SUGGESTIONS, TEXTS
 from ..paths import display_path, sha256_hex
 from ..atomic import replace_dir, staging
 from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
@@ -66,15 +68,24 @@ class _ChunkOutput:
     labels: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in ("entities", "quotes", "claims", "sentences")})
     tokens: int = 0
     languages: set[str] = field(default_factory=set)
-    #: The documents that have gold and a suggestions file (the card evaluates their suggestions).
-    suggested: list[str] = field(default_factory=list)
+    #: The counts of agreement between the annotators (None: the corpus has none).
+    agreement: Any = None
+    #: The stored suggestions against gold (None: no document of the chunk has suggestions).
+    suggestions: Any = None
+    #: Rows per (config, split), when the tables were spilled to files (``_spill``) rather than sent.
+    rows: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: Each spilled table's file, per (config, split).
+    spilled: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple[str, ...], schemas: dict[str, Any]) -> _ChunkOutput:
+def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple[str, ...], schemas: dict[str, Any],
+                 agreement: Any = None, spill: Optional[str] = None) -> _ChunkOutput:
     """Read, check and convert a chunk of documents (in a worker process when the build has
-    several). Rows are built only while the chunk has no error: a corpus with errors is refused.
-    ``schemas`` are the Arrow schemas of the configs (passed in, so that a worker need not import
-    ``datasets``)."""
+    several), and measure the agreement (``agreement``: the ``agreement.Job``, None without
+    annotators) and the stored suggestions of its documents in the same pass. Rows are built only
+    while the chunk has no error: a corpus with errors is refused. ``schemas`` are the Arrow schemas
+    of the configs (passed in, so that a worker need not import ``datasets``). With ``spill`` (a
+    folder), the tables are written there (Arrow IPC) and only their row counts are returned."""
     import pyarrow as pa
 
     from ._rows import document_rows
@@ -98,22 +109,48 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
             out.tokens += sum(len(r["tokens"]) for r in by_config["tokens"])
         out.languages.add(doc.meta.language)
         ann = doc.annotations
-        if (ann.entities or ann.quotes or ann.claims) and suggestions_file(doc_id) in corpus.digests:
-            out.suggested.append(doc_id)  # read (and checked) by read_document
+        _measure(out, corpus.beside, doc, agreement)
         out.labels["entities"].update(m.label for m in ann.entities)
         out.labels["quotes"].update(q.type for q in ann.quotes)
         out.labels["claims"].update(c.label for c in ann.claims)
     if clean:
         out.tables = {key: pa.Table.from_pylist(r, schema=schemas[key[0]]) for key, r in rows.items() if r}
+        if spill is not None and doc_ids:
+            _spill(out, spill, doc_ids[0])
     return out
 
 
-def _refuse(corpus_root: Path, workers: int) -> None:
-    """Raise ``CorpusInvalid`` with the validator's full report (warnings included): the slow path,
-    taken only by a corpus that has an error."""
-    from ..validation import iter_problems
+def _measure(out: _ChunkOutput, beside: Any, doc: Any, agreement: Any) -> None:
+    """Add a valid document's agreement counts and its stored suggestions' counts to ``out``."""
+    if agreement is not None and beside.layers:
+        from ..agreement import Counts, add_document
 
-    raise CorpusInvalid(list(iter_problems(corpus_root, workers=workers)))
+        if out.agreement is None:
+            out.agreement = Counts()
+        add_document(out.agreement, agreement, doc.meta.id, doc.text, {GOLD: doc.annotations, **beside.layers})
+    if beside.suggestions is not None:
+        from ..suggestions import EvaluationTally, suggestions_in
+
+        if out.suggestions is None:
+            out.suggestions = EvaluationTally()
+        out.suggestions.add(suggestions_in(beside.suggestions), doc.annotations)
+
+
+def _spill(out: _ChunkOutput, folder: str, first: str) -> None:
+    """Write the chunk's tables into ``folder`` as Arrow IPC files named by the chunk's first
+    document (a retried task writes the same file again: written aside, then renamed), keeping only
+    their row counts."""
+    import pyarrow as pa
+
+    for (config, split), table in sorted(out.tables.items()):
+        path = os.path.join(folder, f"{first}.{config}.{split}.arrow")
+        partial = f"{path}.{os.getpid()}.partial"
+        with pa.OSFile(partial, "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        os.replace(partial, path)
+        out.rows[config, split] = table.num_rows
+        out.spilled[config, split] = path
+    out.tables = {}
 
 
 @dataclass
@@ -163,15 +200,17 @@ def _has_error(problems: list[Problem]) -> bool:
 
 
 def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[str]] = None,
-                  workers: int = 1, dataset: Optional[bytes] = None) -> BuildOutput:
-    """Write the release of the corpus at ``corpus_root`` into the empty folder ``dest``.
+                  workers: int = 1, dataset: Optional[bytes] = None, engine: Any = None) -> BuildOutput:
+    """Write the release of the corpus at ``corpus_root`` (a folder, or a packed corpus at a path
+    or an fsspec URL) into the empty folder ``dest``.
 
     ``configs`` limits the configs written (default: all). ``workers`` processes read, check and
-    convert the documents; the output is byte-identical whatever their number. ``dataset`` is the
-    content of ``dataset.json`` to release instead of the file's (a release writes the new version
-    in the same step as the data). Raises ``CorpusInvalid`` (with every problem found) when the
-    corpus has errors, and ``BuildError`` when a corpus file changed while it was read; ``dest``
-    then holds partial output that the caller discards.
+    convert the documents, or the tasks of ``engine`` (``validation.DaskEngine``), whose workers also
+    write the Parquet shards (``_shards``); the output is byte-identical whatever their number or
+    the engine. ``dataset`` is the content of ``dataset.json`` to release instead of the file's (a
+    release writes the new version in the same step as the data). Raises ``CorpusInvalid`` (with
+    every problem found) when the corpus has errors, and ``BuildError`` when a corpus file changed
+    while it was read; ``dest`` then holds partial output that the caller discards.
     """
     from ._rows import agreement_row, registry_row
 
@@ -179,8 +218,9 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     # The gate needs the errors (see _refuse for the report); the suggestions files are checked, and
     # count in the source digest, since the card reports them.
     corpus = Corpus(corpus_root, warnings=False, suggestions=True)
+    refuse = functools.partial(_refuse, corpus_root, workers, engine)
     if corpus.layout_problems():
-        _refuse(corpus_root, workers)
+        refuse()
     dataset_value, problems = corpus.read_dataset()
     on_disk = dict(corpus.digests)  # dataset.json as read: what must still be there at the end
     if dataset is not None and dataset_value is not None:
@@ -191,24 +231,26 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     problems += found
     stats = Stats(configs=chosen)
     writers = _Writers(dest)
-    suggested: list[str] = []
+    pass_ = _Pass(stats, _agreement_job(corpus))
     try:
-        problems += _write_documents(corpus, registry, writers, stats, suggested, failed=_has_error(problems),
-                                     workers=workers)
+        problems += _write_documents(corpus, registry, writers, pass_, failed=_has_error(problems), workers=workers,
+                                     engine=engine, dest=dest)
         problems += corpus.cross_document_problems(registry)
         if _has_error(problems):
-            _refuse(corpus_root, workers)
+            refuse()
         assert dataset_value is not None and registry is not None
 
         entries = sorted(registry.values(), key=lambda e: e.entity_id)
         if "registry" in chosen:
             writers("registry", REGISTRY_SPLIT).add([registry_row(e) for e in entries])
         stats.labels["registry"].update(e.type for e in entries)
-        stats.agreement = _agreement(corpus_root, dataset_value, workers)
+        stats.agreement = _agreement(corpus, dataset_value, pass_.agreement)
         if "agreement" in chosen:
             writers("agreement", AGREEMENT_SPLIT).add([agreement_row(r) for r in stats.agreement])
         stats.suggestion_files = sum(rel.startswith(f"{SUGGESTIONS}/") for rel in corpus.digests)
-        stats.suggestions, stats.suggestion_sources = _suggestions(corpus_root, suggested)
+        if pass_.suggestions is not None:
+            evaluation = pass_.suggestions.result()
+            stats.suggestions, stats.suggestion_sources = evaluation.rows, evaluation.sources
         writers.close(stats)
     except BaseException:
         writers.abort()
@@ -227,84 +269,152 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     return BuildOutput(stats, problems)
 
 
-def _agreement(corpus_root: Path, dataset_value: dict[str, Any], workers: int) -> list[Any]:
-    """The agreement rows of the corpus (a valid one: the gate has passed); ``BuildError`` when a
-    pair of annotators falls below the minimum of ``dataset.json`` (``agreement_minimum``). ``workers``
-    processes compare the documents (the rows do not depend on it)."""
-    from ..agreement import below_minimum, measure_agreement
+@dataclass
+class _Pass:
+    """What the pass over the documents adds up besides the rows: the statistics, the agreement
+    counts (``job``: None without annotators) and the stored suggestions' counts."""
 
-    rows = measure_agreement(corpus_root, workers=workers)
+    stats: Stats
+    job: Any
+    agreement: Any = None
+    suggestions: Any = None
+
+    def add(self, chunk: _ChunkOutput) -> None:
+        stats = self.stats
+        for layer, counts in chunk.labels.items():
+            stats.labels[layer].update(counts)
+        stats.tokens += chunk.tokens
+        stats.languages |= chunk.languages
+        if chunk.agreement is not None:
+            if self.agreement is None:
+                self.agreement = chunk.agreement
+            else:
+                self.agreement.update(chunk.agreement)
+        if chunk.suggestions is not None:
+            if self.suggestions is None:
+                self.suggestions = chunk.suggestions
+            else:
+                self.suggestions.merge(chunk.suggestions)
+
+
+def _agreement_job(corpus: Corpus) -> Any:
+    """What the pass measures of agreement: every pair of the annotators that annotators.json lists
+    and that have layers (as ``measure_agreement`` compares them); None without annotators."""
+    from ..agreement import Job, annotator_pairs
+    from ..model import LAYERS
+
+    listed = corpus.annotator_ids() or frozenset()
+    annotators = sorted(a for a in corpus.layer_folders() if a in listed and a != GOLD)
+    if not annotators:
+        return None
+    return Job(None, tuple(annotator_pairs(annotators)), LAYERS, False)
+
+
+def _refuse(corpus_root: Path, workers: int, engine: Any = None) -> None:
+    """Raise ``CorpusInvalid`` with the validator's full report (warnings included): the slow path,
+    taken only by a corpus that has an error."""
+    from ..validation import iter_problems
+
+    raise CorpusInvalid(list(iter_problems(corpus_root, workers=workers, engine=engine)))
+
+
+def _agreement(corpus: Corpus, dataset_value: dict[str, Any], counts: Any) -> list[Any]:
+    """The agreement rows of the pass's ``counts`` (a valid corpus: the gate has passed);
+    ``BuildError`` when a pair of annotators falls below the minimum of ``dataset.json``
+    (``agreement_minimum``)."""
+    from ..agreement import below_minimum, counted_rows
+
+    rows = [] if counts is None else counted_rows(counts)
     minimum = dataset_value.get("agreement_minimum") or {}
     short = below_minimum(rows, minimum)
     if short:
-        raise BuildError(f"agreement below the minimum of {display_path(corpus_root / DATASET)}: "
+        raise BuildError(f"agreement below the minimum of {corpus.files.shown(DATASET)}: "
                          + "; ".join(str(s) for s in short) + "; nothing was published")
     return rows
 
 
-def _suggestions(corpus_root: Path, doc_ids: list[str]) -> tuple[list[Any], list[str]]:
-    """The evaluation against gold of the suggestions stored for ``doc_ids`` (the documents that
-    have gold and a suggestions file; the gate has checked them), and the sources that made them,
-    sorted; nothing without such a document. Stored only: the build never computes suggestions."""
-    from ..suggestions import evaluate_stored
-
-    if not doc_ids:
-        return [], []
-    found = evaluate_stored(corpus=corpus_root, documents=doc_ids)
-    return found.rows, found.sources
+def _changed(shown: str, what: str) -> BuildError:
+    return BuildError(f"{shown} {what} while the build read the corpus (is another program writing it?); nothing was "
+                      "published: build again once it is done")
 
 
 def _check_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:
     """Raise ``BuildError``, naming the file, when a file of ``digests`` (relative path -> SHA-256
     of what was read) no longer holds what was read, or a document was added or removed since:
     the build read a corpus that another program was writing. The files are hashed again (they
-    are still in the page cache)."""
-    def changed(path: Path, what: str) -> BuildError:
-        return BuildError(f"{display_path(path)} {what} while the build read the corpus (is another program writing "
-                          "it?); nothing was published: build again once it is done")
-
+    are still in the page cache). A packed corpus's shards were checked against the manifest as
+    they were read: its manifest and corpus-level files are read again."""
+    if corpus.files.packed:
+        _check_packed_unchanged(corpus, digests)
+        return
     root = corpus.root
     base = os.path.join(root, "")
     for rel, digest in sorted(digests.items()):
         try:
             data = _read(base + rel)
         except FileNotFoundError:
-            raise changed(root / rel, "was removed") from None
+            raise _changed(display_path(root / rel), "was removed") from None
         if sha256_hex(data) != digest:
-            raise changed(root / rel, "changed")
+            raise _changed(display_path(root / rel), "changed")
     prefix, suffix = f"{TEXTS}/", ".txt"
     read = {rel[len(prefix):-len(suffix)] for rel in digests if rel.startswith(prefix) and rel.endswith(suffix)}
     now = set(corpus.document_ids())
     for doc_id in sorted(now ^ read):
         files = [root / TEXTS / f"{doc_id}.txt", root / DOCUMENTS / f"{doc_id}.json", root / ANNOTATIONS / f"{doc_id}.json"]
         shown = next((f for f in files if f.exists()), files[0])
-        raise changed(shown, "was added" if doc_id in now else "was removed")
+        raise _changed(display_path(shown), "was added" if doc_id in now else "was removed")
 
 
-def _write_documents(corpus: Corpus, registry, writers: _Writers, stats: Stats, suggested: list[str], *,
-                     failed: bool, workers: int) -> list[Problem]:
-    """Read, check and convert every document into the writers; returns the problems found, and adds
-    to ``suggested`` the documents with gold and a suggestions file. After the first error, checking
-    goes on (the report lists every problem) but writing stops."""
+def _check_packed_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:
+    from ..corpus import MANIFEST, PackedReader
+
+    reader = PackedReader(corpus.files.location)
+    try:
+        manifest = reader.manifest()
+    except NewsSpansError:
+        raise _changed(reader.shown(MANIFEST), "changed") from None
+    if manifest != corpus.files.manifest():
+        raise _changed(reader.shown(MANIFEST), "changed")
+    for rel, digest in sorted(digests.items()):
+        if "/" not in rel:
+            data = reader.read(rel)
+            if data is None or sha256_hex(data) != digest:
+                raise _changed(reader.shown(rel), "changed" if data is not None else "was removed")
+
+
+def _write_documents(corpus: Corpus, registry, writers: _Writers, pass_: _Pass, *, failed: bool, workers: int,
+                     engine: Any, dest: Path) -> list[Problem]:
+    """Read, check and convert every document into the writers (or, with a Dask ``engine``, into
+    spilled tables that its workers write as shards: ``_shards``); returns the problems found.
+    After the first error, checking goes on (the report lists every problem) but writing stops."""
     from ._features import FEATURES
+    from ._shards import SPILL, write_shards
 
     problems: list[Problem] = []
-    doc_configs = tuple(c for c in stats.configs if c not in ("registry", "agreement"))  # not made per document
+    doc_configs = tuple(c for c in pass_.stats.configs if c not in ("registry", "agreement"))  # not made per document
     schemas = {c: FEATURES[c].arrow_schema for c in doc_configs}
-    convert = functools.partial(_build_chunk, configs=doc_configs, schemas=schemas)
-    for chunk in corpus.map_documents(registry, convert, workers=workers):
+    spill = None if engine is None else os.path.join(dest, SPILL)
+    if spill is not None:
+        os.makedirs(spill)
+    convert = functools.partial(_build_chunk, configs=doc_configs, schemas=schemas, agreement=pass_.job, spill=spill)
+    parts: list[_ChunkOutput] = []
+    for chunk in corpus.map_documents(registry, convert, workers=workers, engine=engine):
         for found in chunk.problems:
             problems += found
             failed = failed or _has_error(found)
         if failed:
             continue
-        for (config, split), table in chunk.tables.items():
-            writers(config, split).add_table(table)
-        for layer, counts in chunk.labels.items():
-            stats.labels[layer].update(counts)
-        stats.tokens += chunk.tokens
-        stats.languages |= chunk.languages
-        suggested += chunk.suggested
+        if spill is None:
+            for (config, split), table in chunk.tables.items():
+                writers(config, split).add_table(table)
+        else:
+            parts.append(chunk)
+        pass_.add(chunk)
+    if spill is not None:
+        if not failed:
+            write_shards(engine, dest, [(c.rows, c.spilled) for c in parts], row_group_rows=ROW_GROUP_ROWS,
+                         shard_rows=SHARD_ROWS, stats=pass_.stats)
+        shutil.rmtree(spill)
     return problems
 
 
@@ -358,20 +468,31 @@ def _read(path: str) -> bytes:
     return b"".join(chunks)
 
 
-def build(*, corpus: Path, out: Path, configs: Optional[Sequence[str]] = None, workers: Optional[int] = None,
-          dataset: Optional[bytes] = None, publish: Optional[Callable[[Path], None]] = None) -> BuildResult:
-    """Build the release of ``corpus`` into ``out``, replacing it only when the build succeeds.
+def build(*, corpus: Union[str, Path], out: Path, configs: Optional[Sequence[str]] = None, workers: Optional[int] = None,
+          dataset: Optional[bytes] = None, publish: Optional[Callable[[Path], None]] = None, engine: str = "local",
+          scheduler: Optional[str] = None) -> BuildResult:
+    """Build the release of ``corpus`` (a folder, or a packed corpus at a path or an fsspec URL)
+    into ``out``, replacing it only when the build succeeds.
 
     ``configs`` limits the configs (default: all); ``workers`` is the number of processes that read
-    and convert documents (default: one per core); the output does not depend on it. The release
-    is written into a staged sibling of ``out`` (``paths.staging``), then swapped in whole
-    (``atomic.replace_dir``), or handed to ``publish``, which must put it in place (a release does,
-    together with other files); ``dataset`` as in ``write_release``."""
-    corpus, out = Path(corpus), Path(out)
+    and convert documents (default: one per core); ``engine`` "dask" runs that work, and the Parquet
+    writing, as tasks of a Dask cluster: the one at ``scheduler``, or a ``LocalCluster`` of
+    ``workers`` processes. The output does not depend on any of them. The release is written into a
+    staged sibling of ``out`` (``paths.staging``), then swapped in whole (``atomic.replace_dir``),
+    or handed to ``publish``, which must put it in place (a release does, together with other
+    files); ``dataset`` as in ``write_release``."""
+    from ..validation import open_engine
+
+    out = Path(out)
     _check_out(out)
     with staging(out, purpose="build") as tmp:
-        written = write_release(corpus, tmp, configs=configs, dataset=dataset,
-                                workers=default_workers() if workers is None else workers)
+        runner = open_engine(engine, scheduler=scheduler, workers=workers)
+        try:
+            written = write_release(corpus, tmp, configs=configs, dataset=dataset, engine=runner,
+                                    workers=default_workers() if workers is None else workers)
+        finally:
+            if runner is not None:
+                runner.close()
         if publish is None:
             replace_dir(tmp, out)
         else:
@@ -389,7 +510,7 @@ class CheckResult:
 
 def check(*, corpus: Path, out: Path, workers: Optional[int] = None) -> CheckResult:
     """Rebuild ``corpus`` in a temporary folder and list the files of ``out`` that differ."""
-    corpus, out = Path(corpus), Path(out)
+    out = Path(out)
     with tempfile.TemporaryDirectory(prefix="newsspans-check-") as tmp:
         fresh = Path(tmp) / "data"
         fresh.mkdir()

@@ -25,6 +25,13 @@ WRITE_OPTIONS: dict[str, Any] = {
 }
 
 
+def contiguous(rows: pa.Table) -> pa.Table:
+    """``rows`` copied into one chunk per column at offset 0: what a row group holds, the same
+    whatever chunks and slices the rows came in (so is its ``nbytes``, which the card reports;
+    ``combine_chunks`` alone keeps a single sliced chunk as it is)."""
+    return pa.concat_tables([rows, rows.schema.empty_table()]).combine_chunks()
+
+
 class ShardedWriter:
     def __init__(self, folder: Path, split: str, features: Features, *, row_group_rows: int, shard_rows: int):
         self.folder = folder
@@ -56,7 +63,7 @@ class ShardedWriter:
 
     def _write_row_group(self, n: int) -> None:
         pending = pa.concat_tables(self._pending)
-        group = pending.slice(0, n).combine_chunks()
+        group = contiguous(pending.slice(0, n))
         rest = pending.slice(n)
         self._pending = [rest] if rest.num_rows else []
         self._pending_rows = rest.num_rows

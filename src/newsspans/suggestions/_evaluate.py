@@ -174,12 +174,46 @@ def evaluate_stored(*, corpus: Union[str, Path], documents: Sequence[str]) -> St
     return _evaluated(corpus_folder(corpus), list(documents), None)
 
 
+class EvaluationTally:
+    """Counts of suggestions against gold added up document by document, over chunks in
+    worker processes too (picklable; ``merge`` adds a later chunk's): what ``result`` turns into
+    the evaluation."""
+
+    def __init__(self) -> None:
+        self.counts: dict[Key, list[int]] = new_tally()
+        self.documents = 0
+        self.sources: set[str] = set()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "counts": dict(self.counts)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.counts = defaultdict(lambda: [0, 0, 0], state["counts"])
+
+    def add(self, suggestions: Sequence[Suggestion], gold: Annotations) -> None:
+        """One document's suggestions against its gold (a document not annotated yet counts for nothing)."""
+        if not (gold.entities or gold.quotes or gold.claims):
+            return
+        compare_document(self.counts, suggestions, gold)
+        self.sources.update(s.source for s in suggestions)
+        self.documents += 1
+
+    def merge(self, other: "EvaluationTally") -> None:
+        for key, (s, g, m) in other.counts.items():
+            mine = self.counts.setdefault(key, [0, 0, 0])
+            mine[0], mine[1], mine[2] = mine[0] + s, mine[1] + g, mine[2] + m
+        self.sources |= other.sources
+        self.documents += other.documents
+
+    def result(self) -> StoredEvaluation:
+        return StoredEvaluation(rows_of(self.counts, self.documents), sorted(self.sources))
+
+
 def _evaluated(root: Path, doc_ids: Sequence[str], suggester: Any) -> StoredEvaluation:
     """The evaluation over ``doc_ids`` that have gold of the suggestions of ``suggester``, or (None) of
     the stored ones, with their sources."""
-    tally = new_tally()
-    evaluated = 0
-    sources: set[str] = set()
+    tally = EvaluationTally()
     for doc_id in doc_ids:
         doc = read_document_lenient(root, doc_id)
         if doc is None:
@@ -189,7 +223,5 @@ def _evaluated(root: Path, doc_ids: Sequence[str], suggester: Any) -> StoredEval
         if not (gold.entities or gold.quotes or gold.claims):
             continue  # not annotated yet
         found = read_suggestions(root, doc_id) if suggester is None else suggester.suggest(doc.document.text)
-        sources.update(s.source for s in found)
-        compare_document(tally, found, gold)
-        evaluated += 1
-    return StoredEvaluation(rows_of(tally, evaluated), sorted(sources))
+        tally.add(found, gold)
+    return tally.result()

@@ -95,5 +95,10 @@ def read_suggestions(root: Union[str, Path], doc_id: str) -> list[Suggestion]:
     problems = [] if value is None else check_schema(value, data.decode("utf-8"), path, SCHEMA_KIND, doc_id).problems
     if value is None or problems:
         raise NewsSpansError(str(problems[0]) if problems else f"{display_path(path)}: not JSON")
+    return suggestions_in(value)
+
+
+def suggestions_in(value: dict[str, Any]) -> list[Suggestion]:
+    """The suggestions of a suggestions file's value (checked against its schema)."""
     return [Suggestion(layer, {k: v for k, v in item.items() if k not in ("id", *EXTRA_KEYS)}, item["source"], item["score"])
             for layer in LAYERS for item in value[layer]]

@@ -10,6 +10,7 @@ checks that do not fit suggestions; see ``E-SUGGESTION-DOCUMENT`` in ``_problems
 """
 
 from ._checks import QUOTATION_MARKS, AliasIndex, nearest_occurrence, quotation_marks_in
+from ._dask import ENGINES, DaskEngine, open_engine
 from ._decisions import check_decisions
 from ._jsonloc import json_path, line_of
 from ._parallel import CHUNK_DOCUMENTS, PARALLEL_MIN_DOCUMENTS, chunked, default_workers, map_in_processes
@@ -20,6 +21,7 @@ from ._schemacheck import check_schema
 from ._schemas import SCHEMAS, schema_filename, stale_schemas, write_schemas
 
 __all__ = [
+    "DaskEngine", "ENGINES", "open_engine",
     "AliasIndex",
     "CHUNK_DOCUMENTS",
     "check_annotation_file",

@@ -55,6 +55,11 @@ _CODES = (
          "write the character itself, or both halves of its UTF-16 pair",
          "A \\u escape from D800 to DFFF is half of a UTF-16 pair; alone it is no character, and no UTF-8 file, "
          "review page or Parquet column can hold it. It is checked further as U+FFFD."),
+    Code("E-PACKED", ERROR, "a packed corpus's manifest or shard is not as newsspans pack writes it",
+         "pack the corpus again from its folder (newsspans pack), or unpack it and fix the folder",
+         "A packed corpus (packed.json and shard-NNNNN.jsonl files) holds one JSON line per document. A manifest that "
+         "does not read, a line that is not a document, documents out of id order, or a shard whose SHA-256 or line "
+         "count is not the manifest's is reported at the shard and line; the lines after a damaged one are not read."),
     Code("E-SCHEMA", ERROR, "a JSON value does not match its JSON Schema",
          "change the value at the given JSON path (schemas: schema/*.schema.json)",
          "Each file kind has a JSON Schema in schema/. An item that breaks its schema is left out of "

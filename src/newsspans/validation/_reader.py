@@ -22,14 +22,12 @@ dependent check runs on garbage.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import AbstractSet, Any, Callable, Iterator, Optional, Union
 
-from ..corpus import (ANNOTATIONS, ANNOTATORS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, SymlinkRefused,
-                      decisions_file, document_ids, layer_file, read_document_files, read_file, suggestions_file,
-                      symlinked_parts)
+from ..corpus import (ANNOTATORS, DATASET, REGISTRY, DocumentFiles, SymlinkRefused, decisions_file, layer_file, read_file,
+                      suggestions_file)
 from ..model import LAYERS, Annotations, Annotator, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
 from ..labels import GOLD
 from ..paths import display_path, sha256_hex
@@ -37,12 +35,13 @@ from . import _checks as checks
 from . import _parallel
 from ._annotators import check_annotators
 from ._decisions import check_decisions
+from ._files import Chunk, FolderFiles, PackedFiles, open_files
 from ._parallel import default_workers
 from ._parse import decode as _decode
 from ._parse import parse_json, symlink_problem
 from ._problems import CorpusInvalid, Problem
 from ._schemacheck import SchemaResult, check_schema
-from ._sources import NO_SOURCES, DocumentSources, SourceIndex, index_problems, list_sources
+from ._sources import NO_SOURCES, SourceIndex, index_problems
 
 
 @dataclass
@@ -151,11 +150,22 @@ class AnnotatorsRead:
 
 
 @dataclass
-class Corpus:
-    """A corpus folder, read file by file. ``digests`` collects the SHA-256 of every file read,
-    by relative path; ``tally`` what the cross-document checks need."""
+class Beside:
+    """What ``read_document`` read beside gold, for a caller that uses it (the build measures
+    agreement and suggestions in the same pass): each annotator's layer, the suggestions file's
+    value (None when there is none or it broke its schema). Meaningful when the document has no error."""
 
-    root: Path
+    layers: dict[str, Annotations] = field(default_factory=dict)
+    suggestions: Any = None
+
+
+@dataclass
+class Corpus:
+    """A corpus, read file by file: a corpus folder, or a packed corpus (``newsspans pack``) at a
+    path or an fsspec URL (``_files``). ``digests`` collects the SHA-256 of every file read, by its
+    path in the corpus (the same in both forms); ``tally`` what the cross-document checks need."""
+
+    root: Union[str, Path]
     digests: dict[str, str] = field(default_factory=dict)
     tally: checks.Tally = field(default_factory=checks.Tally)
     #: False skips the checks that can only warn (alias coverage, cross-document warnings): the
@@ -166,8 +176,11 @@ class Corpus:
     suggestions: bool = False
 
     def __post_init__(self) -> None:
-        self.root = Path(self.root)
+        self.files: Union[FolderFiles, PackedFiles] = open_files(self.root)
+        self.root = self.files.root
         self._root_str = str(self.root)
+        self._chunk_problems: list[Problem] = []
+        self.beside = Beside()  # what loading the chunks found (a damaged shard)
         self._registry_raw: Optional[str] = None
         self._registry_ids: Optional[list[str]] = None
         self._aliases: Optional[checks.AliasIndex] = None
@@ -178,46 +191,42 @@ class Corpus:
     def path(self, *parts: str) -> Path:
         return self.root.joinpath(*parts)
 
-    def _rel(self, path: Path) -> str:
-        return path.relative_to(self.root).as_posix()
-
-    def _read_json(self, path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
-        found = read_json(path, kind, document_id)
+    def _read_json(self, name: str, kind: str) -> JsonFile:
+        """A corpus-level JSON file (``dataset.json``...), its digest recorded."""
+        shown = self.files.shown(name)
+        try:
+            data = self.files.read(name)
+        except SymlinkRefused:
+            return JsonFile(None, None, [symlink_problem(shown)], SchemaResult(file_broken=True))
+        if data is None:
+            problem = Problem("E-FILE-MISSING", "required file is missing", file=shown)
+            return JsonFile(None, None, [problem], SchemaResult(file_broken=True))
+        found = read_json_bytes(data, shown, kind)
         if found.raw is not None:
-            self.digests[self._rel(path)] = sha256_hex(found.raw.encode("utf-8"))
+            self.digests[name] = sha256_hex(data)
         return found
 
     def layout_problems(self) -> list[Problem]:
-        """Missing top-level files and folders; a corpus with any of these is not read further."""
-        if not self.root.is_dir():
-            return [Problem("E-FILE-MISSING", "no such corpus folder", file=display_path(self.root))]
-        links = symlinked_parts(self.root)
-        problems = [symlink_problem(self.path(name)) for name in links]
-        for name in (DATASET, REGISTRY):
-            if name not in links and not self.path(name).is_file():
-                problems.append(Problem("E-FILE-MISSING", "required file is missing", file=display_path(self.path(name))))
-        for name in (TEXTS, DOCUMENTS, ANNOTATIONS):
-            if name not in links and not self.path(name).is_dir():
-                problems.append(Problem("E-FILE-MISSING", "required folder is missing", file=display_path(self.path(name))))
-        return problems
+        """Missing top-level files and folders (a damaged packed manifest); a corpus with any of
+        these is not read further."""
+        return self.files.layout_problems(symlink_problem)
 
     def document_ids(self) -> list[str]:
-        """Every document id that has a text, metadata or annotation file, sorted."""
-        return document_ids(self.root)
+        """Every document id that has a text, metadata or annotation file, sorted (a corpus folder's)."""
+        return self.files.document_ids()
 
     def read_dataset(self) -> tuple[Optional[dict[str, Any]], list[Problem]]:
-        found = self._read_json(self.path(DATASET), "dataset")
+        found = self._read_json(DATASET, "dataset")
         return found.value, found.problems
 
     def read_registry(self) -> tuple[Optional[dict[str, RegistryEntry]], list[Problem]]:
         """The registry by entity id; None (and the reference checks are skipped) when broken."""
-        path = self.path(REGISTRY)
-        found = self._read_json(path, "registry")
+        found = self._read_json(REGISTRY, "registry")
         if found.value is None or found.problems:
             return None, found.problems
         raw = found.raw
         entries = [RegistryEntry.from_dict(e) for e in found.value["entities"]]
-        problems = checks.check_registry(entries, raw, display_path(path))
+        problems = checks.check_registry(entries, raw, self.files.shown(REGISTRY))
         registry = {e.entity_id: e for e in entries}
         self._registry_raw = raw
         self._registry_ids = [e.entity_id for e in entries]
@@ -232,30 +241,41 @@ class Corpus:
         found.reported = True
         return found.annotators, found.problems
 
+    def annotator_ids(self) -> Optional[frozenset[str]]:
+        """The ids of annotators.json (None when it is broken; its problems are still reported by
+        ``cross_document_problems``)."""
+        return self._annotators_read().ids
+
+    def layer_folders(self) -> list[str]:
+        """The annotator folders under ``layers/`` (a folder's listing, a packed corpus's manifest)."""
+        return list(self._sources().folders)
+
     def _annotators_read(self) -> AnnotatorsRead:
         if self._annotators is None:
             self._annotators = self._read_annotators_file()
         return self._annotators
 
     def _read_annotators_file(self) -> AnnotatorsRead:
-        path = self.path(ANNOTATORS)
-        if not os.path.lexists(path):
+        kind = self.files.kind(ANNOTATORS)
+        if kind == "missing":
             return AnnotatorsRead({}, [])  # optional: no annotators
-        if path.is_dir() and not path.is_symlink():
+        if kind == "folder":
             return AnnotatorsRead(None, [Problem("E-FILE-KIND", f"a folder where the corpus has the file {ANNOTATORS}",
-                                                 file=display_path(path))])
-        found = self._read_json(path, "annotators")
+                                                 file=self.files.shown(ANNOTATORS))])
+        found = self._read_json(ANNOTATORS, "annotators")
         if found.value is None or found.problems:
             return AnnotatorsRead(None, found.problems)
         entries = [Annotator.from_dict(a) for a in found.value["annotators"]]
-        return AnnotatorsRead({a.annotator_id: a for a in entries}, check_annotators(entries, found.raw, display_path(path)))
+        return AnnotatorsRead({a.annotator_id: a for a in entries},
+                              check_annotators(entries, found.raw, self.files.shown(ANNOTATORS)))
 
     def _sources(self, doc_ids: Optional[list[str]] = None) -> SourceIndex:
         """The layer, decisions (and suggestions) files by document, listed once (``doc_ids``: the
         documents, when the caller has just listed them)."""
         if self._index is None:
-            self._index = list_sources(self._root_str, self.document_ids() if doc_ids is None else doc_ids,
-                                       self.suggestions)
+            if doc_ids is None and not self.files.packed:
+                doc_ids = self.document_ids()
+            self._index = self.files.list_sources(doc_ids or [], self.suggestions)
         return self._index
 
     def read_document(self, doc_id: str, registry: Optional[dict[str, RegistryEntry]], *,
@@ -267,18 +287,18 @@ class Corpus:
         Returns the document only when it has no error at all. With ``registry`` None (the
         registry itself is broken) the reference checks are skipped.
         """
-        root = self._root_str
-        files = files if files is not None else read_document_files(root, doc_id)
+        self.beside = Beside()
+        files = files if files is not None else self.files.document_files(doc_id)
         names = files.names
         contents = [files.text, files.meta, files.annotations]
         if None in contents:
             self._incomplete = True
             missing = zip(("E-DOC-NO-TEXT", "E-DOC-NO-META", "E-DOC-NO-ANNOTATION"), names,
                           ("no text file", "no metadata file", "no annotation file"), contents)
-            return None, [symlink_problem(os.path.join(root, name), doc_id) if name in files.links else
-                          Problem(code, f"{what} for this document", file=display_path(Path(root, name)), document_id=doc_id)
+            return None, [symlink_problem(self.files.shown(name), doc_id) if name in files.links else
+                          Problem(code, f"{what} for this document", file=self.files.shown(name), document_id=doc_id)
                           for code, name, what, data in missing if data is None]
-        text_path, meta_path, ann_path = (os.path.join(root, name) for name in names)
+        text_path, meta_path, ann_path = (self.files.shown(name) for name in names)
         data, meta_bytes, ann_bytes = contents
         text_sha256 = sha256_hex(data)
         self.digests[names[0]] = text_sha256
@@ -322,9 +342,9 @@ class Corpus:
 
     def _read_source(self, rel: str, doc_id: str) -> tuple[Optional[bytes], list[Problem]]:
         """The bytes of the file ``rel`` of the document (its digest recorded), or its problem."""
-        path = os.path.join(self._root_str, rel)
+        path = self.files.shown(rel)
         try:
-            data = read_file(path)
+            data = self.files.read(rel)
         except SymlinkRefused:
             return None, [symlink_problem(path, doc_id)]
         if data is None:  # listed, then removed or replaced by a folder
@@ -342,13 +362,15 @@ class Corpus:
         if data is None:
             self._incomplete = True
             return problems
-        path = os.path.join(self._root_str, rel)
+        path = self.files.shown(rel)
         layer = read_json_bytes(data, path, "annotation", doc_id)
         if layer.value is None or layer.schema.broken_items:
             self._incomplete = True
         if text is None or layer.value is None:
             return layer.problems
         doc_input = _document_input(doc_id, text, layer, path, text_sha256="", meta=None, meta_path="", meta_raw=None)
+        if doc_input.annotations is not None:
+            self.beside.layers[annotator] = doc_input.annotations
         return layer.problems + checks.check_document(doc_input, registry=registry, aliases=self._aliases,
                                                       tally=self.tally, source=annotator)
 
@@ -360,9 +382,10 @@ class Corpus:
         data, problems = self._read_source(rel, doc_id)
         if data is None:
             return problems
-        path = os.path.join(self._root_str, rel)
+        path = self.files.shown(rel)
         found = read_json_bytes(data, path, "suggestion", doc_id)
         problems = found.problems + self._suggestion_annotator(found.value, path, doc_id)
+        self.beside.suggestions = found.value
         if text is None or found.value is None:
             return problems
         doc_input = _document_input(doc_id, text, found, path, text_sha256="", meta=None, meta_path="", meta_raw=None)
@@ -385,44 +408,62 @@ class Corpus:
         data, problems = self._read_source(rel, doc_id)
         if data is None:
             return problems
-        return check_decisions(data, path=os.path.join(self._root_str, rel), document_id=doc_id,
+        return check_decisions(data, path=self.files.shown(rel), document_id=doc_id,
                                annotator_ids=self._annotators_read().ids)
 
     def map_documents(self, registry: Optional[dict[str, RegistryEntry]], fn: Callable[..., Any], *,
-                      workers: int = 1) -> Iterator[Any]:
-        """``fn(corpus, registry, doc_ids)`` for consecutive chunks of the documents, in id order.
+                      workers: int = 1, engine: Any = None, chunk_documents: Optional[int] = None) -> Iterator[Any]:
+        """``fn(corpus, registry, doc_ids)`` for consecutive chunks of the documents, in id order:
+        runs of sorted ids of a corpus folder, the shards of a packed corpus (``_files``).
 
         ``fn`` reads its documents with ``corpus.read_document``. With ``workers`` > 1 and a corpus
-        large enough to pay for it, the chunks run in that many processes (``fn`` must then be a
-        module-level function); each is handed its documents' layer, decisions (and suggestions)
-        files, listed here once. The results still come back in chunk order, and what the
+        large enough to pay for it, the chunks run in that many processes, or, given an ``engine``
+        (``_dask.DaskEngine``), as its tasks (``fn`` must then be a module-level function); each
+        reads its chunk itself. The results still come back in chunk order, and what the
         cross-document checks and the source digest need is merged back here, so the outcome is the
-        same as a serial run.
+        same as a serial run. ``chunk_documents`` sets a folder's chunk size (tests).
         """
-        ids = self.document_ids()
+        ids = None if self.files.packed else self.document_ids()
         index = self._sources(ids)
         annotators = self._annotators_read()  # before any document: its decisions file names annotators
-        chunks = _parallel.chunked(ids, _parallel.CHUNK_DOCUMENTS)
-        if workers <= 1 or len(ids) < _parallel.PARALLEL_MIN_DOCUMENTS:
-            for chunk in chunks:
-                yield fn(self, registry, chunk)
-            return
-        tasks = [(fn, c, index.chunk(c)) for c in chunks]
-        results = _parallel.map_in_processes(_run_chunk, tasks, workers=workers, initializer=_init_worker,
-                                             initargs=(self.root, registry is not None, self.warnings, annotators.ids))
-        for result, tally, digests, incomplete in results:
-            self.digests.update(digests)
-            self.tally.merge(tally)
-            self._incomplete = self._incomplete or incomplete
-            yield result
+        chunks = self.files.chunks(index, ids or [], chunk_documents or _parallel.CHUNK_DOCUMENTS)
+        spec = WorkerSpec(self.files, registry is not None, self.warnings, self.suggestions, annotators.ids)
+        size = len(ids) if ids is not None else self.files.manifest().get("documents", 0)
+        if engine is not None:
+            results = engine.map(run_chunk, [(spec, fn, c) for c in chunks])
+        elif workers <= 1 or size < _parallel.PARALLEL_MIN_DOCUMENTS or len(chunks) < 2:
+            local = self._local_worker()
+            results = (_run(local, registry, fn, c) for c in chunks)
+        else:
+            results = _parallel.map_in_processes(run_chunk, [(spec, fn, c) for c in chunks], workers=workers,
+                                                 initializer=_no_setup, initargs=())
+        for state in results:
+            self.merge_chunk(state)
+            yield state.result
+
+    def merge_chunk(self, state: "ChunkState") -> None:
+        """Merge what a chunk's worker found into this corpus's digests, tally and listing."""
+        self.digests.update(state.digests)
+        self.tally.merge(state.tally)
+        self._incomplete = self._incomplete or state.incomplete
+        self._chunk_problems += state.problems
+        if self.files.packed and self._index is not None:
+            self._index.merge(state.index)
+
+    def _local_worker(self) -> "Corpus":
+        """A corpus that checks chunks in this process, sharing this one's files and registry."""
+        worker = Corpus(self.root, warnings=self.warnings, suggestions=self.suggestions)
+        worker.files = self.files
+        worker._aliases, worker._annotators = self._aliases, self._annotators_read()
+        return worker
 
     def iter_documents(self, registry: Optional[dict[str, RegistryEntry]], *, workers: int = 1,
-                       keep_documents: bool = True) -> Iterator[tuple[str, Optional[Document], list[Problem]]]:
+                       keep_documents: bool = True, engine: Any = None) -> Iterator[tuple[str, Optional[Document], list[Problem]]]:
         """``(doc_id, document or None, problems)`` for every document, in id order (see
         ``map_documents``). ``keep_documents=False`` returns no document objects (validation
         needs only the problems, and they are cheaper to send between processes)."""
         fn = _read_chunk if keep_documents else _check_chunk
-        for results in self.map_documents(registry, fn, workers=workers):
+        for results in self.map_documents(registry, fn, workers=workers, engine=engine):
             yield from results
 
     def cross_document_problems(self, registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
@@ -432,20 +473,21 @@ class Corpus:
         corpus does not have), then the cross-document warnings."""
         def read_raw(shown: str) -> str:
             try:
-                return (read_file(shown) or b"").decode("utf-8", errors="replace")
+                return (self.files.read_shown(shown) or b"").decode("utf-8", errors="replace")
             except OSError:  # gone or replaced by a link since it was read: located at line 1
                 return ""
 
         annotators = self._annotators_read()
         problems = [] if annotators.reported else list(annotators.problems)
         annotators.reported = True
+        problems += self._chunk_problems
         index = self._sources()
-        problems += index_problems(index, self._root_str, annotators.ids)
+        problems += index_problems(index, self.files.shown, annotators.ids)
         if self._incomplete or index.orphan_layers or not self.warnings:
             return problems
         ids = self._registry_ids if registry is not None else None
         return problems + checks.cross_document_problems(self.tally, ids, self._registry_raw,
-                                                         display_path(self.path(REGISTRY)), read_raw)
+                                                         self.files.shown(REGISTRY), read_raw)
 
     def source_digest(self) -> str:
         """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far: dataset,
@@ -456,26 +498,68 @@ class Corpus:
         return sha256_hex(lines.encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class WorkerSpec:
+    """What a worker process needs to check chunks of a corpus: its files (picklable: a worker on
+    another machine opens them itself), whether the registry is usable, the reader's options and
+    the annotator ids (the parent read annotators.json)."""
+
+    files: Any
+    with_registry: bool
+    warnings: bool
+    suggestions: bool
+    annotator_ids: Optional[frozenset[str]]
+
+    def key(self) -> tuple:
+        return (type(self.files).__name__, str(self.files.root), self.with_registry, self.warnings, self.suggestions,
+                self.annotator_ids)
+
+
+@dataclass
+class ChunkState:
+    """What a chunk's worker sends back: ``fn``'s result, and the state the parent merges."""
+
+    result: Any
+    tally: checks.Tally
+    digests: dict[str, str]
+    incomplete: bool
+    index: SourceIndex
+    problems: list[Problem]
+
+
+#: Per worker process: the corpus and registry of the last spec seen (read once, not per chunk).
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(root: Path, with_registry: bool, warnings: bool, annotator_ids: Optional[AbstractSet[str]]) -> None:
-    corpus = Corpus(root, warnings=warnings)
-    registry, _ = corpus.read_registry()
-    corpus._annotators = AnnotatorsRead.known_ids(annotator_ids)  # the parent read the file
-    _WORKER["corpus"] = corpus
-    _WORKER["registry"] = registry if with_registry else None
+def _no_setup() -> None:
+    pass
 
 
-def _run_chunk(task: tuple[Callable[..., Any], list[str], dict[str, DocumentSources]]):
-    """Worker side of ``map_documents``: one chunk, with its documents' layer and decisions files,
-    and the state the parent merges."""
-    fn, doc_ids, sources = task
-    corpus: Corpus = _WORKER["corpus"]
+def _worker_corpus(spec: WorkerSpec) -> tuple["Corpus", Optional[dict[str, RegistryEntry]]]:
+    if _WORKER.get("key") != spec.key():
+        corpus = Corpus(spec.files.root if not spec.files.packed else spec.files.location, warnings=spec.warnings,
+                        suggestions=spec.suggestions)
+        registry, _ = corpus.read_registry()
+        corpus._annotators = AnnotatorsRead.known_ids(spec.annotator_ids)  # the parent read the file
+        _WORKER.update(key=spec.key(), corpus=corpus, registry=registry if spec.with_registry else None)
+    return _WORKER["corpus"], _WORKER["registry"]
+
+
+def run_chunk(task: tuple[WorkerSpec, Callable[..., Any], Chunk]) -> ChunkState:
+    """Worker side of ``map_documents`` (a process of the pool, or a Dask task): one chunk."""
+    spec, fn, chunk = task
+    corpus, registry = _worker_corpus(spec)
+    return _run(corpus, registry, fn, chunk)
+
+
+def _run(corpus: "Corpus", registry, fn: Callable[..., Any], chunk: Chunk) -> ChunkState:
+    """``fn`` over one chunk, read by ``corpus`` (its state reset first), and the state to merge."""
     corpus.digests, corpus.tally, corpus._incomplete = {}, checks.Tally(), False
-    corpus._index = SourceIndex(by_document=sources)
-    result = fn(corpus, _WORKER["registry"], doc_ids)
-    return result, corpus.tally, corpus.digests, corpus._incomplete
+    loaded = corpus.files.load(chunk, corpus.suggestions)
+    corpus._index = loaded.index
+    result = fn(corpus, registry, loaded.doc_ids)
+    return ChunkState(result, corpus.tally, corpus.digests, corpus._incomplete or loaded.incomplete, loaded.index,
+                      loaded.problems)
 
 
 def _read_chunk(corpus: "Corpus", registry, doc_ids: list[str]):
@@ -495,10 +579,11 @@ def validate(root: Path) -> list[Problem]:
     return problems
 
 
-def iter_problems(root: Path, *, workers: Optional[int] = None) -> Iterator[Problem]:
-    """Every problem of the corpus at ``root``, file by file, document by document, in the same
-    order whatever the number of ``workers`` (default: one per core)."""
-    corpus = Corpus(Path(root), suggestions=True)
+def iter_problems(root: Union[str, Path], *, workers: Optional[int] = None, engine: Any = None) -> Iterator[Problem]:
+    """Every problem of the corpus at ``root`` (a folder, or a packed corpus at a path or an fsspec
+    URL), file by file, document by document, in the same order whatever the number of
+    ``workers`` (default: one per core) or the ``engine`` (``DaskEngine``: its workers check the chunks)."""
+    corpus = Corpus(root, suggestions=True)
     layout = corpus.layout_problems()
     if layout:
         yield from layout
@@ -510,6 +595,6 @@ def iter_problems(root: Path, *, workers: Optional[int] = None) -> Iterator[Prob
     _, problems = corpus.read_annotators()
     yield from problems
     workers = default_workers() if workers is None else workers
-    for _, _, problems in corpus.iter_documents(registry, workers=workers, keep_documents=False):
+    for _, _, problems in corpus.iter_documents(registry, workers=workers, keep_documents=False, engine=engine):
         yield from problems
     yield from corpus.cross_document_problems(registry)

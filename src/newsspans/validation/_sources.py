@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import stat
 from dataclasses import dataclass, field
-from typing import AbstractSet, Collection, Iterable, Optional
+from typing import AbstractSet, Callable, Collection, Iterable, Optional
 
 from ..corpus import (DECISIONS, LAYERS_DIR, SUGGESTIONS, check_annotator_id, decision_documents, decisions_file,
                       layer_documents, layer_file, suggestion_documents, suggestions_file)
@@ -54,6 +54,15 @@ class SourceIndex:
     orphan_suggestions: list[str] = field(default_factory=list)
     #: What the listing found in the way: links, files where a folder belongs.
     problems: list[Problem] = field(default_factory=list)
+    #: How an orphan file is shown when its corpus's ``shown`` cannot tell (a packed corpus's shard line).
+    shown: dict[str, str] = field(default_factory=dict)
+
+    def merge(self, other: "SourceIndex") -> None:
+        """Add a chunk's orphans (a packed corpus lists them shard by shard)."""
+        self.orphan_layers += other.orphan_layers
+        self.orphan_decisions += other.orphan_decisions
+        self.orphan_suggestions += other.orphan_suggestions
+        self.shown.update(other.shown)
 
     def of(self, doc_id: str) -> DocumentSources:
         return self.by_document.get(doc_id, NO_SOURCES)
@@ -133,32 +142,35 @@ def list_sources(root: str, doc_ids: Collection[str], suggestions: bool = False)
     return index
 
 
-def index_problems(index: SourceIndex, root: str, annotator_ids: Optional[AbstractSet[str]]) -> list[Problem]:
+def index_problems(index: SourceIndex, shown_of: Callable[[str], str], annotator_ids: Optional[AbstractSet[str]]) -> list[Problem]:
     """The problems of the listing: E-FILE-SYMLINK and E-FILE-KIND in the way, E-LAYER-ANNOTATOR per
     folder named like no annotator (not judged when ``annotator_ids`` is None: annotators.json is
     broken), E-LAYER-DOCUMENT, E-DECISION-DOCUMENT and E-SUGGESTION-DOCUMENT per file of an unknown
-    document; in path order."""
+    document; in path order. ``shown_of`` shows a file by its path in the corpus."""
+    def shown_at(rel: str) -> str:
+        return index.shown.get(rel) or shown_of(rel)
+
     located: list[tuple[str, Problem]] = [(p.file or "", p) for p in index.problems]
     if annotator_ids is not None:
         for folder in index.folders:
             if folder not in annotator_ids:
-                path = os.path.join(root, LAYERS_DIR, folder)
+                path = shown_of(f"{LAYERS_DIR}/{folder}")
                 listed = f"listed: {', '.join(sorted(annotator_ids))}" if annotator_ids else "it lists none"
-                located.append((display_path(path), Problem(
+                located.append((path, Problem(
                     "E-LAYER-ANNOTATOR", f"the layer folder {folder!r} names no annotator of annotators.json ({listed})",
-                    file=display_path(path), fix=_annotator_fix(folder))))
+                    file=path, fix=_annotator_fix(folder))))
     for rel in index.orphan_layers:
-        shown = display_path(os.path.join(root, rel))
+        shown = shown_at(rel)
         located.append((shown, Problem("E-LAYER-DOCUMENT", "a layer file of a document the corpus does not have "
                                        f"(no texts/{_stem(rel)}.txt)", file=shown,
                                        fix="rename it to the id of the document it annotates, or remove it")))
     for rel in index.orphan_decisions:
-        shown = display_path(os.path.join(root, rel))
+        shown = shown_at(rel)
         located.append((shown, Problem("E-DECISION-DOCUMENT", "a decisions file of a document the corpus does not "
                                        f"have (no texts/{_stem(rel)}.txt)", file=shown,
                                        fix="rename it to the id of the document it adjudicates, or remove it")))
     for rel in index.orphan_suggestions:
-        shown = display_path(os.path.join(root, rel))
+        shown = shown_at(rel)
         located.append((shown, Problem("E-SUGGESTION-DOCUMENT", "a suggestions file of a document the corpus does not "
                                        f"have (no texts/{_stem(rel)}.txt)", file=shown,
                                        fix="remove it, or rename it to the id of the document it suggests for")))
