@@ -109,6 +109,7 @@ def run_measured(argv: list[str], log: Path) -> dict:
     with one line when it exits non-zero."""
     env = {**os.environ, "HF_DATASETS_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "HF_DATASETS_DISABLE_PROGRESS_BARS": "1"}
     peaks: dict[int, tuple[str, int]] = {}  # pid -> (role, max rss)
+    cpu: dict[int, float] = {}  # pid -> user + system CPU seconds, as last sampled
     cmdlines: dict[int, list[str]] = {}
     with (log.with_suffix(".out")).open("wb") as out, log.open("wb") as err:
         started = time.perf_counter()
@@ -129,8 +130,10 @@ def run_measured(argv: list[str], log: Path) -> dict:
             for proc in tree:
                 try:
                     rss = proc.memory_info().rss
+                    times = proc.cpu_times()
                 except psutil.Error:
                     continue
+                cpu[proc.pid] = times.user + times.system
                 role, best = peaks.get(proc.pid) or (role_of(proc, child.pid, cmdlines), 0)
                 peaks[proc.pid] = (role, max(best, rss))
             time.sleep(SAMPLE_S)
@@ -146,12 +149,16 @@ def run_measured(argv: list[str], log: Path) -> dict:
         raise Failed(f"`{' '.join(argv[2:])}` failed with exit {child.returncode}: {last} "
                      f"(output: {log.with_suffix('.out')}, {log})")
     by_role: dict[str, float] = {}
-    for role, rss in peaks.values():
+    cpu_by_role: dict[str, float] = {}
+    for pid, (role, rss) in peaks.items():
         by_role[role] = max(by_role.get(role, 0.0), rss / MIB)
+        cpu_by_role[role] = cpu_by_role.get(role, 0.0) + cpu.get(pid, 0.0)
     sampled = max(by_role.values(), default=0.0)
     kernel = usage.ru_maxrss / 1024  # KiB: the largest of the child and its reaped descendants
     return {"wall_s": wall, "peak_rss_mb_max_process": max(sampled, kernel), "peak_rss_mb_max_process_kernel": kernel,
             "peak_rss_mb_by_role": {r: round(by_role[r], 1) for r in ROLES if r in by_role},
+            "cpu_s_by_role": {r: round(cpu_by_role[r], 1) for r in ROLES if r in cpu_by_role},
+            "cpu_s_total": round(usage.ru_utime + usage.ru_stime, 1),
             "processes": len(peaks), "stdout_sha256": hashlib.sha256(log.with_suffix(".out").read_bytes()).hexdigest()}
 
 

@@ -103,11 +103,16 @@ class _DieWhenRunning(distributed.WorkerPlugin):
         self.prefix, self.marker, self.every_time = prefix, marker, every_time
 
     def transition(self, key, start, finish, **kwargs):
-        if finish == "executing" and str(key).startswith(self.prefix):
-            if self.every_time or not os.path.exists(self.marker):
-                with open(self.marker, "a") as fh:
-                    fh.write(f"{os.getpid()}\n")
-                os._exit(1)
+        if finish != "executing" or not str(key).startswith(self.prefix):
+            return
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | (0 if self.every_time else os.O_EXCL)
+        try:
+            fd = os.open(self.marker, flags)  # once: only the worker that creates the marker dies
+        except FileExistsError:
+            return
+        os.write(fd, f"{os.getpid()}\n".encode())
+        os.close(fd)
+        os._exit(1)
 
 
 @pytest.mark.parametrize("task", ["run_chunk", "write_shard"])

@@ -167,3 +167,22 @@ def test_a_manifest_changed_during_the_build_refuses_it(corpus_copy, tmp_path, m
     with pytest.raises(BuildError, match="packed.json changed while the build read"):
         build(corpus=tmp_path / "p", out=tmp_path / "data")
     assert not (tmp_path / "data").exists()
+
+
+def test_folded_digests_merge_chunks_into_one_sorted_digest_whatever_the_chunking():
+    """A packed corpus keeps its document files' digests compressed per chunk; the lines merge in
+    path order even where it is not id order ("a-b.txt" sorts before "a.txt", "a" before "a-b")."""
+    import hashlib
+
+    from newsspans.validation._digests import FoldedDigests
+
+    files = {f"{folder}/{doc}.{ext}": hashlib.sha256(f"{folder}{doc}".encode()).hexdigest()
+             for doc in ("a", "a-b", "a-c", "b", "b0") for folder, ext in (("texts", "txt"), ("annotations", "json"))}
+    expected = "".join(f"{p}\t{d}\n" for p, d in sorted(files.items()))
+    by_doc = [{p: d for p, d in files.items() if p.split("/")[1].rsplit(".", 1)[0] == doc} for doc in ("a", "a-b", "a-c", "b", "b0")]
+    for cut in range(1, 5):
+        folded = FoldedDigests()
+        folded.add({p: d for chunk in by_doc[:cut] for p, d in chunk.items()})
+        folded.add({p: d for chunk in by_doc[cut:] for p, d in chunk.items()})
+        assert "".join(folded.lines()) == expected
+        assert folded.counts["texts"] == 5

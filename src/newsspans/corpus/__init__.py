@@ -1,7 +1,7 @@
 """The corpus on disk: its layout, canonical JSON writing, lenient reading, and ``add``."""
 
 from ._add import add_document, new_document_meta, parse_dateline
-from ._packed import (MANIFEST, SHARD_BYTES, PackedReader, PackResult, document_of, is_packed, is_url, iter_documents, pack,
+from ._packed import (BLOCK_DOCUMENTS, MANIFEST, SHARD_BYTES, block_documents, check_blocks, PackedReader, PackResult, document_of, is_packed, is_url, iter_documents, pack,
                       read_manifest, unpack, write_packed)
 from ._annotators import add_annotator, annotators_with, check_annotator_id, dumps_annotators
 from ._canonical import dumps_canonical
@@ -57,5 +57,5 @@ __all__ = [
     "document_ids", "dumps_canonical", "is_corpus", "load_json", "may_hold_surrogates", "parse_dateline",
     "parse_json_leniently", "read_document_lenient", "read_file", "read_registry_lenient", "replace_surrogates",
     "symlinked_parts", "too_deep", "MANIFEST", "SHARD_BYTES", "PackResult", "iter_documents", "pack", "read_manifest",
-    "unpack", "write_packed", "PackedReader", "document_of", "is_packed", "is_url",
+    "unpack", "write_packed", "BLOCK_DOCUMENTS", "block_documents", "check_blocks", "PackedReader", "document_of", "is_packed", "is_url",
 ]

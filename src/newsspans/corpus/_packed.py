@@ -51,6 +51,9 @@ FORMAT = "newsspans-packed"
 VERSION = 1
 #: The default bound of a shard's size (bytes): big enough for few files, small enough to move.
 SHARD_BYTES = 64 * 1024 * 1024
+#: Lines per block: the unit a worker reads, checks and converts on its own (a shard is
+#: read whole only by ``unpack``), whatever the shard's size; the manifest records each block.
+BLOCK_DOCUMENTS = 500
 #: The corpus-level files, copied as they are.
 TOP_FILES = (DATASET, REGISTRY, ANNOTATORS)
 
@@ -80,10 +83,13 @@ class Shard:
     last: str
     bytes: int
     sha256: str
+    #: Its runs of ``BLOCK_DOCUMENTS`` lines (the last one fewer): each one's first document, byte
+    #: offset, bytes, lines and SHA-256, so that a worker reads and checks a block alone.
+    blocks: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"file": self.file, "documents": self.documents, "first": self.first, "last": self.last,
-                "bytes": self.bytes, "sha256": self.sha256}
+                "bytes": self.bytes, "sha256": self.sha256, "blocks": list(self.blocks)}
 
 
 @dataclass
@@ -153,27 +159,43 @@ class _ShardWriter:
         self.folder, self.limit = folder, limit
         self.shards: list[Shard] = []
         self._fh: Any = None
-        self._ids: list[str] = []
+        self._count, self._first, self._last = 0, "", ""
         self._size = 0
         self._hash = hashlib.sha256()
+        self._blocks: list[dict[str, Any]] = []
+        self._block_hash = hashlib.sha256()
 
     def add(self, doc_id: str, line: bytes) -> None:
         if self._fh is not None and self._size + len(line) > self.limit:
             self.close()
         if self._fh is None:
             self._fh = (self.folder / f"shard-{len(self.shards):05d}.jsonl").open("wb")
-            self._ids, self._size, self._hash = [], 0, hashlib.sha256()
+            self._count, self._first, self._size, self._hash, self._blocks = 0, doc_id, 0, hashlib.sha256(), []
+        if self._count % BLOCK_DOCUMENTS == 0:
+            self._end_block()
+            self._blocks.append({"first": doc_id, "offset": self._size, "bytes": 0, "lines": 0, "sha256": ""})
+            self._block_hash = hashlib.sha256()
         self._fh.write(line)
         self._hash.update(line)
+        self._block_hash.update(line)
+        self._blocks[-1]["bytes"] += len(line)
+        self._blocks[-1]["lines"] += 1
         self._size += len(line)
-        self._ids.append(doc_id)
+        self._count += 1
+        self._last = doc_id
+
+    def _end_block(self) -> None:
+        if self._blocks:
+            self._blocks[-1]["sha256"] = self._block_hash.hexdigest()
 
     def close(self) -> None:
         if self._fh is None:
             return
         self._fh.close()
+        self._end_block()
         name = f"shard-{len(self.shards):05d}.jsonl"
-        self.shards.append(Shard(name, len(self._ids), self._ids[0], self._ids[-1], self._size, self._hash.hexdigest()))
+        self.shards.append(Shard(name, self._count, self._first, self._last, self._size, self._hash.hexdigest(),
+                                 tuple(self._blocks)))
         self._fh = None
 
 
@@ -308,6 +330,65 @@ class PackedReader:
         if digest.hexdigest() != shard.get("sha256") or number != shard.get("documents"):
             raise NewsSpansError(f"{shown}: its SHA-256 or its {number} line(s) are not the manifest's; the shard was "
                                  "changed or cut (pack the corpus again)")
+
+
+def block_documents(reader: "PackedReader", shard: dict[str, Any], block: dict[str, Any]) -> Iterator[tuple[int, str, dict[str, bytes]]]:
+    """``(line number in the shard, document id, files)`` of each line of one block of ``shard``
+    (manifest entries), read alone; ``NewsSpansError`` naming the shard and line of anything that
+    is not as ``pack`` writes it, checked as ``PackedReader.documents`` checks a whole shard: each
+    line, then the block's lines and SHA-256 against the manifest (and nothing after the last block)."""
+    fs, base = reader._open()
+    shown = reader.shown(shard["file"])
+    blocks = shard["blocks"]
+    position = next(i for i, b in enumerate(blocks) if b is block)
+    first_line = 1 + sum(b["lines"] for b in blocks[:position])
+    last = position == len(blocks) - 1
+    try:
+        with fs.open(f"{base.rstrip('/')}/{shard['file']}", "rb") as fh:
+            fh.seek(block["offset"])
+            data = fh.read(block["bytes"] + (1 if last else 0))  # one more: anything after the shard's last block
+    except FileNotFoundError:
+        raise NewsSpansError(f"{shown}: the shard is missing") from None
+    mine, after = data[: block["bytes"]], data[block["bytes"]:]
+    previous, number = None, first_line - 1
+    for number, raw in enumerate(mine.splitlines(keepends=True), first_line):
+        where = f"{shown}:{number}"
+        if not raw.endswith(b"\n"):
+            raise NewsSpansError(f"{where}: the line is cut (no line end)")
+        try:
+            doc_id, files = _document_line(raw.decode("utf-8"), where)
+        except UnicodeDecodeError:
+            raise NewsSpansError(f"{where}: the line is not UTF-8") from None
+        if (previous is None and doc_id != block["first"]) or (previous is not None and doc_id <= previous):
+            raise NewsSpansError(f"{where}: document {doc_id} is not where the manifest puts it, or not in id order")
+        previous = doc_id
+        yield number, doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
+    if after:
+        raise NewsSpansError(f"{shown}:{number + 1}: a line after the last one the manifest records")
+    if number - first_line + 1 != block["lines"] or hashlib.sha256(mine).hexdigest() != block["sha256"]:
+        raise NewsSpansError(f"{shown}:{first_line}: the {block['lines']} line(s) from here are not the manifest's "
+                             "(their bytes or SHA-256 differ): the shard was changed or cut (pack the corpus again)")
+
+
+def check_blocks(manifest: dict[str, Any]) -> Optional[str]:
+    """What is wrong with the manifest's shards and blocks (None when nothing): each shard's
+    blocks must tile it in order, their lines add up to its documents, and the blocks' first
+    documents increase from shard to shard (what lets workers read blocks alone)."""
+    previous = None
+    try:
+        for shard in manifest["shards"]:
+            offset = lines = 0
+            for block in shard["blocks"]:
+                if block["offset"] != offset or not 0 < block["lines"] <= BLOCK_DOCUMENTS or block["bytes"] < block["lines"]:
+                    return f"{shard['file']}: its blocks do not tile it"
+                if previous is not None and not block["first"] > previous:
+                    return f"{shard['file']}: its blocks' documents are not in id order"
+                offset, lines, previous = offset + block["bytes"], lines + block["lines"], block["first"]
+            if offset != shard["bytes"] or lines != shard["documents"]:
+                return f"{shard['file']}: its blocks do not add up to its bytes and documents"
+    except (KeyError, TypeError):
+        return "a shard or block entry lacks a field (file, bytes, documents, blocks: first, offset, bytes, lines, sha256)"
+    return None
 
 
 def read_manifest(packed: Union[str, Path]) -> dict[str, Any]:

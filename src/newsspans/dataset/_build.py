@@ -247,7 +247,7 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
         stats.agreement = _agreement(corpus, dataset_value, pass_.agreement)
         if "agreement" in chosen:
             writers("agreement", AGREEMENT_SPLIT).add([agreement_row(r) for r in stats.agreement])
-        stats.suggestion_files = sum(rel.startswith(f"{SUGGESTIONS}/") for rel in corpus.digests)
+        stats.suggestion_files = corpus.files_read(SUGGESTIONS)
         if pass_.suggestions is not None:
             evaluation = pass_.suggestions.result()
             stats.suggestions, stats.suggestion_sources = evaluation.rows, evaluation.sources

@@ -4,8 +4,9 @@ their path in the corpus (``texts/<id>.txt``...) and shows them by ``shown``; on
 know the form.
 
 The unit of work is a chunk: consecutive documents in id order, fixed by the corpus alone. A
-folder's chunks are runs of ``CHUNK_DOCUMENTS`` sorted ids; a packed corpus's chunks are its shards,
-each read whole by the worker that checks it. ``load`` readies a chunk in the process that checks
+folder's chunks are runs of ``CHUNK_DOCUMENTS`` sorted ids; a packed corpus's chunks are the blocks
+of its shards (``corpus.BLOCK_DOCUMENTS`` lines each, recorded in its manifest), each read alone by
+the worker that checks it, so memory does not grow with a shard's size. ``load`` readies a chunk in the process that checks
 it and returns its documents and the layer, decisions and suggestions files they have.
 
 A file of a packed corpus is shown as ``<shard>:<line>[<path in the corpus>]``, for example
@@ -23,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
-from ..corpus import (ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, PackedReader, document_of,
-                      is_packed, layer_file, read_document_files, read_file, symlinked_parts)
+from ..corpus import (ANNOTATIONS, DATASET, DOCUMENTS, REGISTRY, TEXTS, DocumentFiles, PackedReader, block_documents,
+                      check_blocks, document_of, is_packed, layer_file, read_document_files, read_file, symlinked_parts)
 from ..corpus import document_ids as folder_document_ids
 from ..errors import BadInput, NewsSpansError
 from ..paths import display_path
@@ -44,6 +45,9 @@ class Chunk:
 
     index: int
     doc_ids: Sequence[str] = ()
+    #: A packed corpus's chunk: the shard and its block (``corpus.BLOCK_DOCUMENTS`` lines).
+    shard: int = 0
+    block: int = 0
     sources: dict[str, DocumentSources] = field(default_factory=dict)
 
 
@@ -114,7 +118,7 @@ class FolderFiles:
         return list_sources(self._root, doc_ids, suggestions)
 
     def chunks(self, index: SourceIndex, doc_ids: Sequence[str], size: int = CHUNK_DOCUMENTS) -> list[Chunk]:
-        return [Chunk(i, c, index.chunk(c)) for i, c in enumerate(chunked(doc_ids, size))]
+        return [Chunk(i, doc_ids=c, sources=index.chunk(c)) for i, c in enumerate(chunked(doc_ids, size))]
 
     def load(self, chunk: Chunk, suggestions: bool) -> Loaded:
         return Loaded(list(chunk.doc_ids), SourceIndex(by_document=dict(chunk.sources)))
@@ -186,6 +190,9 @@ class PackedFiles:
             manifest = self.manifest()
         except BadInput as exc:
             return [Problem("E-PACKED", str(exc).split(": ", 1)[-1], file=self.reader.shown("packed.json"))]
+        wrong = check_blocks(manifest)
+        if wrong is not None:
+            return [Problem("E-PACKED", wrong, file=self.reader.shown("packed.json"))]
         problems = []
         for name in (DATASET, REGISTRY):
             if name not in manifest.get("files", []):
@@ -209,18 +216,20 @@ class PackedFiles:
         return SourceIndex(folders=folders)
 
     def chunks(self, index: SourceIndex, doc_ids: Sequence[str], size: int = CHUNK_DOCUMENTS) -> list[Chunk]:
-        return [Chunk(i) for i in range(len(self.manifest().get("shards", [])))]
+        shards = self.manifest().get("shards", [])
+        pairs = [(s, b) for s, shard in enumerate(shards) for b in range(len(shard["blocks"]))]
+        return [Chunk(i, shard=s, block=b) for i, (s, b) in enumerate(pairs)]
 
     def load(self, chunk: Chunk, suggestions: bool) -> Loaded:
-        """Read the chunk's shard whole: its documents (those with a text, metadata or annotation
-        file), the other files they have, the files of documents the corpus does not have, and any
-        damage (an ``E-PACKED`` problem; the lines after it are not read)."""
-        shard = self.manifest()["shards"][chunk.index]
+        """Read the chunk's block of its shard: its documents (those with a text, metadata or
+        annotation file), the other files they have, the files of documents the corpus does not
+        have, and any damage (an ``E-PACKED`` problem; the lines after it are not read)."""
+        shard = self.manifest()["shards"][chunk.shard]
         self._files, self._where = {}, {}
         loaded = Loaded([], SourceIndex())
         shown = self.reader.shown(shard["file"])
         try:
-            for number, doc_id, files in self.reader.documents(shard):
+            for number, doc_id, files in block_documents(self.reader, shard, shard["blocks"][chunk.block]):
                 self._where[doc_id] = f"{shown}:{number}"
                 self._files.update(files)
                 _list_document(doc_id, files, loaded, suggestions)

@@ -6,6 +6,7 @@ so a worker process imports only what its task needs.
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
 import signal
@@ -15,6 +16,9 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 PARALLEL_MIN_DOCUMENTS = 2_000
 #: Documents per chunk: the unit of work of a worker, and of merging results back in order.
 CHUNK_DOCUMENTS = 500
+#: Chunks in flight per worker: enough to keep every worker busy while the parent merges, few
+#: enough that results waiting to be merged stay a bounded amount of memory.
+AHEAD = 3
 
 
 def default_workers() -> int:
@@ -33,7 +37,13 @@ def map_in_processes(task: Callable[[Any], Any], items: Iterable[Any], *, worker
     must be module-level functions."""
     context = multiprocessing.get_context("spawn")  # no fork of a process that may hold threads
     with context.Pool(workers, initializer=_worker_init, initargs=(initializer, initargs)) as pool:
-        yield from pool.imap(task, items)
+        pending: collections.deque = collections.deque()
+        for item in items:  # at most AHEAD tasks per worker in flight: results never pile up in this process
+            pending.append(pool.apply_async(task, (item,)))
+            if len(pending) >= AHEAD * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()
 
 
 def _worker_init(initializer: Callable[..., None], initargs: tuple) -> None:

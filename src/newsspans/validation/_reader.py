@@ -22,6 +22,8 @@ dependent check runs on garbage.
 
 from __future__ import annotations
 
+import hashlib
+import heapq
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import AbstractSet, Any, Callable, Iterator, Optional, Union
@@ -35,6 +37,7 @@ from . import _checks as checks
 from . import _parallel
 from ._annotators import check_annotators
 from ._decisions import check_decisions
+from ._digests import FoldedDigests
 from ._files import Chunk, FolderFiles, PackedFiles, open_files
 from ._parallel import default_workers
 from ._parse import decode as _decode
@@ -180,6 +183,7 @@ class Corpus:
         self.root = self.files.root
         self._root_str = str(self.root)
         self._chunk_problems: list[Problem] = []
+        self._folded = FoldedDigests()  # a packed corpus's document files' digests
         self.beside = Beside()  # what loading the chunks found (a damaged shard)
         self._registry_raw: Optional[str] = None
         self._registry_ids: Optional[list[str]] = None
@@ -442,8 +446,12 @@ class Corpus:
             yield state.result
 
     def merge_chunk(self, state: "ChunkState") -> None:
-        """Merge what a chunk's worker found into this corpus's digests, tally and listing."""
-        self.digests.update(state.digests)
+        """Merge what a chunk's worker found into this corpus's digests (a packed corpus's folded:
+        ``_digests``), tally and listing."""
+        if self.files.packed:
+            self._folded.add(state.digests)
+        else:
+            self.digests.update(state.digests)
         self.tally.merge(state.tally)
         self._incomplete = self._incomplete or state.incomplete
         self._chunk_problems += state.problems
@@ -489,13 +497,20 @@ class Corpus:
         return problems + checks.cross_document_problems(self.tally, ids, self._registry_raw,
                                                          self.files.shown(REGISTRY), read_raw)
 
+    def files_read(self, folder: str) -> int:
+        """How many files of the top-level ``folder`` (``suggestions``...) were read."""
+        return sum(rel.startswith(f"{folder}/") for rel in self.digests) + self._folded.counts[folder]
+
     def source_digest(self) -> str:
         """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far: dataset,
         registry, annotators.json, and each document's text, metadata, annotation, layer and
         decisions files, and (``suggestions``) suggestions files. An optional file the corpus does
         not have adds no line."""
-        lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(self.digests.items()))
-        return sha256_hex(lines.encode("utf-8"))
+        hasher = hashlib.sha256()
+        mine = (f"{path}\t{digest}\n" for path, digest in sorted(self.digests.items()))
+        for line in heapq.merge(mine, self._folded.lines()):
+            hasher.update(line.encode("utf-8"))
+        return hasher.hexdigest()
 
 
 @dataclass(frozen=True)
