@@ -168,3 +168,25 @@ def test_without_dask_installed_the_engine_names_the_extra(monkeypatch):
 
     with pytest.raises(BadInput, match=r"pip install 'newsspans\[dask\]'"):
         open_engine("dask")
+
+
+def test_a_cluster_that_lives_on_reads_a_changed_registry_again(synthetic, cluster, tmp_path):
+    """A worker keeps the corpus and registry it read between tasks; a new build of the corpus
+    with another registry must not check against the old one."""
+    import json
+    import shutil
+
+    from newsspans.validation import CorpusInvalid
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(synthetic, corpus)
+    build(corpus=corpus, out=tmp_path / "first", engine="dask", scheduler=cluster.scheduler_address)
+    registry = json.loads((corpus / "registry.json").read_text(encoding="utf-8"))
+    gone = registry["entities"].pop(0)["entity_id"]  # every entry is mentioned somewhere
+    (corpus / "registry.json").write_text(json.dumps(registry, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(CorpusInvalid) as local:
+        build(corpus=corpus, out=tmp_path / "local", workers=1)
+    with pytest.raises(CorpusInvalid) as dask_run:
+        build(corpus=corpus, out=tmp_path / "second", engine="dask", scheduler=cluster.scheduler_address)
+    assert [str(p) for p in dask_run.value.problems] == [str(p) for p in local.value.problems]
+    assert any(gone in str(p) for p in local.value.problems)

@@ -29,7 +29,7 @@ from .._version import __version__
 from ..errors import BuildError, NewsSpansError
 from ..labels import GOLD
 from ..labels import SENTENCE_CLAIM_LABELS
-from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, SUGGESTIONS, TEXTS
+from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, MANIFEST as PACKED_MANIFEST, SUGGESTIONS, TEXTS, PackedReader
 from ..paths import display_path, sha256_hex
 from ..atomic import replace_dir, staging
 from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
@@ -366,15 +366,13 @@ def _check_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:
 
 
 def _check_packed_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:
-    from ..corpus import MANIFEST, PackedReader
-
     reader = PackedReader(corpus.files.location)
     try:
         manifest = reader.manifest()
     except NewsSpansError:
-        raise _changed(reader.shown(MANIFEST), "changed") from None
+        raise _changed(reader.shown(PACKED_MANIFEST), "changed") from None
     if manifest != corpus.files.manifest():
-        raise _changed(reader.shown(MANIFEST), "changed")
+        raise _changed(reader.shown(PACKED_MANIFEST), "changed")
     for rel, digest in sorted(digests.items()):
         if "/" not in rel:
             data = reader.read(rel)

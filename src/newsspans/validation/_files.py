@@ -30,6 +30,7 @@ from ..corpus import document_ids as folder_document_ids
 from ..errors import BadInput, NewsSpansError
 from ..paths import display_path
 from ._parallel import CHUNK_DOCUMENTS, chunked
+from ._parse import symlink_problem
 from ._problems import Problem
 from ._sources import DocumentSources, SourceIndex, list_sources
 
@@ -95,7 +96,7 @@ class FolderFiles:
             return "link"
         return "folder" if os.path.isdir(path) else "file"
 
-    def layout_problems(self, symlink_problem) -> list[Problem]:
+    def layout_problems(self) -> list[Problem]:
         if not self.root.is_dir():
             return [Problem("E-FILE-MISSING", "no such corpus folder", file=display_path(self.root))]
         links = symlinked_parts(self.root)
@@ -185,7 +186,7 @@ class PackedFiles:
     def kind(self, rel: str) -> str:
         return "file" if rel in self.manifest().get("files", []) else "missing"
 
-    def layout_problems(self, symlink_problem) -> list[Problem]:
+    def layout_problems(self) -> list[Problem]:
         try:
             manifest = self.manifest()
         except BadInput as exc:

@@ -31,6 +31,7 @@ from typing import AbstractSet, Any, Callable, Iterator, Optional, Union
 from ..corpus import (ANNOTATORS, DATASET, REGISTRY, DocumentFiles, SymlinkRefused, decisions_file, layer_file, read_file,
                       suggestions_file)
 from ..model import LAYERS, Annotations, Annotator, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
+from ..errors import NewsSpansError
 from ..labels import GOLD
 from ..paths import display_path, sha256_hex
 from . import _checks as checks
@@ -182,9 +183,9 @@ class Corpus:
         self.files: Union[FolderFiles, PackedFiles] = open_files(self.root)
         self.root = self.files.root
         self._root_str = str(self.root)
-        self._chunk_problems: list[Problem] = []
+        self._chunk_problems: list[Problem] = []  # what loading the chunks found (a damaged shard)
         self._folded = FoldedDigests()  # a packed corpus's document files' digests
-        self.beside = Beside()  # what loading the chunks found (a damaged shard)
+        self.beside = Beside()
         self._registry_raw: Optional[str] = None
         self._registry_ids: Optional[list[str]] = None
         self._aliases: Optional[checks.AliasIndex] = None
@@ -213,7 +214,7 @@ class Corpus:
     def layout_problems(self) -> list[Problem]:
         """Missing top-level files and folders (a damaged packed manifest); a corpus with any of
         these is not read further."""
-        return self.files.layout_problems(symlink_problem)
+        return self.files.layout_problems()
 
     def document_ids(self) -> list[str]:
         """Every document id that has a text, metadata or annotation file, sorted (a corpus folder's)."""
@@ -416,22 +417,23 @@ class Corpus:
                                annotator_ids=self._annotators_read().ids)
 
     def map_documents(self, registry: Optional[dict[str, RegistryEntry]], fn: Callable[..., Any], *,
-                      workers: int = 1, engine: Any = None, chunk_documents: Optional[int] = None) -> Iterator[Any]:
+                      workers: int = 1, engine: Any = None) -> Iterator[Any]:
         """``fn(corpus, registry, doc_ids)`` for consecutive chunks of the documents, in id order:
-        runs of sorted ids of a corpus folder, the shards of a packed corpus (``_files``).
+        runs of sorted ids of a corpus folder, the blocks of a packed corpus's shards (``_files``).
 
         ``fn`` reads its documents with ``corpus.read_document``. With ``workers`` > 1 and a corpus
         large enough to pay for it, the chunks run in that many processes, or, given an ``engine``
         (``_dask.DaskEngine``), as its tasks (``fn`` must then be a module-level function); each
         reads its chunk itself. The results still come back in chunk order, and what the
         cross-document checks and the source digest need is merged back here, so the outcome is the
-        same as a serial run. ``chunk_documents`` sets a folder's chunk size (tests).
+        same as a serial run.
         """
         ids = None if self.files.packed else self.document_ids()
         index = self._sources(ids)
         annotators = self._annotators_read()  # before any document: its decisions file names annotators
-        chunks = self.files.chunks(index, ids or [], chunk_documents or _parallel.CHUNK_DOCUMENTS)
-        spec = WorkerSpec(self.files, registry is not None, self.warnings, self.suggestions, annotators.ids)
+        chunks = self.files.chunks(index, ids or [], _parallel.CHUNK_DOCUMENTS)
+        spec = WorkerSpec(self.files, registry is not None, self.warnings, self.suggestions, annotators.ids,
+                          self.digests.get(REGISTRY))
         size = len(ids) if ids is not None else self.files.manifest().get("documents", 0)
         if engine is not None:
             results = engine.map(run_chunk, [(spec, fn, c) for c in chunks])
@@ -524,10 +526,13 @@ class WorkerSpec:
     warnings: bool
     suggestions: bool
     annotator_ids: Optional[frozenset[str]]
+    #: The SHA-256 of registry.json as the parent read it: a worker that reads another refuses to
+    #: go on, and a worker that lives on (a cluster's) reads it again for a new build.
+    registry_sha256: Optional[str] = None
 
     def key(self) -> tuple:
         return (type(self.files).__name__, str(self.files.root), self.with_registry, self.warnings, self.suggestions,
-                self.annotator_ids)
+                self.annotator_ids, self.registry_sha256)
 
 
 @dataclass
@@ -554,7 +559,11 @@ def _worker_corpus(spec: WorkerSpec) -> tuple["Corpus", Optional[dict[str, Regis
     if _WORKER.get("key") != spec.key():
         corpus = Corpus(spec.files.root if not spec.files.packed else spec.files.location, warnings=spec.warnings,
                         suggestions=spec.suggestions)
+        corpus.files = spec.files  # a packed corpus's manifest as the parent read it
         registry, _ = corpus.read_registry()
+        if spec.registry_sha256 is not None and corpus.digests.get(REGISTRY) != spec.registry_sha256:
+            raise NewsSpansError(f"{corpus.files.shown(REGISTRY)} changed while the corpus was read (is another program "
+                                 "writing it?); run the command again once it is done")
         corpus._annotators = AnnotatorsRead.known_ids(spec.annotator_ids)  # the parent read the file
         _WORKER.update(key=spec.key(), corpus=corpus, registry=registry if spec.with_registry else None)
     return _WORKER["corpus"], _WORKER["registry"]
