@@ -317,16 +317,11 @@ class PackedReader:
                 digest.update(raw)
                 number += 1
                 where = f"{shown}:{number}"
-                if not raw.endswith(b"\n"):
-                    raise NewsSpansError(f"{where}: the shard's last line is cut (no line end)")
-                try:
-                    doc_id, files = _document_line(raw.decode("utf-8"), where)
-                except UnicodeDecodeError:
-                    raise NewsSpansError(f"{where}: the line is not UTF-8") from None
+                doc_id, files = _line_files(raw, where)
                 if previous is not None and doc_id <= previous:
                     raise NewsSpansError(f"{where}: document {doc_id} is not after {previous}; shards hold documents in id order")
                 previous = doc_id
-                yield number, doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
+                yield number, doc_id, files
         if digest.hexdigest() != shard.get("sha256") or number != shard.get("documents"):
             raise NewsSpansError(f"{shown}: its SHA-256 or its {number} line(s) are not the manifest's; the shard was "
                                  "changed or cut (pack the corpus again)")
@@ -351,18 +346,15 @@ def block_documents(reader: "PackedReader", shard: dict[str, Any], block: dict[s
         raise NewsSpansError(f"{shown}: the shard is missing") from None
     mine, after = data[: block["bytes"]], data[block["bytes"]:]
     previous, number = None, first_line - 1
-    for number, raw in enumerate(mine.splitlines(keepends=True), first_line):
+    pieces = mine.split(b"\n")  # the last piece is empty unless the block ends inside a line
+    lines = [piece + b"\n" for piece in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
+    for number, raw in enumerate(lines, first_line):
         where = f"{shown}:{number}"
-        if not raw.endswith(b"\n"):
-            raise NewsSpansError(f"{where}: the line is cut (no line end)")
-        try:
-            doc_id, files = _document_line(raw.decode("utf-8"), where)
-        except UnicodeDecodeError:
-            raise NewsSpansError(f"{where}: the line is not UTF-8") from None
+        doc_id, files = _line_files(raw, where)
         if (previous is None and doc_id != block["first"]) or (previous is not None and doc_id <= previous):
             raise NewsSpansError(f"{where}: document {doc_id} is not where the manifest puts it, or not in id order")
         previous = doc_id
-        yield number, doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
+        yield number, doc_id, files
     if after:
         raise NewsSpansError(f"{shown}:{number + 1}: a line after the last one the manifest records")
     if number - first_line + 1 != block["lines"] or hashlib.sha256(mine).hexdigest() != block["sha256"]:
@@ -417,6 +409,18 @@ def iter_documents(packed: Union[str, Path], manifest: Optional[dict[str, Any]] 
         for _number, doc_id, files in reader.documents(shard, previous):
             previous = doc_id
             yield doc_id, files
+
+
+def _line_files(raw: bytes, where: str) -> tuple[str, dict[str, bytes]]:
+    """The document id and files (path -> bytes) of one shard line, ``raw`` with its line end;
+    ``NewsSpansError`` at ``where`` for a line that is cut, not UTF-8 or not a document line."""
+    if not raw.endswith(b"\n"):
+        raise NewsSpansError(f"{where}: the line is cut (no line end)")
+    try:
+        doc_id, files = _document_line(raw.decode("utf-8"), where)
+    except UnicodeDecodeError:
+        raise NewsSpansError(f"{where}: the line is not UTF-8") from None
+    return doc_id, {rel: _file_bytes(content, f"{where}: {rel}") for rel, content in files.items()}
 
 
 def _document_line(raw: str, where: str) -> tuple[str, dict[str, Any]]:
