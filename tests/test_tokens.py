@@ -8,6 +8,7 @@ import pytest
 from helpers import CORPUS, DATA, layer_counts
 from docgen import documents
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import datasets
 from newsspans.validation import Corpus
@@ -188,3 +189,38 @@ def test_random_documents_decode_back_exactly(doc):
     tokens = [t for s in sentences for t in s.tokens]
     assert [t.text for t in tokens] == [doc.text[t.start:t.end] for t in tokens]
     assert "".join(t.text for t in tokens) == "".join(ch for ch in doc.text if not ch.isspace())
+
+
+def _texts_everywhere() -> list[str]:
+    """Every text the project has: the corpus, the test fixtures (dev and held-out sets, the
+    validator's fixtures) and a synthetic corpus."""
+    from pathlib import Path
+
+    from newsspans._synth import synthetic_corpus
+
+    roots = [CORPUS, Path(__file__).parent / "fixtures"]
+    texts = [p.read_text(encoding="utf-8", errors="replace") for root in roots for p in sorted(root.rglob("texts/*.txt"))]
+    _, docs = synthetic_corpus(docs=300, registry_size=50)
+    return texts + [files[f"texts/{doc_id}.txt"].decode("utf-8") for doc_id, files in docs]
+
+
+def test_the_fast_path_cuts_exactly_what_the_rules_regular_expression_cuts():
+    texts = _texts_everywhere()
+    assert len(texts) > 300
+    for text in texts:
+        assert tokenize(text) == tokenize(text, exhaustive=True)
+
+
+_TRICKY = ["Mr.", "(Mr.", "U.S.", "(U.S.)", "do", "n't", "don't", "'s", "Iran's", "“Iran”", "«Iran»", "7,200",
+           "7,", "7.", "word-", "-word", "North-South", "e\u0301", "a\u0301.", "x²", "a_b", "...", "word...", "Co.",
+           "Corp.", "(Co.)", "[x]", "'", "''", "\u2019s", "'re", "I.", "No.", "no.", "A.B.", "(", ")", "“", "”."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TRICKY) | st.text(min_size=1, max_size=6), min_size=1, max_size=12),
+       st.lists(st.sampled_from([" ", "\n", "\t", "\u00a0", "\u2009", ""]), min_size=1, max_size=12))
+def test_the_fast_path_agrees_with_the_rules_on_random_runs(words, spaces):
+    text = "".join(w + spaces[i % len(spaces)] for i, w in enumerate(words))
+    assert tokenize(text) == tokenize(text, exhaustive=True)
+    assert tokenize(text, boundaries=range(0, len(text), 3)) == tokenize(text, boundaries=range(0, len(text), 3),
+                                                                         exhaustive=True)

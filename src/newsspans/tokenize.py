@@ -13,7 +13,7 @@ import bisect
 import itertools
 import re
 from dataclasses import dataclass
-from typing import Iterable, NamedTuple, Sequence
+from typing import Iterable, Iterator, NamedTuple, Sequence
 
 from .errors import NewsSpansError
 from .labels import OUTSIDE
@@ -99,10 +99,50 @@ class Sentence:
     tokens: tuple[Token, ...]
 
 
-def tokenize(text: str, *, boundaries: Iterable[int] = ()) -> list[Token]:
+#: Characters that are a token of their own after a word, or before one (a fast path below).
+_AFTER_WORD = frozenset(",.;:!?)]}\"'\u201d\u2019\u00bb")
+_BEFORE_WORD = frozenset("([{\"'\u201c\u2018\u00ab")
+_ABBREVIATION_SET = frozenset(ABBREVIATIONS)
+
+
+def tokenize(text: str, *, boundaries: Iterable[int] = (), exhaustive: bool = False) -> list[Token]:
     """The tokens of ``text`` by the rules in this module's docstring, also split at every offset in
-    ``boundaries`` that falls inside a token."""
-    return split_tokens(text, (match.span() for match in _TOKEN.finditer(text)), boundaries=boundaries)
+    ``boundaries`` that falls inside a token. ``exhaustive`` runs the rules' regular expression
+    over the whole text instead of only where the fast path cannot tell (the same tokens: a test
+    compares them on every text it has)."""
+    spans = (m.span() for m in _TOKEN.finditer(text)) if exhaustive else _token_spans(text)
+    return split_tokens(text, spans, boundaries=boundaries)
+
+
+def _token_spans(text: str) -> Iterator[tuple[int, int]]:
+    r"""``(start, end)`` of every token, in order. No token holds whitespace, so the text is cut at
+    whitespace first; a run that is a plain word (letters and digits: ``str.isalnum`` is the
+    regular expression's ``[^\W_]``), or a plain word with one mark before or after it that is
+    always a token of its own, is cut here; any other run goes to the regular expression (its
+    lookarounds see whitespace or the text's edge beyond the run either way)."""
+    find = text.find
+    pos = 0
+    for run in text.split():
+        start = find(run, pos)
+        end = pos = start + len(run)
+        if run.isalnum():
+            yield start, end
+            continue
+        first, last = run[0], run[-1]
+        if last in _AFTER_WORD and run[:-1].isalnum() and run not in _ABBREVIATION_SET:
+            yield start, end - 1
+            yield end - 1, end
+        elif first in _BEFORE_WORD and run[1:].isalnum():
+            yield start, start + 1
+            yield start + 1, end
+        elif (first in _BEFORE_WORD and last in _AFTER_WORD and len(run) > 2 and run[1:-1].isalnum()
+              and run[1:] not in _ABBREVIATION_SET):
+            yield start, start + 1
+            yield start + 1, end - 1
+            yield end - 1, end
+        else:
+            for match in _TOKEN.finditer(text, start, end):
+                yield match.span()
 
 
 def split_tokens(text: str, spans: Iterable[tuple[int, int]], *, boundaries: Iterable[int]) -> list[Token]:
@@ -110,16 +150,20 @@ def split_tokens(text: str, spans: Iterable[tuple[int, int]], *, boundaries: Ite
     ``end`` of ``tokenize(text)``), each split at every offset of ``boundaries`` inside it: so
     ``split_tokens(text, spans_of(tokenize(text)), boundaries=b) == tokenize(text, boundaries=b)``."""
     cuts = sorted(set(boundaries))
+    cuts.append(len(text) + 1)  # a sentinel past every token: no bounds check in the loop
     tokens: list[Token] = []
-    i = 0  # index into cuts
+    add, new = tokens.append, tuple.__new__  # a Token made as its tuple, without the call of Token.__new__
+    i, cut = 0, cuts[0]
     for start, end in spans:
-        while i < len(cuts) and cuts[i] <= start:
+        while cut <= start:
             i += 1
-        while i < len(cuts) and cuts[i] < end:
-            tokens.append(Token(start, cuts[i], text[start : cuts[i]]))
-            start = cuts[i]
+            cut = cuts[i]
+        while cut < end:
+            add(new(Token, (start, cut, text[start:cut])))
+            start = cut
             i += 1
-        tokens.append(Token(start, end, text[start:end]))
+            cut = cuts[i]
+        add(new(Token, (start, end, text[start:end])))
     return tokens
 
 

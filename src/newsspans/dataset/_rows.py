@@ -6,6 +6,8 @@ encoding); ids become global: ``<document id>:<local id>``.
 
 from __future__ import annotations
 
+import bisect
+
 from typing import Any, Optional, Sequence
 
 from ..labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
@@ -74,13 +76,14 @@ def token_row(doc: Document, sentence: Sentence, entities: Optional[Sequence[Ent
     """The ``tokens`` row of a sentence; ``entities``, when given, are the document's mentions
     that may touch the sentence (all of them by default)."""
     tags = bio_tags(sentence, doc.annotations.entities if entities is None else entities, document_id=doc.id)
+    starts, ends, texts = zip(*sentence.tokens) if sentence.tokens else ((), (), ())
     return {
         "id": sentence_id(doc.id, sentence),
         "document_id": doc.id,
-        "tokens": [t.text for t in sentence.tokens],
-        "token_starts": [t.start for t in sentence.tokens],
-        "token_ends": [t.end for t in sentence.tokens],
-        "ner_tags": [_TAG[t] for t in tags],
+        "tokens": list(texts),
+        "token_starts": list(starts),
+        "token_ends": list(ends),
+        "ner_tags": list(map(_TAG.__getitem__, tags)),
     }
 
 
@@ -88,29 +91,47 @@ def _overlaps(start: int, end: int, sentence: Sentence) -> bool:
     return start < sentence.end and end > sentence.start
 
 
-def sentence_claim_label(doc: Document, sentence: Sentence) -> str:
-    """The highest claim label of the claims that overlap the sentence (NFS when there is none)."""
-    found = [c.label for c in doc.annotations.claims if _overlaps(c.start, c.end, sentence)]
-    return max(found, key=SENTENCE_CLAIM_LABELS.index, default=SENTENCE_CLAIM_LABELS[0])
+def sentence_claim_label(doc: Document, sentence: Sentence, claims: Optional[Sequence[Any]] = None) -> str:
+    """The highest claim label of the claims that overlap the sentence (NFS when there is none);
+    ``claims``, when given, are those that overlap it (``overlapping``)."""
+    if claims is None:
+        claims = [c for c in doc.annotations.claims if _overlaps(c.start, c.end, sentence)]
+    return max((c.label for c in claims), key=SENTENCE_CLAIM_LABELS.index, default=SENTENCE_CLAIM_LABELS[0])
 
 
-def sentence_row(doc: Document, sentence: Sentence) -> dict[str, Any]:
+def sentence_row(doc: Document, sentence: Sentence, claims: Optional[Sequence[Any]] = None,
+                 quoted: Optional[bool] = None) -> dict[str, Any]:
+    """The ``sentences`` row of a sentence; ``claims`` (those that overlap it) and ``quoted``
+    (whether a quote's content overlaps it), when given, spare a scan of the document's items."""
+    if quoted is None:
+        quoted = any(_overlaps(q.content.start, q.content.end, sentence) for q in doc.annotations.quotes)
     return {
         "id": sentence_id(doc.id, sentence),
         "document_id": doc.id,
         "start": sentence.start,
         "end": sentence.end,
         "text": doc.text[sentence.start : sentence.end],
-        "claim_label": _SENTENCE_CLAIM[sentence_claim_label(doc, sentence)],
-        "has_quote": any(_overlaps(q.content.start, q.content.end, sentence) for q in doc.annotations.quotes),
+        "claim_label": _SENTENCE_CLAIM[sentence_claim_label(doc, sentence, claims)],
+        "has_quote": quoted,
     }
 
 
 def _touching(entities: Sequence[EntityMention], sentence: Sentence) -> Sequence[EntityMention]:
-    """The mentions that overlap the sentence (mentions are in text order and flat, as the
-    validator guarantees before anything is built; a mention that crosses the sentence's edge is
+    """The mentions that overlap the sentence (a mention that crosses the sentence's edge is
     included, so that ``bio_tags`` reports it)."""
     return [m for m in entities if m.start < sentence.end and m.end > sentence.start]
+
+
+def overlapping(spans: Sequence[tuple[int, int]], sentences: Sequence[Sentence]) -> list[list[int]]:
+    """For each sentence (in text order, not overlapping), the indices (in order) of the ``spans``
+    that overlap it: one binary search per span instead of a scan of every span per sentence."""
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    found: list[list[int]] = [[] for _ in sentences]
+    for i, (start, end) in enumerate(spans):
+        for k in range(bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)):
+            found[k].append(i)
+    return found
 
 
 def _without_document(row: dict[str, Any]) -> dict[str, Any]:
@@ -143,8 +164,12 @@ def document_rows(doc: Document, configs: Optional[Sequence[str]] = None) -> dic
     wanted = set(out) | {"tokens", "sentences"} if configs is None else set(configs)
     if wanted & {"tokens", "sentences"}:
         sentences = segment(doc)
-        out["tokens"] = [token_row(doc, s, _touching(ann.entities, s)) for s in sentences]
-        out["sentences"] = [sentence_row(doc, s) for s in sentences]
+        mentions = overlapping([(m.start, m.end) for m in ann.entities], sentences)
+        claimed = overlapping([(c.start, c.end) for c in ann.claims], sentences)
+        quoted = overlapping([(q.content.start, q.content.end) for q in ann.quotes], sentences)
+        out["tokens"] = [token_row(doc, s, [ann.entities[i] for i in mentions[k]]) for k, s in enumerate(sentences)]
+        out["sentences"] = [sentence_row(doc, s, [ann.claims[i] for i in claimed[k]], bool(quoted[k]))
+                            for k, s in enumerate(sentences)]
     return {config: rows for config, rows in out.items() if config in wanted}
 
 
