@@ -153,6 +153,28 @@ def test_export_then_import_into_an_empty_corpus_brings_every_document_back(corp
     assert run("validate", empty)[0] == 0
 
 
+def test_a_split_exported_in_several_files_comes_back_whole(corpus, tmp_path):
+    sharded = tmp_path / "sharded"
+    code, out, err = run("export", "spacy", "--corpus", corpus, "--out", sharded, "--docs-per-file", 1)
+    assert code == 0, err
+    assert sorted(p.relative_to(sharded).as_posix() for p in sharded.rglob("*") if p.is_file()) == [
+        "train/train-00000.spacy", "train/train-00001.spacy"]
+    (sharded / ".cache").mkdir()  # hidden, as spaCy's reader skips it: never read
+    (sharded / ".cache" / "stale.spacy").write_bytes(b"not a docbin")
+    before = tree_bytes(corpus)
+    code, out, err = run("import", "spacy", sharded, "--corpus", corpus)
+    assert code == 0, err
+    assert "nothing changed (2 documents read, all as in the corpus)" in out
+    assert tree_bytes(corpus) == before
+
+    empty = make_corpus(tmp_path / "empty", texts={})
+    code, out, err = run("import", "spacy", sharded, "--corpus", empty, "--new-documents")
+    assert code == 0, err
+    for sub, suffix in (("texts", "txt"), ("annotations", "json")):
+        for doc_id in TEXTS:
+            assert (empty / sub / f"{doc_id}.{suffix}").read_bytes() == (corpus / sub / f"{doc_id}.{suffix}").read_bytes()
+
+
 def test_spans_edited_in_spacy_keep_their_ids_and_new_spans_get_fresh_ones(corpus, exported, tmp_path):
     [a1, a2] = list(DocBin().from_disk(exported / "train.spacy").get_docs(spacy.blank("en").vocab))
     ents = [e for e in a1.ents if e.text != "Monday"]  # m2 deleted in spaCy

@@ -24,6 +24,11 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             print("newsspans export: --offsets applies to the labelstudio format only", file=err)
             return 2
         options["offset_unit"] = args.offsets
+    if args.docs_per_file is not None:
+        if args.format != "spacy":
+            print("newsspans export: --docs-per-file applies to the spacy format only", file=err)
+            return 2
+        options["docs_per_file"] = args.docs_per_file
     report = export(args.format, corpus=args.corpus, out=args.out, layers=args.layers, annotators=args.annotators or (),
                     users=_user_map(args), suggestions=args.suggestions, gold=not args.no_gold, **options)
     for note in report.notes:
@@ -81,6 +86,17 @@ def _print_changes(report, out: TextIO, err: TextIO) -> None:
         print(line, file=out)
 
 
+def whole(text: str) -> int:
+    """A whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
 def share(text: str) -> float:
     """A share of 0 to 1: ``0.5`` or ``50%``."""
     try:
@@ -97,6 +113,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     from ..formats import DEFAULT_MAX_DELETIONS, DESCRIPTIONS, EXPORTERS, IMPORTERS
     from ..formats.conll import LABEL_MAPS
     from ..formats.labelstudio import OFFSET_UNITS
+    from ..formats.spacy_docbin import DOCS_PER_FILE
 
     formats = "; ".join(f"{name}: {DESCRIPTIONS[name]}" for name in EXPORTERS)
     p = sub.add_parser("export", help="write the corpus in a training or annotation-tool format", description=(
@@ -110,6 +127,10 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
                    help="conll only: ontonotes (18 types, default) or conll (PER/ORG/LOC/MISC, the map in the card)")
     p.add_argument("--offsets", choices=OFFSET_UNITS, default=None,
                    help="labelstudio only: offset unit, utf-16 (default; what Label Studio's browser counts) or codepoints")
+    p.add_argument("--docs-per-file", type=whole, default=None, metavar="N", help=(
+        f"spacy only: the most documents one .spacy file holds (default: {DOCS_PER_FILE:,}); a split of more is the "
+        "folder OUT/<split>/ of <split>-00000.spacy, ... (spacy train --paths.train OUT/<split> reads it whole), and "
+        "the export's memory grows with N, not with the corpus"))
     p.add_argument("--layers", action="store_true", help=(
         "brat and labelstudio: carry every annotator's layer (corpus/annotators.json) instead of the gold: brat, one "
         "folder per annotator; labelstudio, one annotation per annotator on a task, and annotator-map.json"))
@@ -139,7 +160,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("src", type=Path, metavar="SRC", help=(
         "brat: a folder of <id>.ann (and <id>.txt); labelstudio: a JSON export (or a folder holding tasks.json); conll: "
         "a CoNLL file or a folder of them; doccano: a .jsonl export or a folder of them; spacy: a .spacy DocBin or a "
-        "folder of them"))
+        "folder of them, subfolders too (an export's split of many documents is a folder)"))
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     p.add_argument("--dry-run", action="store_true", help="print what the import would change and write nothing")
     p.add_argument("--max-deletions", type=share, default=DEFAULT_MAX_DELETIONS, metavar="SHARE",

@@ -50,11 +50,14 @@ class DocPlace:
 
 
 def docbin_files(src: Path) -> list[Path]:
-    """The DocBins of ``src``: the file itself, or the ``*.spacy`` files of a folder, by name."""
+    """The DocBins of ``src``: the file itself, or the ``*.spacy`` files under a folder, its
+    subfolders' too (an export's split of many documents is a folder of them), in path order;
+    names starting with a dot are skipped, as spaCy's own reader skips them."""
     if src.is_file():
         return [src]
     if src.is_dir():
-        files = sorted(p for p in src.glob("*.spacy") if p.is_file())
+        files = sorted(p for p in src.rglob("*.spacy")
+                       if p.is_file() and not any(part.startswith(".") for part in p.relative_to(src).parts))
         if not files:
             raise FormatError(f"{display_path(src)}: no .spacy files (a DocBin per file, as `newsspans export spacy` writes them)")
         return files

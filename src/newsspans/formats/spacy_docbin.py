@@ -1,5 +1,9 @@
 """spaCy: a ``.spacy`` DocBin per split (spaCy is an optional extra: ``pip install newsspans[spacy]``).
 
+A split of more than 500 documents (``--docs-per-file N``) is a folder of DocBins instead,
+``<split>/<split>-00000.spacy``..., which spaCy's training reader takes as it takes one file; the
+export holds one DocBin being filled per split, never the corpus (``_spacy_shards``).
+
 Each document becomes one ``Doc`` whose ``doc.text`` is the document text exactly: the tokens are
 those of the ``tokens`` config, a single space after a token is its ``whitespace_``, and any other
 whitespace (line breaks, double spaces) is a whitespace token of its own, as spaCy's tokenizer
@@ -13,8 +17,9 @@ makes. Sentence starts are set from the ``sentences`` config.
 - ``doc.user_data["newsspans"]``: the document id, its split and its annotation record, so that
   group and cluster ids travel too.
 
-**Import** (``newsspans import spacy SRC``, docs/import-spacy.md: a ``.spacy`` file or a folder of them; the
-reader is ``_spacy_read``) reads back exactly that. Each ``Doc`` is one document, whose id is
+**Import** (``newsspans import spacy SRC``, docs/import-spacy.md: a ``.spacy`` file or a folder of
+them, its subfolders' too, as the export writes them; the reader is ``_spacy_read``) reads back
+exactly that. Each ``Doc`` is one document, whose id is
 ``user_data["newsspans"]["id"]``, else ``user_data["doc_id"]`` (a DocBin made elsewhere may give it
 there), else ``<file stem>-<position from 0>``, and whose text is ``doc.text``: a document of the
 corpus must have exactly that text, a new one is created with ``--new-documents``. Offsets are
@@ -46,6 +51,7 @@ from ..dataset import global_id
 from ..model import Document, RegistryEntry
 from ..paths import display_path
 from ..tokenize import AlignmentError, segment
+from ._spacy_shards import DOCS_PER_FILE, ShardWriter
 from .base import FormatError, Report
 from .importer import ImportOptions, ImportRun
 
@@ -144,29 +150,28 @@ def to_doc(doc: Document, *, vocab: Any, split: str) -> Any:
     return sd
 
 
-def export(documents: Iterable[tuple[str, Document]], *, out: Path, **_: object) -> Report:
-    """Write ``<split>.spacy`` per split into the folder ``out``."""
+def export(documents: Iterable[tuple[str, Document]], *, out: Path, docs_per_file: int = DOCS_PER_FILE, **_: object) -> Report:
+    """Write each split's DocBin into the folder ``out``: ``<split>.spacy``, or for a split of more
+    than ``docs_per_file`` documents the folder ``<split>/`` of ``<split>-00000.spacy``... of
+    ``docs_per_file`` documents each (``_spacy_shards``). Documents are converted and added one at
+    a time, and a full file is written at once, so memory is bounded by ``docs_per_file``, not by
+    the corpus."""
     spacy = require_spacy()
     from spacy.tokens import DocBin
 
-    vocab = spacy.blank("en").vocab
     report = Report()
-    bins: dict[str, Any] = {}
+    writer = ShardWriter(out, per_file=docs_per_file, report=report, new_docbin=lambda: DocBin(store_user_data=True),
+                         new_vocab=lambda: spacy.blank("en").vocab)
     for split, doc in documents:
-        if split not in bins:
-            bins[split] = DocBin(store_user_data=True)
-        bins[split].add(to_doc(doc, vocab=vocab, split=split))
-        ann = doc.annotations
-        report.add_all(ann)
-    for split, docbin in sorted(bins.items()):
-        path = out / f"{split}.spacy"
-        docbin.to_disk(path)
-        report.files.append(path)
+        shard = writer.shard(split)
+        shard.add(to_doc(doc, vocab=shard.vocab, split=split))
+        report.add_all(doc.annotations)
+    writer.close()
     return report
 
 
 def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None) -> Report:
-    """Read every ``Doc`` of the DocBin ``src`` (or of each ``*.spacy`` file of the folder ``src``)
+    """Read every ``Doc`` of the DocBin ``src`` (or of each ``*.spacy`` file under the folder ``src``)
     into the corpus (see the module docstring), check each by the validator's code path, compare
     the result with the corpus and write it all or nothing (``importer.ImportRun``). Raises
     ``FormatError`` naming the file, ``Doc`` and span of every problem (first of all when spaCy is
