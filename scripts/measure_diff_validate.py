@@ -2,7 +2,7 @@
 """Measure ``newsspans diff`` and ``newsspans validate`` (many warnings) with ``/usr/bin/time -v``:
 wall time and peak RSS of each command, at the sizes asked for.
 
-    python scripts/measure_diff_validate.py --workdir DIR [--docs 1000 10000] [--unused 8000]
+    python scripts/measure_diff_validate.py --workdir DIR [--docs 1000 10000] [--unused 8000] [--src SRC]
 
 For each size N it writes (once; kept in DIR for the next run) from ``newsspans._synth``:
 
@@ -13,14 +13,16 @@ For each size N it writes (once; kept in DIR for the next run) from ``newsspans.
   N/unused      corpus a with ``--unused`` more registry entries that no mention refers to (each
                 one a W-REGISTRY-UNUSED warning of ``validate``)
 
-and runs, each under ``/usr/bin/time -v`` in a fresh process (the ``newsspans`` of this checkout):
+and runs, each under ``/usr/bin/time -v`` in a fresh process (the ``newsspans`` of this checkout,
+or of the source folder ``--src``, to compare two checkouts on the same corpora):
 
   diff-folders  newsspans diff N/a N/b --format json
   diff-git      newsspans diff a b --format json            (in N/repo: the two revisions)
   validate      newsspans validate N/unused --workers 1
 
-It prints one line per command (seconds, peak RSS in MB, output bytes and its SHA-256, so that two
-checkouts can be compared byte for byte) and, last, the figures as JSON.
+It prints one line per command (wall seconds, CPU seconds of the command and the git processes it
+ran (user + system), peak RSS in MB, output bytes and its SHA-256, so that two checkouts can be
+compared byte for byte) and, last, the figures as JSON.
 """
 
 from __future__ import annotations
@@ -103,16 +105,18 @@ def prepare(work: Path, docs: int, unused: int) -> None:
         (work / "unused.tmp").rename(work / "unused")
 
 
-def measure(argv: list[str], cwd: Path) -> dict[str, object]:
-    """Run ``newsspans ARGV`` under /usr/bin/time -v; seconds, peak RSS, output size and digest."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+def measure(argv: list[str], cwd: Path, src: Path) -> dict[str, object]:
+    """Run ``newsspans ARGV`` (of ``src``) under /usr/bin/time -v; seconds, peak RSS, output size and digest."""
+    env = {**os.environ, "PYTHONPATH": str(src)}
     cmd = ["/usr/bin/time", "-v", sys.executable, "-m", "newsspans", *argv]
     r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True)
     err = r.stderr.decode("utf-8", "replace")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", err)
     seconds = (int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))) if wall else None
     rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
-    return {"exit": r.returncode, "seconds": seconds, "rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None,
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", err))
+    return {"exit": r.returncode, "seconds": seconds, "cpu_seconds": round(cpu, 2),
+            "rss_mb": round(int(rss.group(1)) / 1024, 1) if rss else None,
             "out_bytes": len(r.stdout), "out_sha256": hashlib.sha256(r.stdout).hexdigest()[:16]}
 
 
@@ -122,6 +126,7 @@ def main() -> int:
     parser.add_argument("--docs", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--unused", type=int, default=8000, help="registry entries no mention refers to")
     parser.add_argument("--only", nargs="+", choices=["diff-folders", "diff-git", "validate"])
+    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the newsspans sources to measure (default: this checkout's)")
     args = parser.parse_args()
     figures: dict[str, dict[str, object]] = {}
     for docs in args.docs:
@@ -134,9 +139,10 @@ def main() -> int:
         for name, (argv, cwd) in commands.items():
             if args.only and name not in args.only:
                 continue
-            got = measure(argv, cwd)
+            got = measure(argv, cwd, args.src.resolve())
             figures[f"{name}@{docs}"] = got
-            print(f"{name:<13} {docs:>6} docs: {got['seconds']:>7.2f} s  {got['rss_mb']:>7.1f} MB  exit {got['exit']}  "
+            print(f"{name:<13} {docs:>6} docs: {got['seconds']:>7.2f} s  (CPU {got['cpu_seconds']:>6.2f} s)  "
+                  f"{got['rss_mb']:>7.1f} MB  exit {got['exit']}  "
                   f"{got['out_bytes']} bytes sha256 {got['out_sha256']}", flush=True)
     print(json.dumps(figures, sort_keys=True))
     return 0
