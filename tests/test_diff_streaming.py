@@ -130,6 +130,14 @@ def test_a_revision_read_from_git_gives_what_its_extraction_gives(tmp_path, stat
     assert report(repo) == (direct, unreadable, FolderFiles.__name__)
 
 
+def test_a_revision_compared_with_itself_has_no_differences(tmp_path, states):
+    repo = revisions(tmp_path, states)
+    with open_snapshot("HEAD", repo=repo) as snap:
+        result = diff(old=snap, new=snap)  # two walks of one state at once, each with its own reader
+    assert result.empty, result.to_dict()
+    assert snap.unreadable == sorted([sorted(p.stem for p in (states[0] / "texts").glob("*.txt"))[7], "linked"])
+
+
 @pytest.mark.parametrize("how", ["attributes", "autocrlf", "info"])
 def test_a_revision_whose_bytes_git_converts_is_extracted(tmp_path, states, how):
     repo = revisions(tmp_path, states)

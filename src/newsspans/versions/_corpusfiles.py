@@ -105,7 +105,7 @@ class RevisionTree:
     a path). ``attributes``: whether a ``.gitattributes`` file of the revision may apply."""
 
     def __init__(self, repo: Path, commit: str, path: str):
-        self.path = path
+        self.repo, self.path = repo, path
         on_the_way = [join(*path.split("/")[:k]) for k in range(1, path.count("/") + 2)] if path else []
         self.on_the_way = on_the_way
         keep = {path, join(path, "corpus"), join(path, SCHEMA), SCHEMA}
@@ -163,7 +163,9 @@ class RevisionTree:
 
 
 class RevisionFiles(CorpusFiles):
-    """The corpus at ``root`` of a listed revision, its files read from git as they are needed."""
+    """The corpus at ``root`` of a listed revision, its files read from git as they are needed:
+    single files from ``blobs``, a walk of the documents from a reader of its own (so that two
+    walks, even of the same state, never take each other's answers)."""
 
     def __init__(self, tree: RevisionTree, root: str, blobs: BlobReader):
         self.tree, self.root, self.blobs = tree, root, blobs
@@ -215,23 +217,24 @@ class RevisionFiles(CorpusFiles):
         (``AHEAD`` documents), so that git reads them while this one is parsed."""
         ids = iter(self.document_ids())
         pending: deque[tuple[str, tuple[str, str, str], list[Optional[Entry]], int]] = deque()
+        with BlobReader(self.tree.repo) as blobs:
 
-        def ask() -> None:
-            doc_id = next(ids, None)
-            if doc_id is not None:
-                names, entries = self._entries(doc_id)
-                wanted = self._wanted(entries)
-                self.blobs.request(wanted)
-                pending.append((doc_id, names, entries, len(wanted)))
+            def ask() -> None:
+                doc_id = next(ids, None)
+                if doc_id is not None:
+                    names, entries = self._entries(doc_id)
+                    wanted = self._wanted(entries)
+                    blobs.request(wanted)
+                    pending.append((doc_id, names, entries, len(wanted)))
 
-        for _ in range(AHEAD):
-            ask()
-        while pending:
-            doc_id, names, entries, count = pending.popleft()
-            files = self._files(doc_id, names, entries, self.blobs.receive(count))
-            ask()
-            doc = lenient_document(files)
-            yield doc_id, None if doc is None else doc.document
+            for _ in range(AHEAD):
+                ask()
+            while pending:
+                doc_id, names, entries, count = pending.popleft()
+                files = self._files(doc_id, names, entries, blobs.receive(count))
+                ask()
+                doc = lenient_document(files)
+                yield doc_id, None if doc is None else doc.document
 
     def schema_files(self) -> Optional[list[tuple[str, Optional[bytes]]]]:
         schema_dir = self.tree.schema_dir(self.root)

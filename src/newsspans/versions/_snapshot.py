@@ -71,18 +71,19 @@ class Snapshot:
 
     def iter_documents(self) -> Iterator[tuple[str, Optional[Document]]]:
         """``(id, document)`` of every document in id order, None for one that cannot be read:
-        read one at a time from ``source`` (each one that cannot be read is added to
-        ``unreadable`` as the walk reaches it), else taken from ``documents``."""
+        read one at a time from ``source`` (``unreadable`` is set to those it could not read when
+        the walk ends), else taken from ``documents``."""
         if self.source is None:
             skip = set(self.unreadable)
             for doc_id in sorted(set(self.documents) | skip):
                 yield doc_id, None if doc_id in skip else self.documents[doc_id]
             return
-        self.unreadable = []
+        unreadable = []
         for doc_id, doc in self.source.documents():
             if doc is None:
-                self.unreadable.append(doc_id)
+                unreadable.append(doc_id)
             yield doc_id, doc
+        self.unreadable = unreadable
 
 
 def _strip_docs(value: Any) -> Any:
