@@ -44,6 +44,7 @@ from ._read import (
     read_file,
     read_layer_lenient,
     read_registry_lenient,
+    registry_lenient,
     replace_surrogates,
     too_deep,
 )
@@ -55,7 +56,7 @@ __all__ = [
     "ANNOTATIONS", "CORPUS_PARTS", "DATASET", "DOCUMENT_FOLDERS", "DOCUMENTS", "MAX_DEPTH", "REGISTRY", "TEXTS",
     "DocumentFiles", "LenientDocument", "SymlinkRefused", "add_document", "new_document_meta", "lenient_document", "read_document_files",
     "document_ids", "dumps_canonical", "is_corpus", "load_json", "may_hold_surrogates", "parse_dateline",
-    "parse_json_leniently", "read_document_lenient", "read_file", "read_registry_lenient", "replace_surrogates",
+    "parse_json_leniently", "read_document_lenient", "read_file", "read_registry_lenient", "registry_lenient", "replace_surrogates",
     "symlinked_parts", "too_deep", "MANIFEST", "SHARD_BYTES", "PackResult", "iter_documents", "pack", "read_manifest",
     "unpack", "write_packed", "BLOCK_DOCUMENTS", "block_documents", "check_blocks", "PackedReader", "document_of", "is_packed", "is_url",
 ]

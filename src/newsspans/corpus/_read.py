@@ -294,7 +294,12 @@ def read_annotators_lenient(root: Union[str, Path]) -> dict[str, Annotator]:
 
 def read_registry_lenient(root: Path) -> dict[str, RegistryEntry]:
     """The registry entries that have the shape of one, in file order (first of a duplicate id wins)."""
-    value = load_json(root / REGISTRY)
+    return registry_lenient(load_json(root / REGISTRY))
+
+
+def registry_lenient(value: Any) -> dict[str, RegistryEntry]:
+    """``read_registry_lenient`` of a registry file already parsed (``parse_json_leniently``; None
+    for one that could not be read): the files of a git revision are not read from a folder."""
     entries: dict[str, RegistryEntry] = {}
     items = value.get("entities") if isinstance(value, dict) else None
     for item in items if isinstance(items, list) else []:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
 
 from ..errors import NewsSpansError
 from ..model import LAYERS, Document, id_number
@@ -299,13 +299,33 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+#: A side of a document pair that has no such document.
+_ABSENT = object()
+
+
+def document_pairs(old: Snapshot, new: Snapshot) -> Iterator[tuple[str, Optional[Document], Optional[Document]]]:
+    """``(id, old document, new document)`` for every id of either side, in id order, None for the
+    side that does not have it; an id that cannot be read on either side is left out. A merge of
+    the two walks (``Snapshot.iter_documents``): one document of each side is held at a time."""
+    walks = (old.iter_documents(), new.iter_documents())
+    a, b = (next(w, None) for w in walks)
+    while a is not None or b is not None:
+        if b is None or (a is not None and a[0] < b[0]):
+            (doc_id, o), n, a = a, _ABSENT, next(walks[0], None)
+        elif a is None or b[0] < a[0]:
+            (doc_id, n), o, b = b, _ABSENT, next(walks[1], None)
+        else:
+            (doc_id, o), (_, n) = a, b
+            a, b = next(walks[0], None), next(walks[1], None)
+        if o is not None and n is not None:
+            yield doc_id, None if o is _ABSENT else o, None if n is _ABSENT else n
+
+
 def diff(*, old: Snapshot, new: Snapshot) -> DiffResult:
-    """Compare two snapshots (see the module docstring for the matching rules)."""
+    """Compare two snapshots (see the module docstring for the matching rules), a document pair
+    at a time (``document_pairs``): what is kept is the changes, not the documents."""
     result = DiffResult(old, new)
-    skip = set(old.unreadable) | set(new.unreadable)
-    ids = sorted((set(old.documents) | set(new.documents)) - skip)
-    for doc_id in ids:
-        o, n = old.documents.get(doc_id), new.documents.get(doc_id)
+    for doc_id, o, n in document_pairs(old, new):
         if o is None:
             result.documents_added.append(doc_id)
         elif n is None:

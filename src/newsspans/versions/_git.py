@@ -48,7 +48,8 @@ def show_file(repo: Path, commit: str, path: str) -> Optional[str]:
 
 def extract_revision(repo: Path, commit: str, paths: list[str], dest: Path) -> list[str]:
     """Write ``paths`` (relative to the repository root) as they are at ``commit`` into ``dest``;
-    returns the paths that exist there.
+    returns the paths that exist there. The archive is read as git writes it, one file at a time
+    (never held whole).
 
     Nothing is written outside ``dest`` and nothing is written through a link: regular files and
     folders are extracted (tarfile's "data" filter); a symbolic link of the revision is made as
@@ -57,25 +58,15 @@ def extract_revision(repo: Path, commit: str, paths: list[str], dest: Path) -> l
     """
     present = []
     for path in paths:
-        r = run_git(repo, "archive", "--format=tar", commit, "--", path, binary=True)
-        if r.returncode != 0:
+        try:
+            proc = subprocess.Popen(["git", "-C", str(repo), "archive", "--format=tar", commit, "--", path],
+                                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise BadInput("git is not installed, so revisions cannot be read") from None
+        with proc:
+            links = _extract_stream(proc.stdout, dest, where=f"{path} at {commit[:12]}")
+        if proc.returncode != 0:
             continue
-        links: list[tuple[str, str]] = []
-        with tarfile.open(fileobj=io.BytesIO(r.stdout)) as tar:
-            members = []
-            for member in tar.getmembers():
-                if not _safe_name(member.name):
-                    continue
-                if member.issym():
-                    links.append((member.name, member.linkname))
-                elif member.isfile() or member.isdir():
-                    members.append(member)
-            try:
-                tar.extractall(dest, members=members, filter="data")
-            except TypeError:  # Python without extraction filters: the names are checked above
-                tar.extractall(dest, members=members)
-            except tarfile.TarError as exc:
-                raise BadInput(f"{path} at {commit[:12]} cannot be read from git: {exc}") from None
         real = os.path.realpath(dest)
         for name, target in links:
             parts = PurePosixPath(name).parts
@@ -85,6 +76,30 @@ def extract_revision(repo: Path, commit: str, paths: list[str], dest: Path) -> l
                     os.symlink(target, os.path.join(folder, parts[-1]))
         present.append(path)
     return present
+
+
+def _extract_stream(stream: "io.BufferedReader", dest: Path, *, where: str) -> list[tuple[str, str]]:
+    """Extract the regular files and folders of the tar ``stream`` into ``dest``, member by member;
+    returns its links (name, target), not made. An empty stream (git refused: no such path) is no
+    archive and extracts nothing."""
+    links: list[tuple[str, str]] = []
+    if not stream.peek(1):
+        return links
+    try:
+        with tarfile.open(fileobj=stream, mode="r|") as tar:
+            for member in tar:
+                if not _safe_name(member.name):
+                    continue
+                if member.issym():
+                    links.append((member.name, member.linkname))
+                elif member.isfile() or member.isdir():
+                    try:
+                        tar.extract(member, dest, filter="data")
+                    except TypeError:  # Python without extraction filters: the names are checked above
+                        tar.extract(member, dest)
+    except tarfile.TarError as exc:
+        raise BadInput(f"{where} cannot be read from git: {exc}") from None
+    return links
 
 
 def _safe_name(name: str) -> bool:

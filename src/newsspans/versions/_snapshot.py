@@ -6,37 +6,54 @@
   ``annotations/``), or a project folder holding ``corpus/``;
 - a release folder built by ``newsspans build`` (``manifest.json`` and Parquet per config);
 - in a git checkout, a revision (``v1.0.0``, ``HEAD~3``, a commit), optionally with a path:
-  ``REV:PATH`` (default path ``corpus``). The revision's files are read with ``git archive``
-  into a temporary folder: the work tree, the index and the refs are never touched.
+  ``REV:PATH`` (default path ``corpus``). A revision's corpus is read straight from git, a
+  document's files at a time (``_corpusfiles.RevisionFiles``); a release folder, or a corpus whose
+  bytes git would convert on the way out (line ends, filters: ``_gitobjects.checkout_converts``),
+  is written with ``git archive`` into a temporary folder and read from there. The work tree, the
+  index and the refs are never touched.
 
 An existing folder wins over a revision of the same name. Reading never modifies anything.
+
+A snapshot of a folder or a revision holds its registry, labels and schemas, not its documents:
+``Snapshot.iter_documents`` reads them one at a time, in id order, each time it is walked (so
+``diff`` holds one document of each side, not two corpora). A snapshot made of documents in
+memory (``Snapshot(..., documents=...)``) walks those.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import posixpath
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, Optional, Protocol
 
-from ..corpus import (DATASET, document_ids, is_corpus, load_json, parse_json_leniently, read_document_lenient,
-                      read_file, read_registry_lenient, symlinked_parts)
+from ..corpus import DATASET, is_corpus, parse_json_leniently, registry_lenient
 from ..errors import BadInput
-from ..model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry, Span
+from ..model import Document, RegistryEntry
 from ..paths import display_path
+from ._corpusfiles import CorpusFiles, FolderFiles, RevisionFiles, RevisionTree
 from ._git import extract_revision, git_toplevel, resolve_revision
+from ._gitobjects import BlobReader, checkout_converts
+from ._releasefiles import ReleaseDocuments, config_files, features, read_manifest, read_registry
 
 #: Keys of no meaning to a schema comparison.
 _DOC_KEYS = {"description", "title", "$comment", "examples"}
+
+
+class DocumentSource(Protocol):
+    def documents(self) -> Iterator[tuple[str, Optional[Document]]]:
+        """``(id, document)`` in id order; None for a document that cannot be read."""
 
 
 @dataclass
 class Snapshot:
     """A corpus state. ``labels`` maps a layer to its label names in ``ClassLabel`` order, and
     ``schema`` is a comparable fingerprint of the file schemas (corpus) or features (release);
-    both are None when the source does not say."""
+    both are None when the source does not say. The documents are read from ``source`` as
+    ``iter_documents`` walks them; without a source they are ``documents``. ``unreadable`` lists
+    the documents that could not be read (of a source: found by the last walk)."""
 
     spec: str
     kind: str  # "corpus" or "release"
@@ -47,9 +64,26 @@ class Snapshot:
     labels: Optional[dict[str, tuple[str, ...]]] = None
     schema: Optional[dict[str, Any]] = None
     dataset: Optional[dict[str, Any]] = None  # corpus/dataset.json, for a corpus
+    source: Optional[DocumentSource] = field(default=None, repr=False, compare=False)
 
     def describe(self) -> str:
         return f"{self.spec} ({self.kind}{', version ' + self.version if self.version else ''})"
+
+    def iter_documents(self) -> Iterator[tuple[str, Optional[Document]]]:
+        """``(id, document)`` of every document in id order, None for one that cannot be read:
+        read one at a time from ``source`` (``unreadable`` is set to those it could not read when
+        the walk ends), else taken from ``documents``."""
+        if self.source is None:
+            skip = set(self.unreadable)
+            for doc_id in sorted(set(self.documents) | skip):
+                yield doc_id, None if doc_id in skip else self.documents[doc_id]
+            return
+        unreadable = []
+        for doc_id, doc in self.source.documents():
+            if doc is None:
+                unreadable.append(doc_id)
+            yield doc_id, doc
+        self.unreadable = unreadable
 
 
 def _strip_docs(value: Any) -> Any:
@@ -78,85 +112,50 @@ def is_release(folder: Path) -> bool:
     return (folder / "manifest.json").is_file() and (folder / "documents").is_dir()
 
 
-def read_corpus(root: Path, *, spec: str) -> Snapshot:
-    """Read every readable document of a corpus folder, errors and all (judging them is the
-    validator's business); a document whose text or annotation file does not parse, or is a
-    symbolic link, is listed in ``unreadable``. A top-level part that is a link is refused."""
-    links = symlinked_parts(root)
+def corpus_snapshot(files: CorpusFiles, *, spec: str) -> Snapshot:
+    """The state of a corpus whose files are ``files``: its registry, dataset and schemas read
+    now, its documents as the snapshot is walked, errors and all (judging them is the validator's
+    business); a document whose text or annotation file does not parse, or is a symbolic link, is
+    listed in ``unreadable``. A top-level part that is a link is refused."""
+    links = files.links()
     if links:
-        raise BadInput(f"{spec}: {display_path(root / links[0])} is a symbolic link, which a corpus never follows "
+        raise BadInput(f"{spec}: {files.shown(links[0])} is a symbolic link, which a corpus never follows "
                        "(run `newsspans validate`)")
-    dataset = load_json(root / DATASET)
+    dataset = files.load_json(DATASET)
     dataset = dataset if isinstance(dataset, dict) else None
     version = dataset.get("version") if dataset else None
     snap = Snapshot(spec, "corpus", version if isinstance(version, str) else None,
-                    registry=read_registry_lenient(root), dataset=dataset)
-    for doc_id in document_ids(root):
-        doc = read_document_lenient(root, doc_id)
-        if doc is None:
-            snap.unreadable.append(doc_id)
-        else:
-            snap.documents[doc_id] = doc.document
-    schema_dir = root.parent / "schema"
-    if not schema_dir.is_symlink() and (schema_dir / "annotation.schema.json").is_file():
+                    registry=registry_lenient(files.load_json("registry.json")), dataset=dataset, source=files)
+    found = files.schema_files()
+    if found is not None:
         schemas = {}
-        for path in sorted(schema_dir.glob("*.schema.json")):
-            with contextlib.suppress(OSError):
-                value = parse_json_leniently(read_file(path))  # never through a link
-                if value is not None:
-                    schemas[path.name] = _strip_docs(value)
+        for name, data in found:
+            value = parse_json_leniently(data)
+            if value is not None:
+                schemas[name] = _strip_docs(value)
         snap.schema = schemas
         if "annotation.schema.json" in schemas:
             snap.labels = _schema_labels(schemas["annotation.schema.json"])
     return snap
 
 
-def _local(global_id: Optional[str]) -> Optional[str]:
-    return None if global_id is None else global_id.rsplit(":", 1)[-1]
-
-
-def _features(path: Path) -> dict[str, Any]:
-    import pyarrow.parquet as pq
-
-    meta = pq.read_schema(path).metadata or {}
-    return json.loads(meta.get(b"huggingface", b"{}")).get("info", {}).get("features", {})
+def read_corpus(root: Path, *, spec: str) -> Snapshot:
+    """The state of the corpus folder ``root`` (see ``corpus_snapshot``)."""
+    return corpus_snapshot(FolderFiles(root), spec=spec)
 
 
 def read_release(root: Path, *, spec: str) -> Snapshot:
-    """Read a release folder (``data/``) back into model objects: ids lose their document
-    prefix, class labels become names again (from the features embedded in the Parquet)."""
-    import pyarrow.parquet as pq
-
-    for path in [root / "manifest.json", *root.glob("*"), *root.glob("*/*")]:
-        if path.is_symlink():
-            raise BadInput(f"{spec}: {display_path(path)} is a symbolic link, which a release folder never holds")
-    try:
-        manifest = json.loads((root / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as exc:
-        raise BadInput(f"{display_path(root)}/manifest.json does not parse: {exc}") from None
-    if not isinstance(manifest, dict):
-        raise BadInput(f"{display_path(root)}/manifest.json does not hold a release manifest")
-    snap = Snapshot(spec, "release", manifest.get("version"))
-    schema: dict[str, Any] = {}
-    for config in ("documents", "registry"):
-        files = sorted((root / config).glob("*.parquet"))
-        if not files:
-            raise BadInput(f"{display_path(root)} holds no {config}/*.parquet: not a complete release folder")
-        schema[config] = _features(files[0])
-        for path in files:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=1000):
-                for row in batch.to_pylist():
-                    if config == "registry":
-                        names = schema[config]["type"]["names"]
-                        snap.registry[row["entity_id"]] = RegistryEntry(
-                            row["entity_id"], row["name"], names[row["type"]], tuple(row["aliases"]), row["wikidata"])
-                    else:
-                        doc = _release_document(row, schema[config])
-                        snap.documents[doc.id] = doc
+    """The state of a release folder (``data/``): its manifest, registry and features read now,
+    its documents as the snapshot is walked (``_releasefiles``)."""
+    snap = Snapshot(spec, "release", read_manifest(root, spec=spec).get("version"))
+    documents, registry = config_files(root, "documents"), config_files(root, "registry")
+    schema: dict[str, Any] = {"documents": features(documents[0]), "registry": features(registry[0])}
+    snap.registry = read_registry(registry, schema["registry"])
+    snap.source = ReleaseDocuments(documents, schema["documents"])
     for config in ("entities", "quotes", "claims"):
         files = sorted((root / config).glob("*.parquet"))
         if files:
-            schema[config] = _features(files[0])
+            schema[config] = features(files[0])
     snap.schema = schema
     f = schema["documents"]
     snap.labels = {
@@ -165,28 +164,6 @@ def read_release(root: Path, *, spec: str) -> Snapshot:
         "claims": tuple(f["claims"]["feature"]["label"]["names"]),
     }
     return snap
-
-
-def _release_document(row: dict[str, Any], features: dict[str, Any]) -> Document:
-    doc_id = row["id"]
-    ent_names = features["entities"]["feature"]["label"]["names"]
-    quote_names = features["quotes"]["feature"]["type"]["names"]
-    claim_names = features["claims"]["feature"]["label"]["names"]
-    entities = tuple(
-        EntityMention(_local(m["id"]), m["start"], m["end"], m["text"], ent_names[m["label"]], m["entity_id"])
-        for m in row["entities"]
-    )
-    quotes = tuple(
-        Quote(_local(q["id"]), quote_names[q["type"]], Span.from_dict(q["content"]), Span.from_dict(q["speaker"]), Span.from_dict(q["cue"]),
-              q["speaker_entity_id"], _local(q["group_id"]), q["cluster_id"])
-        for q in row["quotes"]
-    )
-    claims = tuple(
-        Claim(_local(c["id"]), c["start"], c["end"], c["text"], claim_names[c["label"]], c["claimant"], c["cluster_id"])
-        for c in row["claims"]
-    )
-    meta = DocumentMeta(doc_id, row["title"], row["published"], row["source"], row["language"], row["story_id"], row["sha256"])
-    return Document(meta, row["text"], Annotations(doc_id, entities, quotes, claims))
 
 
 def read_folder(folder: Path, *, spec: str) -> Snapshot:
@@ -204,8 +181,8 @@ def read_folder(folder: Path, *, spec: str) -> Snapshot:
 
 @contextlib.contextmanager
 def open_snapshot(spec: str, *, repo: Optional[Path] = None, default_path: str = "corpus") -> Iterator[Snapshot]:
-    """Read the state ``spec`` names (see the module docstring); revisions are looked up in the
-    git checkout holding ``repo`` (default: the working directory)."""
+    """The state ``spec`` names (see the module docstring), to be walked inside the block;
+    revisions are looked up in the git checkout holding ``repo`` (default: the working directory)."""
     folder = Path(spec)
     if folder.is_dir():
         yield read_folder(folder, spec=spec)
@@ -220,14 +197,26 @@ def open_snapshot(spec: str, *, repo: Optional[Path] = None, default_path: str =
     commit = resolve_revision(top, rev)
     if commit is None:
         raise BadInput(f"{spec}: no such folder, and {rev!r} is not a revision of the git checkout {top}")
+    with _open_revision(top, commit, path, spec=spec, rev=rev) as snap:
+        yield snap
+
+
+@contextlib.contextmanager
+def _open_revision(top: Path, commit: str, path: str, *, spec: str, rev: str) -> Iterator[Snapshot]:
+    """The state of ``path`` at ``commit``: a corpus read from git as it is walked, or (a release,
+    bytes git converts, not a corpus) written into a temporary folder and read from there."""
+    where = posixpath.normpath(path)
+    tree = RevisionTree(top, commit, "" if where == "." else where)
+    if where.startswith("../") or where == ".." or (where != "." and tree.entry(where) is None):
+        raise BadInput(f"{spec}: revision {rev} ({commit[:12]}) has no {path}/")
+    link = tree.first_link()
+    if link is not None:
+        raise BadInput(f"{spec}: {link} is a symbolic link in revision {rev} ({commit[:12]}), which is never followed")
+    root = tree.corpus_root()
+    if root is not None and not tree.attributes and not checkout_converts(top, tree.files(root)):
+        with BlobReader(top) as blobs:
+            yield corpus_snapshot(RevisionFiles(tree, root, blobs), spec=spec)
+        return
     with tempfile.TemporaryDirectory(prefix="newsspans-rev-") as tmp:
-        present = extract_revision(top, commit, [path, "schema"], Path(tmp))
-        if path not in present:
-            raise BadInput(f"{spec}: revision {rev} ({commit[:12]}) has no {path}/")
-        step = Path(tmp)
-        for part in Path(path).parts:
-            step = step / part
-            if step.is_symlink():
-                raise BadInput(f"{spec}: {step.relative_to(tmp).as_posix()} is a symbolic link in revision {rev} "
-                               f"({commit[:12]}), which is never followed")
+        extract_revision(top, commit, [path, "schema"], Path(tmp))
         yield read_folder(Path(tmp) / path, spec=spec)
