@@ -1,27 +1,41 @@
 #!/usr/bin/env python3
-"""Benchmark validate + build against what a user would write by hand and against the I/O floor.
+"""Benchmark validate + build against what a user would write by hand, the I/O floor and the
+physical limit; or (``--commands``) every other command at two sizes.
 
-    python scripts/benchmark.py --docs N [--workdir DIR] [--keep]
+    python scripts/benchmark.py --docs N [--workdir DIR]
+    python scripts/benchmark.py --docs N --commands [--workdir DIR]
 
-Writes a deterministic synthetic corpus of N documents (``newsspans.synth``), then runs, one
+Writes a deterministic synthetic corpus of N documents (``newsspans._synth``), then runs, one
 after the other in fresh child processes of this one, on the same input:
 
-  ours   ``newsspans validate`` then ``newsspans build`` of the core configs (documents,
-         entities, quotes, claims, registry); the full build (plus tokens and sentences) is
-         measured and printed too
-  naive  json per file, jsonschema validation of each annotation file with the project's
-         schema, a Python check of each span's text, ``datasets.Dataset.from_list(...).to_parquet``
-  floor  read the same files and write the same core rows with pyarrow.parquet, no checks
+  ours        ``newsspans validate`` then ``newsspans build`` of the core configs (documents,
+              entities, quotes, claims, registry); the full build (all configs, with its own
+              validation as its gate) is measured and printed too
+  naive       json per file, jsonschema validation of each annotation file with the project's
+              schema, a Python check of each span's text, ``datasets.Dataset.from_list(...).to_parquet``
+  naive-fastjsonschema   the same with ``fastjsonschema.compile`` of the same schema
+  arrow-peer  a user's pyarrow + fastjsonschema + span-text check pipeline, one process: the
+              same rows built as columns and written with ``pyarrow.parquet`` (no ``datasets``)
+  floor       read the same files and write the same core rows with pyarrow.parquet, no checks
+  limit       read every file, parse its JSON and encode the same output from columnar Arrow
+              data, with no Python object per row (``_bench_limit``)
 
-and prints wall time, CPU time, documents/s, spans/s and peak RSS (``getrusage`` of each child:
-its own maximum resident set, and the largest of its worker processes', as the OS reports them),
-then tokens/s of the tokenizer against spaCy's blank English tokenizer plus
-``offsets_to_biluo_tags``. The last line is machine-readable.
+(the peers are in ``_bench_peers``; they need ``fastjsonschema``: ``pip install 'newsspans[bench]'``),
+checks that every stage wrote the same rows (``_bench_check``), and prints wall time, CPU time,
+documents/s, spans/s and peak RSS (``getrusage`` of each child: its own maximum resident set, and
+the largest of its worker processes', as the OS reports them), then tokens/s of the tokenizer
+against spaCy's blank English tokenizer plus ``offsets_to_biluo_tags``. The last line is
+machine-readable; with ``--workdir`` the run's figures are kept there, and a later run at 10×
+the documents in the same folder reports the growth of peak memory (``rss_growth``).
+
+``--commands`` times export (every format), import (of each exported format), render, diff and
+validate of a corpus with many problems at N/10 and at N documents (``_bench_commands``).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import io
 import json
 import os
@@ -33,9 +47,13 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-CORE = ("documents", "entities", "quotes", "claims", "registry")
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # the _bench_* modules beside this script
 
+import _bench_check  # noqa: E402
+import _bench_commands  # noqa: E402
+from _bench_limit import stage_limit, warm as warm_limit  # noqa: E402
+from _bench_peers import (CORE, FASTJSONSCHEMA_MISSING, stage_arrow_peer, stage_floor, stage_naive,  # noqa: E402
+                          stage_naive_fastjsonschema, write_schemas)
 
 # -- stages (each runs inside its own child process) ----------------------------------------
 
@@ -106,108 +124,41 @@ def stage_tokens(corpus: Path, out: Path) -> None:
     (out.parent / f"{out.name}.json").write_text(json.dumps(result), encoding="utf-8")
 
 
-def _read_all(corpus: Path):
-    """Yield (doc_id, text, meta, annotations) for every document, plus nothing else."""
-    for name in sorted(os.listdir(corpus / "texts")):
-        doc_id = name[:-4]
-        text = (corpus / "texts" / name).read_text(encoding="utf-8")
-        meta = json.loads((corpus / "documents" / f"{doc_id}.json").read_text(encoding="utf-8"))
-        ann = json.loads((corpus / "annotations" / f"{doc_id}.json").read_text(encoding="utf-8"))
-        yield doc_id, text, meta, ann
-
-
-def _rows(doc_id, text, meta, ann, labels):
-    """The core rows of one document, as plain dicts (the release's columns)."""
-    ent, qt, cl = labels
-    gid = lambda x: None if x is None else f"{doc_id}:{x}"  # noqa: E731
-    entities = [{"id": gid(m["id"]), "document_id": doc_id, "start": m["start"], "end": m["end"], "text": m["text"],
-                 "label": ent[m["label"]], "entity_id": m["entity_id"]} for m in ann["entities"]]
-    quotes = [{"id": gid(q["id"]), "document_id": doc_id, "type": qt[q["type"]], "content": q["content"],
-               "speaker": q["speaker"], "cue": q["cue"], "speaker_entity_id": q["speaker_entity_id"],
-               "group_id": gid(q["group_id"]), "cluster_id": q["cluster_id"]} for q in ann["quotes"]]
-    claims = [{"id": gid(c["id"]), "document_id": doc_id, "start": c["start"], "end": c["end"], "text": c["text"],
-               "label": cl[c["label"]], "claimant": c["claimant"], "cluster_id": c["cluster_id"]} for c in ann["claims"]]
-    strip = lambda rows: [{k: v for k, v in r.items() if k != "document_id"} for r in rows]  # noqa: E731
-    document = {**{k: meta[k] for k in ("title", "published", "source", "language", "story_id", "sha256")},
-                "id": doc_id, "text": text, "entities": strip(entities), "quotes": strip(quotes), "claims": strip(claims)}
-    return {"documents": [document], "entities": entities, "quotes": quotes, "claims": claims}
-
-
-def _label_maps():
-    from newsspans.labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
-
-    return tuple({n: i for i, n in enumerate(names)} for names in (ENTITY_LABELS, QUOTE_TYPES, CLAIM_LABELS))
-
-
-def _registry_rows(corpus: Path, ent):
-    reg = json.loads((corpus / "registry.json").read_text(encoding="utf-8"))["entities"]
-    return [{**e, "type": ent[e["type"]]} for e in reg]
-
-
-def stage_naive(corpus: Path, out: Path) -> None:
-    import datasets
-    import jsonschema
-
-    from newsspans.dataset import FEATURES
-    from newsspans.validation import SCHEMAS
-
-    datasets.disable_progress_bars()
-    validator = jsonschema.Draft202012Validator(SCHEMAS["annotation"])
-    labels = _label_maps()
-    tables = {c: [] for c in CORE}
-    for doc_id, text, meta, ann in _read_all(corpus):
-        errors = list(validator.iter_errors(ann))
-        if errors:
-            raise SystemExit(f"{doc_id}: {errors[0].message}")
-        spans = [*ann["entities"], *ann["claims"]] + [q[p] for q in ann["quotes"] for p in ("content", "speaker", "cue") if q[p]]
-        for s in spans:
-            if text[s["start"]:s["end"]] != s["text"]:
-                raise SystemExit(f"{doc_id}: bad span {s}")
-        for config, rows in _rows(doc_id, text, meta, ann, labels).items():
-            tables[config].extend(rows)
-    tables["registry"] = _registry_rows(corpus, labels[0])
-    out.mkdir(parents=True, exist_ok=True)
-    for config, rows in tables.items():
-        datasets.Dataset.from_list(rows, features=FEATURES[config]).to_parquet(str(out / f"{config}.parquet"))
-
-
-def stage_floor(corpus: Path, out: Path) -> None:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from newsspans.dataset import FEATURES
-
-    labels = _label_maps()
-    out.mkdir(parents=True, exist_ok=True)
-    schemas = {c: FEATURES[c].arrow_schema for c in CORE}
-    writers = {c: pq.ParquetWriter(out / f"{c}.parquet", schemas[c], compression="zstd") for c in CORE}
-    buffers = {c: [] for c in CORE}
-    limits = {"documents": 1_000, "entities": 50_000, "quotes": 50_000, "claims": 50_000}
-    for doc_id, text, meta, ann in _read_all(corpus):
-        for config, rows in _rows(doc_id, text, meta, ann, labels).items():
-            buffers[config].extend(rows)
-            if len(buffers[config]) >= limits[config]:
-                writers[config].write_table(pa.Table.from_pylist(buffers[config], schema=schemas[config]))
-                buffers[config] = []
-    buffers["registry"] = _registry_rows(corpus, labels[0])
-    for config, rows in buffers.items():
-        if rows:
-            writers[config].write_table(pa.Table.from_pylist(rows, schema=schemas[config]))
-        writers[config].close()
-
-
 STAGES = {
     "ours-validate": stage_ours_validate,
     "ours-build": stage_ours_build,
     "ours-build-all": stage_ours_build_all,
     "naive": stage_naive,
+    "naive-fastjsonschema": stage_naive_fastjsonschema,
+    "arrow-peer": stage_arrow_peer,
     "floor": stage_floor,
+    "limit": stage_limit,
     "tokens": stage_tokens,
 }
+#: Run before a stage's clock starts: the limit measures the work, not its libraries' imports.
+WARM = {"limit": warm_limit}
+#: The stages that write the core configs, each checked against the floor's rows.
+WRITERS = ("ours-build", "naive", "naive-fastjsonschema", "arrow-peer", "limit")
+PEERS = {"naive": "naive", "naive-fastjsonschema": "naive + fastjsonschema", "arrow-peer": "pyarrow + fastjsonschema, 1 core"}
+
+
+def _cpu_s() -> float:
+    """CPU seconds of this process and of its children that have ended (the workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def run_stage_here(name: str, corpus: Path, out: Path) -> None:
-    """Child side: run one stage, then print its measurements as one JSON line."""
+    """Child side: run one stage, then print its measurements as one JSON line. The ``newsspans``
+    package (its labels and schemas, which every stage reads) is imported before the clock starts;
+    what a stage imports besides (pyarrow, datasets, fastjsonschema...) is part of its time, except
+    for the limit, whose imports are left out too (``WARM``)."""
+    import newsspans.labels  # noqa: F401
+    import newsspans.validation  # noqa: F401
+
+    if name in WARM:
+        WARM[name]()
+    cpu_before = _cpu_s()
     start_wall = time.perf_counter()
     STAGES[name](corpus, out)
     wall = time.perf_counter() - start_wall
@@ -216,7 +167,7 @@ def run_stage_here(name: str, corpus: Path, out: Path) -> None:
     print(json.dumps({
         "stage": name,
         "wall_s": wall,
-        "cpu_s": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime,
+        "cpu_s": _cpu_s() - cpu_before,  # over the same span as wall_s
         "peak_rss_mb": me.ru_maxrss / 1024,
         "peak_child_rss_mb": kids.ru_maxrss / 1024,
     }))
@@ -246,6 +197,8 @@ def corpus_for(workdir: Path, docs: int) -> tuple[Path, int]:
     marker = corpus / ".complete"
     if not marker.exists():
         shutil.rmtree(corpus, ignore_errors=True)
+        for derived in workdir.glob(f"corpus-{docs}-*"):  # the commands mode's, made from the old one
+            shutil.rmtree(derived, ignore_errors=True)
         started = time.perf_counter()
         write_synthetic_corpus(corpus, docs=docs)
         spans = 0
@@ -258,10 +211,99 @@ def corpus_for(workdir: Path, docs: int) -> tuple[Path, int]:
     return corpus, json.loads(marker.read_text(encoding="utf-8"))["spans"]
 
 
+def ours_total(results: dict) -> dict:
+    """Ours: validate, then the build of the core configs (times added, the larger peak RSS)."""
+    ours = {k: results["ours-validate"][k] + results["ours-build"][k] for k in ("wall_s", "cpu_s", "process_wall_s")}
+    ours["peak_rss_mb"] = max(results["ours-validate"]["peak_rss_mb"], results["ours-build"]["peak_rss_mb"],
+                              results["ours-build"]["peak_child_rss_mb"], results["ours-validate"]["peak_child_rss_mb"])
+    return ours
+
+
+def print_table(docs: int, spans: int, results: dict, ours: dict) -> None:
+    rows = [("ours (validate + build)", ours), ("  ours: validate", results["ours-validate"]),
+            ("  ours: build (core)", results["ours-build"]),
+            *((label, results[name]) for name, label in PEERS.items()),
+            ("floor", results["floor"]), ("limit (columnar Arrow)", results["limit"]),
+            ("ours: build, all configs", results["ours-build-all"])]
+    print(f"\n{docs} documents, {spans} spans; python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    print(f"{'':34}{'wall s':>9}{'cpu s':>9}{'docs/s':>10}{'spans/s':>11}{'peak RSS MB':>13}")
+    for label, r in rows:
+        rss = max(r["peak_rss_mb"], r.get("peak_child_rss_mb", 0))
+        print(f"{label:34}{r['wall_s']:9.2f}{r['cpu_s']:9.2f}{docs / r['wall_s']:10.0f}{spans / r['wall_s']:11.0f}{rss:13.0f}")
+
+
+def tokens_line(tokens: dict) -> tuple[str, str]:
+    """The tokenizer's line, and ``tokens_over_spacy`` (``na`` without spaCy)."""
+    line = f"tokens: ours {tokens['tokens'] / tokens['ours_s']:,.0f} tokens/s ({tokens['tokens']} tokens, 0 misaligned by construction)"
+    if "spacy_s" not in tokens:
+        return line + f"; spaCy comparison skipped: {tokens['spacy']}", "na"
+    ratio = (tokens["tokens"] / tokens["ours_s"]) / (tokens["spacy_tokens"] / tokens["spacy_s"])
+    line += (f"; spaCy blank 'en' + offsets_to_biluo_tags {tokens['spacy_tokens'] / tokens['spacy_s']:,.0f} tokens/s "
+             f"({tokens['spacy_misaligned_tokens']} tokens of misaligned mentions); ours/spaCy speed = {ratio:.2f}")
+    return line, f"{ratio:.2f}"
+
+
+def rss_growth(workdir: Path, docs: int, peak_mb: float, keep: bool) -> str:
+    """Ours's peak RSS over that of a run at ``docs // 10`` kept in ``workdir`` (``na`` without
+    one); this run's figure is kept there too when ``keep``."""
+    if keep:
+        (workdir / f"results-{docs}.json").write_text(json.dumps({"ours_peak_rss_mb": peak_mb}), encoding="utf-8")
+    earlier = workdir / f"results-{docs // 10}.json"
+    if docs < 10 or not earlier.exists():
+        return "na"
+    return f"{peak_mb / json.loads(earlier.read_text(encoding='utf-8'))['ours_peak_rss_mb']:.2f}"
+
+
+def check_outputs(workdir: Path) -> bool:
+    """Whether every stage that writes the core configs wrote the floor's rows (printed)."""
+    bad = {name: _bench_check.differences(workdir / "out-floor", workdir / f"out-{name}", CORE) for name in WRITERS}
+    bad = {name: found for name, found in bad.items() if found}
+    if not bad:
+        print(f"same rows: {', '.join(WRITERS)} wrote the floor's rows in every core config")
+    for name, found in bad.items():
+        print(f"DIFFERENT ROWS: {name} differs from the floor in {'; '.join(found)}: its time does not compare")
+    return not bad
+
+
+def run_stages(args: argparse.Namespace, workdir: Path) -> int:
+    corpus, spans = corpus_for(workdir, args.docs)
+    write_schemas(workdir / "schemas")
+    results = {name: measure(name, corpus, workdir / f"out-{name}") for name in STAGES}
+    ours = ours_total(results)
+    print_table(args.docs, spans, results, ours)
+    wall = {name: r["wall_s"] for name, r in results.items()}
+    over_floor, naive_over = ours["wall_s"] / wall["floor"], wall["naive"] / ours["wall_s"]
+    full_over_floor, over_limit = wall["ours-build-all"] / wall["floor"], ours["wall_s"] / wall["limit"]
+    fastest = min(PEERS, key=wall.get)
+    peer_over = wall[fastest] / ours["wall_s"]
+    print(f"ours/floor = {over_floor:.2f} (build alone {wall['ours-build'] / wall['floor']:.2f}); "
+          f"full build/floor = {full_over_floor:.2f}; ours/limit = {over_limit:.2f}")
+    print("peer/ours: " + ", ".join(f"{label} {wall[name] / ours['wall_s']:.2f}" for name, label in PEERS.items())
+          + f"; fastest peer: {PEERS[fastest]}")
+    print("(wall times leave out each child's interpreter start-up and its import of newsspans, and the limit's imports, "
+          "which took: "
+          + ", ".join(f"{k} {r['process_wall_s'] - r['wall_s']:.2f} s" for k, r in results.items()) + ")")
+    line, tokens_over = tokens_line(json.loads((workdir / "out-tokens.json").read_text(encoding="utf-8")))
+    print(line)
+    same = check_outputs(workdir)
+    growth = rss_growth(workdir, args.docs, ours["peak_rss_mb"], keep=args.workdir is not None)
+    print(f"docs={args.docs} ours_s={ours['wall_s']:.2f} naive_s={wall['naive']:.2f} "
+          f"floor_s={wall['floor']:.2f} ours_over_floor={over_floor:.2f} naive_over_ours={naive_over:.2f} "
+          f"ours_peak_rss_mb={ours['peak_rss_mb']:.0f} full_over_floor={full_over_floor:.2f} "
+          f"peer_over_ours={peer_over:.2f} ours_over_limit={over_limit:.2f} tokens_over_spacy={tokens_over} "
+          f"rss_growth={growth} full_s={wall['ours-build-all']:.2f} naive_fastjsonschema_s={wall['naive-fastjsonschema']:.2f} "
+          f"arrow_peer_s={wall['arrow-peer']:.2f} limit_s={wall['limit']:.2f} same_rows={'yes' if same else 'no'}")
+    return 0 if same else 1
+
+
 def main() -> int:
+    if sys.argv[1:3] == ["--command", "--"]:  # child side of --commands: one newsspans command
+        return _bench_commands.run_command_here(sys.argv[3:])
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--workdir", type=Path, default=None, help="where the corpus and outputs go (default: a temporary folder)")
+    parser.add_argument("--commands", action="store_true",
+                        help="time export, import, render, diff and validate at N/10 and N documents instead")
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
@@ -269,44 +311,21 @@ def main() -> int:
     if args.stage:
         run_stage_here(args.stage, args.corpus, args.out)
         return 0
-
+    if args.docs < (10 if args.commands else 1):
+        print(f"benchmark: --docs must be at least {10 if args.commands else 1}", file=sys.stderr)
+        return 2
+    if not args.commands and importlib.util.find_spec("fastjsonschema") is None:
+        print(f"benchmark: {FASTJSONSCHEMA_MISSING}", file=sys.stderr)
+        return 2
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="newsspans-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
-    corpus, spans = corpus_for(workdir, args.docs)
-    results = {name: measure(name, corpus, workdir / f"out-{name}") for name in STAGES}
-
-    ours = {k: results["ours-validate"][k] + results["ours-build"][k] for k in ("wall_s", "cpu_s", "process_wall_s")}
-    ours["peak_rss_mb"] = max(results["ours-validate"]["peak_rss_mb"], results["ours-build"]["peak_rss_mb"],
-                              results["ours-build"]["peak_child_rss_mb"], results["ours-validate"]["peak_child_rss_mb"])
-    rows = [("ours (validate + build)", ours), ("  ours: validate", results["ours-validate"]),
-            ("  ours: build (core)", results["ours-build"]), ("naive", results["naive"]), ("floor", results["floor"]),
-            ("ours: build, all configs", results["ours-build-all"])]
-    print(f"\n{args.docs} documents, {spans} spans; python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print(f"{'':26}{'wall s':>9}{'cpu s':>9}{'docs/s':>10}{'spans/s':>11}{'peak RSS MB':>13}")
-    for label, r in rows:
-        rss = max(r["peak_rss_mb"], r.get("peak_child_rss_mb", 0))
-        print(f"{label:26}{r['wall_s']:9.2f}{r['cpu_s']:9.2f}{args.docs / r['wall_s']:10.0f}{spans / r['wall_s']:11.0f}{rss:13.0f}")
-    over_floor = ours["wall_s"] / results["floor"]["wall_s"]
-    naive_over = results["naive"]["wall_s"] / ours["wall_s"]
-    build_over_floor = results["ours-build"]["wall_s"] / results["floor"]["wall_s"]
-    print(f"ours/floor = {over_floor:.2f} (build alone {build_over_floor:.2f}); naive/ours = {naive_over:.2f}")
-    print("(wall times exclude interpreter start-up and imports, which the child reports separately: "
-          + ", ".join(f"{k} {r['process_wall_s'] - r['wall_s']:.2f} s" for k, r in results.items()) + ")")
-    tokens = json.loads((workdir / "out-tokens.json").read_text(encoding="utf-8"))
-    line = f"tokens: ours {tokens['tokens'] / tokens['ours_s']:,.0f} tokens/s ({tokens['tokens']} tokens, 0 misaligned by construction)"
-    if "spacy_s" in tokens:
-        ratio = (tokens["tokens"] / tokens["ours_s"]) / (tokens["spacy_tokens"] / tokens["spacy_s"])
-        line += (f"; spaCy blank 'en' + offsets_to_biluo_tags {tokens['spacy_tokens'] / tokens['spacy_s']:,.0f} tokens/s "
-                 f"({tokens['spacy_misaligned_tokens']} tokens of misaligned mentions); ours/spaCy speed = {ratio:.2f}")
-    else:
-        line += f"; spaCy comparison skipped: {tokens['spacy']}"
-    print(line)
-    if not args.workdir:
-        shutil.rmtree(workdir, ignore_errors=True)
-    print(f"docs={args.docs} ours_s={ours['wall_s']:.2f} naive_s={results['naive']['wall_s']:.2f} "
-          f"floor_s={results['floor']['wall_s']:.2f} ours_over_floor={over_floor:.2f} naive_over_ours={naive_over:.2f} "
-          f"ours_peak_rss_mb={ours['peak_rss_mb']:.0f}")
-    return 0
+    try:
+        if args.commands:
+            return _bench_commands.run(workdir, args.docs, corpus_for)
+        return run_stages(args, workdir)
+    finally:
+        if not args.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
