@@ -137,12 +137,12 @@ def entity_page(entry: RegistryEntry, mentions: Iterable[Mention], *, counts: Re
 
 
 def index_page(index: SiteIndex, *, name: str, version: Optional[str], registry: Mapping[str, RegistryEntry],
-               corpus_problems: list[Problem], mention_counts: Mapping[str, int],
-               document_counts: Mapping[str, int]) -> Iterator[str]:
-    """The index: every document with its counts and status, every registry entity, the corpus's problems."""
+               corpus_problems: list[Problem], references: Mapping[str, ReferenceCounts]) -> Iterator[str]:
+    """The index: every document with its counts and status, every registry entity (``references``:
+    the counts of those referred to), the corpus's problems."""
     return _streamed_page(
         "index.html", name=name, version=version, documents=list(index.rows.values()),
         status=index.status(corpus_problems), totals=index.totals(), listed=_unanchored(corpus_problems),
         entities=sorted(registry.values(), key=lambda e: (e.name.casefold(), e.entity_id)),
-        mention_counts=mention_counts, document_counts=document_counts, layers=index.layers,
+        references=references, NONE=ReferenceCounts(0, 0, 0), layers=index.layers,
     )

@@ -108,8 +108,7 @@ def _write_site(reader: Corpus, root: Path, files: SyncedFiles, mentions: Mentio
     corpus_problems = start.problems + corpus_problems
     site.entities(mentions, registry_problems(corpus_problems, start.shown))
     site.write("index.html", index_page(index, name=start.name, version=start.version, registry=start.shown,
-                                        corpus_problems=corpus_problems, mention_counts=mentions.mention_counts,
-                                        document_counts=mentions.document_counts))
+                                        corpus_problems=corpus_problems, references=mentions.all_counts()))
     status = index.status(corpus_problems)
     return RenderResult(out, documents=len(index.rows), entities=len(start.shown), problems=sum(status),
                         errors=status.errors, comparisons=site.comparisons)
