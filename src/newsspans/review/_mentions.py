@@ -88,13 +88,16 @@ class MentionStore:
         self.path = Path(path)
         with _as_os_error():
             self._db = sqlite3.connect(os.fsencode(self.path), isolation_level=None)
-        with _as_os_error():
-            # scratch data, rebuilt by the next run: no journal, no sync; this process's alone, so
-            # locked once (not per statement, which also drops the page cache each time: 5x slower)
-            self._db.execute("PRAGMA locking_mode = EXCLUSIVE")
-            self._db.execute("PRAGMA journal_mode = OFF")
-            self._db.execute("PRAGMA synchronous = OFF")
-            self._db.execute("CREATE TABLE refs (entity BLOB NOT NULL, data BLOB NOT NULL)")
+        try:
+            with _as_os_error():
+                # scratch data, rebuilt by the next run: no journal, no sync; this process's alone, so
+                # locked once (not per statement, which also drops the page cache each time: 5x slower)
+                for pragma in ("locking_mode = EXCLUSIVE", "journal_mode = OFF", "synchronous = OFF"):
+                    self._db.execute(f"PRAGMA {pragma}")
+                self._db.execute("CREATE TABLE refs (entity BLOB NOT NULL, data BLOB NOT NULL)")
+        except BaseException:
+            self.__exit__()
+            raise
         self._pending: list[tuple[bytes, bytes]] = []
         self._indexed = False
         #: By entity: its mentions, its references, the documents referring to it, the last of them.
