@@ -34,9 +34,9 @@ def test_documents_are_read_one_at_a_time_and_each_written_before_the_next_is_re
     most_alive = 0
     read, write = render_module.read_document_review, Site.document
 
-    def reading(corpus, doc_id, registry):
+    def reading(corpus, doc_id, *, registry):
         nonlocal most_alive
-        d = read(corpus, doc_id, registry)
+        d = read(corpus, doc_id, registry=registry)
         refs.append(weakref.ref(d))
         gc.collect()  # what is still alive is still referred to
         most_alive = max(most_alive, sum(1 for r in refs if r() is not None))

@@ -66,7 +66,7 @@ def read_start(corpus: Corpus) -> CorpusStart:
                        problems + found)
 
 
-def read_document_review(corpus: Corpus, doc_id: str, registry: Optional[dict[str, RegistryEntry]]) -> DocumentReview:
+def read_document_review(corpus: Corpus, doc_id: str, *, registry: Optional[dict[str, RegistryEntry]]) -> DocumentReview:
     """Read and check one document's files, once each (the cross-document problems come later)."""
     files = read_document_files(corpus.root, doc_id)
     _, problems = corpus.read_document(doc_id, registry, files=files)
@@ -81,7 +81,7 @@ def read_document_review(corpus: Corpus, doc_id: str, registry: Optional[dict[st
     return DocumentReview(doc_id, None, text, problems)
 
 
-def cross_document_problems(corpus: Corpus, registry: Optional[dict[str, RegistryEntry]],
+def cross_document_problems(corpus: Corpus, *, registry: Optional[dict[str, RegistryEntry]],
                             doc_ids: AbstractSet[str]) -> tuple[dict[str, list[Problem]], list[Problem]]:
     """The problems that need every document read first (call after reading them all): those of
     a document (of ``doc_ids``) by its id, in order, and the others."""

@@ -86,21 +86,23 @@ def _check_out(out: Path, corpus: Path) -> None:
 
 
 def _write_site(reader: Corpus, root: Path, files: SyncedFiles, mentions: MentionStore, out: Path) -> RenderResult:
+    """Read the corpus document by document, writing each one's pages at once, then the entity
+    pages and the index into the staged folder ``root``."""
     start = read_start(reader)
     layers = LayerReader(reader.root)
     site = Site(root, files, registry=start.shown, version=start.version)
     index = SiteIndex()
     doc_ids = reader.document_ids()
     for doc_id in doc_ids:
-        d = read_document_review(reader, doc_id, start.registry)
+        d = read_document_review(reader, doc_id, registry=start.registry)
         for entity_id, mention in collect_mentions(d.lenient, start.shown) if d.lenient else ():
             mentions.add(entity_id, mention)
         found = layers.of(doc_id, d.lenient)
         site.document(d, found)
         index.add(d, found)
-    by_doc, corpus_problems = cross_document_problems(reader, start.registry, frozenset(doc_ids))
-    for doc_id, later in by_doc.items():
-        d = read_document_review(reader, doc_id, start.registry)
+    by_doc, corpus_problems = cross_document_problems(reader, registry=start.registry, doc_ids=frozenset(doc_ids))
+    for doc_id, later in by_doc.items():  # pages written already, without these problems
+        d = read_document_review(reader, doc_id, registry=start.registry)
         d.problems += later
         found = layers.of(doc_id, d.lenient)
         site.document(d, found, again=True)
