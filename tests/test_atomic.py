@@ -208,6 +208,51 @@ def test_leftovers_are_git_ignored(tmp_path):
     assert git(root, "status", "--porcelain", "--untracked-files=all").split() == ["??", ".gitignore"]
 
 
+def test_synced_files_are_synced_a_batch_at_a_time_then_their_folders(tmp_path, monkeypatch):
+    monkeypatch.setattr(atomic, "SYNC_BATCH", 4)
+    real_fsync = os.fsync
+    synced: list[int] = []  # inodes, in the order synced
+
+    def fsync(fd):
+        synced.append(os.fstat(fd).st_ino)
+        return real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    (tmp_path / "sub").mkdir()
+    names = [f"sub/p{k}.html" if k % 2 else f"p{k}.html" for k in range(10)]
+    with atomic.SyncedFiles(tmp_path) as files:
+        for k, name in enumerate(names, 1):
+            files.write_text(tmp_path / name, iter([f"page {k} ", "é\n", "\udcff"]), errors="backslashreplace")
+            assert len(synced) == k // 4 * 4  # a batch synced once full, not before
+        with pytest.raises(FileExistsError):  # a file is new, never one written before
+            files.write_text(tmp_path / names[0], ["again"])
+    inodes = {name: (tmp_path / name).stat().st_ino for name in names}
+    assert sorted(synced[:10]) == sorted(inodes.values())
+    assert synced[10:] == [(tmp_path / "sub").stat().st_ino, tmp_path.stat().st_ino]  # the entries, last
+    assert [(tmp_path / name).read_bytes() for name in names] == [f"page {k} é\n\\udcff".encode() for k in range(1, 11)]
+    assert files.written == 10
+
+
+def test_synced_files_left_by_an_error_are_closed_unsynced(tmp_path, monkeypatch):
+    opened: list[int] = []
+    real_create = atomic._create
+    monkeypatch.setattr(atomic, "_create", lambda path: opened.append(real_create(path)) or opened[-1])
+    monkeypatch.setattr(os, "fsync", lambda fd: pytest.fail("synced after an error"))
+
+    def pages():
+        yield "half a page"
+        raise RuntimeError("the template failed")
+
+    with pytest.raises(RuntimeError):
+        with atomic.SyncedFiles(tmp_path) as files:
+            files.write_text(tmp_path / "a.html", ["a whole page"])
+            files.write_text(tmp_path / "b.html", pages())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.html"]  # the half-written file is gone
+    for fd in opened:
+        with pytest.raises(OSError):
+            os.fstat(fd)  # closed
+
+
 # --- several files through a journal -------------------------------------------------------------
 
 def test_write_files_killed_at_any_change_is_all_or_nothing_and_finished_by_the_next_run(tmp_path):

@@ -142,19 +142,42 @@ def listed_disagreements(layers: DocumentLayers) -> dict[str, list[ListedDisagre
     return out
 
 
-def _option_link(layers: DocumentLayers, side: str, layer: str, item: Mapping[str, Any]) -> ItemLink:
+class _Positions:
+    """Where each item id is in each side's layers (the first item with it), looked up once per
+    side and layer rather than by a scan of the layer for every option of every decision."""
+
+    def __init__(self, layers: DocumentLayers) -> None:
+        self.columns = {}
+        for k, c in enumerate(layers.columns):
+            self.columns.setdefault(c.side, k)
+        self._layers = layers
+        self._ids: dict[tuple[int, str], dict[Any, int]] = {}
+
+    def of(self, k: int, layer: str, ident: Any) -> Optional[int]:
+        if (k, layer) not in self._ids:
+            ids: dict[Any, int] = {}
+            for i, x in enumerate(getattr(self._layers.columns[k].annotations, layer)):
+                ids.setdefault(x.id, i)
+            self._ids[(k, layer)] = ids
+        try:
+            return self._ids[(k, layer)].get(ident)
+        except TypeError:  # an id that is no string (a list...): no item has it
+            return None
+
+
+def _option_link(positions: _Positions, side: str, layer: str, item: Mapping[str, Any]) -> ItemLink:
     """An item of a decision's options, linked to the item with its id in the side's current layer."""
-    k = next((k for k, c in enumerate(layers.columns) if c.side == side), None)
-    items = getattr(layers.columns[k].annotations, layer) if k is not None and layer in LAYERS else ()
-    i = next((i for i, x in enumerate(items) if x.id == item.get("id")), None)
+    k = positions.columns.get(side)
+    i = positions.of(k, layer, item.get("id")) if k is not None and layer in LAYERS else None
     anchor = column_anchor(k, anchor_of(layer, i, _MAIN_PART[layer])) if k is not None and i is not None else None
     return ItemLink(side, item.get("id"), item_summary(layer, item), anchor)
 
 
 def shown_decisions(layers: DocumentLayers) -> list[ShownDecision]:
     out = []
+    positions = _Positions(layers)
     for d in layers.decisions or []:
-        options = [(side, [_option_link(layers, side, d.layer, x) for x in items]) for side, items in d.options.items()]
+        options = [(side, [_option_link(positions, side, d.layer, x) for x in items]) for side, items in d.options.items()]
         edited = [item_summary(d.layer, x) for x in d.items or []] if d.take == TAKE_EDIT else []
         out.append(ShownDecision(d, options, _take(d.take), edited))
     return out

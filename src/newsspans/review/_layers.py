@@ -1,11 +1,14 @@
-"""A document's annotator layers as its comparison page shows them, read once for the whole site.
+"""A document's annotator layers as its comparison page shows them, read document by document
+(``LayerReader``).
 
 The annotators are taken as ``newsspans agree`` takes them: the entries of ``annotators.json`` that
 have a layer file of the document (a folder under ``layers/`` named like no listed annotator is left
 out; ``newsspans validate`` reports it). The page compares the annotators' layers with each other;
 when only one of them has a readable layer, it is compared with gold instead. Gold is shown as its
-own column when it is compared or holds any item. The index's per-document agreement is
-``measure_agreement(by_document=True)``, on the documents whose files all read.
+own column when it is compared or holds any item. The per-document agreement is what
+``measure_agreement(by_document=True)`` gives, on the documents whose files all read; it is
+measured by its own per-document step (``agreement.add_document``) on the layers already read for
+the page, so each layer file is read once.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ..adjudication import Decision, read_decisions
-from ..agreement import HEADLINE, AgreementRow, measure_agreement
+from ..agreement import HEADLINE, AgreementRow, Counts, Job, add_document, annotator_pairs, counted_rows
 from ..corpus import LenientDocument, decision_documents, layer_documents, read_annotators_lenient, read_layer_lenient
 from ..labels import GOLD
 from ..model import LAYERS, Annotations, Annotator
@@ -82,29 +85,41 @@ def _document_layers(root: Path, ld: LenientDocument, annotators: Sequence[str],
     return out
 
 
-def _add_agreement(layers: dict[str, DocumentLayers], rows: Sequence[AgreementRow]) -> None:
+def _add_agreement(layers: DocumentLayers, rows: Sequence[AgreementRow]) -> None:
     for r in rows:
-        if r.label is not None or r.metric != HEADLINE[r.layer] or r.document_id not in layers:
+        if r.label is not None or r.metric != HEADLINE[r.layer]:
             continue
-        pairs = layers[r.document_id].agreement
+        pairs = layers.agreement
         if not pairs or (pairs[-1].annotator_a, pairs[-1].annotator_b) != (r.annotator_a, r.annotator_b):
             pairs.append(PairAgreement(r.annotator_a, r.annotator_b))
         pairs[-1].rows[r.layer] = r
 
 
-def read_layers(root: Path, documents: dict[str, Optional[LenientDocument]]) -> dict[str, DocumentLayers]:
-    """The comparison of every readable document (id -> lenient document, None when unreadable)
-    that has a layer of a listed annotator, by document id."""
-    listed = read_annotators_lenient(root)
-    by_doc: dict[str, list[str]] = {}
-    for annotator, doc_ids in layer_documents(root).items():
-        if annotator in listed and annotator != GOLD:
+class LayerReader:
+    """The comparison of one document after another: the annotators, the folders under
+    ``layers/`` and the decisions files are listed once, when it is made."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._listed = read_annotators_lenient(root)
+        annotated = {a: ids for a, ids in layer_documents(root).items() if a in self._listed and a != GOLD}
+        self._by_doc: dict[str, list[str]] = {}
+        for annotator, doc_ids in annotated.items():
             for doc_id in doc_ids:
-                by_doc.setdefault(doc_id, []).append(annotator)
-    decided = set(decision_documents(root))
-    out = {doc_id: _document_layers(root, ld, sorted(by_doc[doc_id]), listed, doc_id in decided)
-           for doc_id, ld in documents.items() if ld is not None and doc_id in by_doc}
-    readable = [doc_id for doc_id, d in out.items() if not d.unreadable]
-    if readable:
-        _add_agreement(out, measure_agreement(root, documents=readable, by_document=True))
-    return out
+                self._by_doc.setdefault(doc_id, []).append(annotator)
+        self._decided = set(decision_documents(root))
+        # measure_agreement's pairs: every annotator with a layer folder, then each against gold
+        self._job = Job(root, tuple(annotator_pairs(list(annotated))), LAYERS, True)
+
+    def of(self, doc_id: str, ld: Optional[LenientDocument]) -> Optional[DocumentLayers]:
+        """The comparison of document ``doc_id`` (``ld``: the document read leniently, None when
+        unreadable), or None when it has none (unreadable, or no layer of a listed annotator)."""
+        if ld is None or doc_id not in self._by_doc:
+            return None
+        out = _document_layers(self.root, ld, sorted(self._by_doc[doc_id]), self._listed, doc_id in self._decided)
+        if not out.unreadable:
+            counts = Counts()
+            sides = {GOLD: ld.document.annotations, **{c.side: c.annotations for c in out.columns if c.side != GOLD}}
+            add_document(counts, self._job, doc_id, ld.document.text, sides)
+            _add_agreement(out, counted_rows(counts))
+        return out

@@ -19,9 +19,18 @@ def page_name(ident: str) -> str:
     return "id-" + hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:16] + ".html"
 
 
+#: What ``urllib.parse.quote`` leaves as it is.
+_URL_SAFE = re.compile(r"[A-Za-z0-9_.~/-]*")
+
+
+def _quoted(part: str) -> str:
+    """``urllib.parse.quote(part)``, with a fast path for a part it would leave as it is."""
+    return part if _URL_SAFE.fullmatch(part) else url_quote(part)
+
+
 def href(folder: str, ident: str, anchor: str = "") -> str:
     """The link to the page of ``ident`` in ``folder`` (``documents``, ``entities``), from the site's root."""
-    return f"{folder}/{url_quote(page_name(ident))}" + (f"#{url_quote(anchor)}" if anchor else "")
+    return f"{folder}/{_quoted(page_name(ident))}" + (f"#{_quoted(anchor)}" if anchor else "")
 
 
 def anchor_of(layer: str, index: int, part: Optional[str] = None) -> str:

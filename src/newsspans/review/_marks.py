@@ -14,6 +14,7 @@ Fragment classes: ``f`` on a span's first fragment (which also gets the element 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 from typing import Iterable, Mapping, Sequence
@@ -37,22 +38,34 @@ class Mark:
     rank: int = 0
 
 
+#: What ``html.escape`` changes (with and without ``quote``), and a carriage return.
+_ATTRIBUTE_SPECIAL = re.compile("[&<>\"']")
+_TEXT_SPECIAL = re.compile("[&<>\r]")
+
+
+def _escape_attribute(value: str) -> str:
+    """``html.escape(value)``, with a fast path for the common value that has nothing to escape."""
+    return escape(value) if _ATTRIBUTE_SPECIAL.search(value) else value
+
+
 def _escape_text(text: str) -> str:
     """Text as HTML character data that a browser parses back to exactly ``text``.
 
     ``&``, ``<`` and ``>`` are escaped; a carriage return becomes ``&#13;`` because an HTML
     parser would otherwise turn CR LF into LF.
     """
+    if not _TEXT_SPECIAL.search(text):
+        return text
     return escape(text, quote=False).replace("\r", "&#13;")
 
 
 def _open_tag(mark: Mark, *, first: bool, last: bool) -> str:
     classes = mark.classes + (" f" if first else "") + (" l" if last else "")
-    parts = [f'<mark class="{escape(classes.strip())}"']
+    parts = [f'<mark class="{_escape_attribute(classes.strip())}"']
     if first:
-        parts.append(f' id="{escape(mark.anchor)}" tabindex="0"')
+        parts.append(f' id="{_escape_attribute(mark.anchor)}" tabindex="0"')
     for key, value in mark.attrs.items():
-        parts.append(f' {key}="{escape(value)}"')
+        parts.append(f' {key}="{_escape_attribute(value)}"')
     return "".join(parts) + ">"
 
 

@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import AbstractSet, Any, Iterable, Optional
 
 from ..corpus import ANNOTATIONS, DECISIONS, DOCUMENTS, LAYERS_DIR, REGISTRY, TEXTS, LenientDocument
 from ..model import RegistryEntry
@@ -25,7 +25,7 @@ def indexed(ld: LenientDocument, layer: str) -> list[tuple[int, Any]]:
     return list(zip(ld.positions[layer], getattr(ld.document.annotations, layer)))
 
 
-def problem_document(p: Problem, doc_ids: set[str]) -> Optional[str]:
+def problem_document(p: Problem, doc_ids: AbstractSet[str]) -> Optional[str]:
     """The document a problem concerns: its ``document_id``, else the stem of a per-document file."""
     if p.document_id is not None:
         return p.document_id

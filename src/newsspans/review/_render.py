@@ -7,14 +7,22 @@ layers, ``layers/<id>.html`` (the layers side by side, every disagreement marked
 page is self-contained: inline CSS, a few lines of inline script (the details panel), no external
 resource of any kind, so it opens from disk with no server and no network.
 
-The module map: ``_reading`` reads and checks the corpus (each file once, by the validator's own
-code path); ``_placement`` decides where each problem is shown; ``_document_marks`` turns a
-document's spans into marks, which ``_marks`` draws as nested HTML; ``_mentions`` collects what
-the entity pages list; ``_layers`` reads the annotators' layers and their agreement,
-``_disagreements`` finds what differs between the layers and ``_comparison`` lays it out;
-``_pages`` fills the templates (``templates/``); ``_style`` holds the look. The corpus is only
-read; the output is written to a temporary sibling folder and swapped in when complete
-(``atomic.staged_dir``).
+The module map: ``_reading`` reads and checks the corpus, one document at a time (each file once,
+by the validator's own code path); ``_placement`` decides where each problem is shown;
+``_document_marks`` turns a document's spans into marks, which ``_marks`` draws as nested HTML;
+``_mentions`` collects what the entity pages list; ``_layers`` reads the annotators' layers and
+measures their agreement, ``_disagreements`` finds what differs between the layers and
+``_comparison`` lays it out; ``_pages`` fills the templates (``templates/``); ``_style`` holds the
+look; ``_site`` writes the pages and ``_index`` keeps what the index shows of each document.
+
+The corpus is read once, document by document, and each document's pages are written as soon as
+it is read, so memory does not grow with the corpus: what outlives a document is its row of the
+index and, on disk (``_mentions.MentionStore``, a file in the staged folder removed before the swap),
+its references to registry entities, for the entity pages written after the last document. The few problems found only once every document is read
+(a ``cluster_id`` used in one document only) are shown on their documents' pages by reading those
+documents again and writing their pages anew. The corpus is only read; the output is written to
+a temporary sibling folder, its files synced a batch at a time (``atomic.SyncedFiles``), and
+swapped in when complete (``atomic.staged_dir``).
 """
 
 from __future__ import annotations
@@ -22,13 +30,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..atomic import SyncedFiles, staged_dir
 from ..errors import BadInput
 from ..paths import display_path
-from ..atomic import staged_dir
 from ..validation import Corpus
-from ._links import page_name
-from ._pages import GENERATOR, comparison_page, document_page, entity_page, index_page, unreadable_page
-from ._reading import CorpusReview, read_review
+from ._index import SiteIndex
+from ._layers import LayerReader
+from ._mentions import MentionStore, collect_mentions
+from ._pages import GENERATOR, index_page
+from ._placement import registry_problems
+from ._reading import cross_document_problems, read_document_review, read_start
+from ._site import Site
+
+
+#: The references to registry entities, kept in the staged folder until the entity pages are written.
+REFERENCES = ".references.sqlite"
 
 
 @dataclass
@@ -49,11 +65,9 @@ def render(*, corpus: Path, out: Path) -> RenderResult:
     if layout:
         raise BadInput(f"{display_path(corpus)} is not a corpus folder: {layout[0]}")
     _check_out(out, corpus)
-    review = read_review(reader)
-    with staged_dir(out, purpose="render") as site:
-        _write_site(review, site)
-    return RenderResult(out, documents=len(review.documents), entities=len(review.registry),
-                        problems=len(review.problems), errors=review.errors, comparisons=len(review.layers))
+    with staged_dir(out, purpose="render") as root, SyncedFiles(root) as files, \
+            MentionStore(root / REFERENCES) as mentions:
+        return _write_site(reader, root, files, mentions, out)
 
 
 def _check_out(out: Path, corpus: Path) -> None:
@@ -71,27 +85,32 @@ def _check_out(out: Path, corpus: Path) -> None:
                            "choose an empty or new folder")
 
 
-def _write_page(path: Path, html: str) -> None:
-    # backslashreplace: a file name that is not UTF-8 reaches the page as lone surrogates (the
-    # corpus's JSON strings never do: the validator reports them and they are read as U+FFFD)
-    path.write_text(html, encoding="utf-8", errors="backslashreplace")
-
-
-def _write_site(review: CorpusReview, site: Path) -> None:
-    (site / "documents").mkdir()
-    (site / "entities").mkdir()
-    if review.layers:
-        (site / "layers").mkdir()
-    for d in review.documents:
-        layers = review.layers.get(d.doc_id)
-        html = (document_page(d, registry=review.registry, version=review.version, layers=layers) if d.lenient is not None
-                else unreadable_page(d))
-        _write_page(site / "documents" / page_name(d.doc_id), html)
-        if layers is not None:
-            _write_page(site / "layers" / page_name(d.doc_id),
-                        comparison_page(d, layers, registry=review.registry, version=review.version))
-    problems = review.entity_problems()
-    for entry in review.registry.values():
-        html = entity_page(entry, review.mentions.get(entry.entity_id, []), problems=problems.get(entry.entity_id, []))
-        _write_page(site / "entities" / page_name(entry.entity_id), html)
-    _write_page(site / "index.html", index_page(review))
+def _write_site(reader: Corpus, root: Path, files: SyncedFiles, mentions: MentionStore, out: Path) -> RenderResult:
+    """Read the corpus document by document, writing each one's pages at once, then the entity
+    pages and the index into the staged folder ``root``."""
+    start = read_start(reader)
+    layers = LayerReader(reader.root)
+    site = Site(root, files, registry=start.shown, version=start.version)
+    index = SiteIndex()
+    doc_ids = reader.document_ids()
+    for doc_id in doc_ids:
+        d = read_document_review(reader, doc_id, registry=start.registry)
+        for entity_id, mention in collect_mentions(d.lenient, start.shown) if d.lenient else ():
+            mentions.add(entity_id, mention)
+        found = layers.of(doc_id, d.lenient)
+        site.document(d, found)
+        index.add(d, found)
+    by_doc, corpus_problems = cross_document_problems(reader, registry=start.registry, doc_ids=frozenset(doc_ids))
+    for doc_id, later in by_doc.items():  # pages written already, without these problems
+        d = read_document_review(reader, doc_id, registry=start.registry)
+        d.problems += later
+        found = layers.of(doc_id, d.lenient)
+        site.document(d, found, again=True)
+        index.add(d, found)
+    corpus_problems = start.problems + corpus_problems
+    site.entities(mentions, registry_problems(corpus_problems, start.shown))
+    site.write("index.html", index_page(index, name=start.name, version=start.version, registry=start.shown,
+                                        corpus_problems=corpus_problems, references=mentions.all_counts()))
+    status = index.status(corpus_problems)
+    return RenderResult(out, documents=len(index.rows), entities=len(start.shown), problems=sum(status),
+                        errors=status.errors, comparisons=site.comparisons)
