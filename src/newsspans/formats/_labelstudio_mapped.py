@@ -521,7 +521,8 @@ class _Ids:
     def __init__(self, known: KnownItems, regions: list[MappedRegion]):
         self.known = known
         self.kept = {r.rid for r in regions if _LOCAL_ID[r.layer].fullmatch(r.rid)}
-        known.used |= self.kept
+        for rid in self.kept:
+            known.ids.take(rid)
 
     def match(self, layer: str, key: tuple) -> Any:
         return self.known.match(layer, key)

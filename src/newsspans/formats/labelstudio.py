@@ -92,7 +92,7 @@ from ._layers import Layer, LayerSource
 from ._suggestions import Suggested, SuggestionSource, Tally
 from ._users import UserMap, UserRef, export_users
 from .base import FormatError, Report
-from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
+from .importer import ErrorList, FreshIds, ImportOptions, ImportRun, Parsed, Source, SourceMap
 
 if TYPE_CHECKING:
     from ._labelstudio_mapped import MappedImport
@@ -661,14 +661,13 @@ class _TaskAssembly:
         """A region id that is a NewsSpans id of its layer stays; any other gets a fresh one."""
         regions = self.result.regions
         kept = {rid for rid in self.result.order if _LOCAL_ID[_PREFIX_OF[regions[rid].control]].fullmatch(rid)}
-        used = used_ids | kept
+        ids = FreshIds(used_ids | kept)
         local: dict[str, str] = {}
         for rid in self.result.order:
             r = regions[rid]
             if r.control == QUOTE and r.label != CONTENT:
                 continue
-            local[rid] = rid if rid in kept else next_id(_PREFIX_OF[r.control], used)
-            used.add(local[rid])
+            local[rid] = rid if rid in kept else ids.fresh(_PREFIX_OF[r.control])
         return local
 
     def region(self, rid: str) -> Callable[[], Source]:
