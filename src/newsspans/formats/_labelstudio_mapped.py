@@ -165,9 +165,9 @@ class MappedImport:
             if not is_int(own) and not (isinstance(own, str) and own):
                 raise FormatError(loc.source([]).error("no document id: data.document_id is missing and the task has no id "
                                                        "(Label Studio's export gives every task one)"))
-            doc_id, where = f"{TASK_PREFIX}{own}", loc.source(["id"])
+            doc_id, where = f"{TASK_PREFIX}{own}", lambda: loc.source(["id"])
         else:
-            where = loc.source(["data", "document_id"])
+            where = lambda: loc.source(["data", "document_id"])  # found only for an error
         text = self._text(data, loc)
         try:
             data_bytes = text.encode("utf-8")
