@@ -370,8 +370,9 @@ class _Task:
             except _Bad as exc:
                 errors.add(self.at.source(i, *exc.path), str(exc))
                 faulted.update(x for x in (rel.get("from_id"), rel.get("to_id")) if isinstance(x, str))
-        for region in self.regions:  # one error per mistake: a region of a refused relation is not untied too
-            if region.layer == "quotes" and region.target != "content" and region.rid not in self.tied | faulted:
+        settled = self.tied | faulted  # one error per mistake: a region of a refused relation is not untied too
+        for region in self.regions:
+            if region.layer == "quotes" and region.target != "content" and region.rid not in settled:
                 self._untied(region, errors)
         for rid, (i, choice) in self.types.items():
             self._quote_type(rid, i, choice, errors)
