@@ -9,8 +9,8 @@ and code-point offsets differ), and ``many``, ``--docs`` synthetic documents. Fo
 as a user does, ``newsspans export labelstudio``, ``newsspans import labelstudio`` of that export
 (nothing changes), and the import of the same export with every region id replaced by a random
 one, as regions drawn in Label Studio's browser come back (every item takes a fresh id;
-``--dry-run --allow-deletions``). Each command is its own process: wall time and peak RSS
-(``os.wait4``, the command's own) are printed per command, then one JSON line with them all.
+``--dry-run --allow-deletions``). Each command is its own process: wall time, CPU time and peak
+RSS (``os.wait4``, the command's own) are printed per command, then one JSON line with them all.
 """
 
 from __future__ import annotations
@@ -101,12 +101,14 @@ _RUNNER = """import json, os, subprocess, sys
 proc = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 err = proc.stderr.read().decode()
 _, status, usage = os.wait4(proc.pid, 0)
-print(json.dumps({"code": os.waitstatus_to_exitcode(status), "maxrss_kb": usage.ru_maxrss, "err": err[-2000:]}))
+print(json.dumps({"code": os.waitstatus_to_exitcode(status), "maxrss_kb": usage.ru_maxrss,
+                  "cpu_s": usage.ru_utime + usage.ru_stime, "err": err[-2000:]}))
 """
 
 
 def measure(*args: object) -> dict[str, float]:
-    """Run ``newsspans ARGS`` in its own process: wall seconds and peak RSS in MB."""
+    """Run ``newsspans ARGS`` in its own process: wall and CPU seconds (user + system: less
+    sensitive to a busy machine), and peak RSS in MB."""
     start = time.perf_counter()
     out = subprocess.run([sys.executable, "-c", _RUNNER, sys.executable, "-m", "newsspans", *map(str, args)],
                          capture_output=True, text=True, check=True).stdout
@@ -114,7 +116,7 @@ def measure(*args: object) -> dict[str, float]:
     found = json.loads(out)
     if found["code"] != 0:
         raise SystemExit(f"newsspans {' '.join(map(str, args))} failed ({found['code']}):\n{found['err']}")
-    return {"seconds": round(seconds, 2), "peak_rss_mb": round(found["maxrss_kb"] / 1024, 1)}
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(found["cpu_s"], 2), "peak_rss_mb": round(found["maxrss_kb"] / 1024, 1)}
 
 
 def run_corpus(name: str, corpus: Path, work: Path) -> dict[str, dict[str, float]]:
@@ -126,7 +128,7 @@ def run_corpus(name: str, corpus: Path, work: Path) -> dict[str, dict[str, float
     browser = with_browser_ids(out / "tasks.json", work / f"{name}-browser.json")
     figures["import_browser_ids"] = measure("import", "labelstudio", browser, "--corpus", copy, "--dry-run", "--allow-deletions")
     for step, f in figures.items():
-        print(f"{name:5} {step:19} {f['seconds']:8.2f} s {f['peak_rss_mb']:8.1f} MB", flush=True)
+        print(f"{name:5} {step:19} {f['seconds']:8.2f} s {f['cpu_seconds']:8.2f} s CPU {f['peak_rss_mb']:8.1f} MB", flush=True)
     return figures
 
 
