@@ -3,7 +3,8 @@ export and import of a document grow linearly with its size, never with size x r
 
 Work is counted, never timed: the text is scanned once per document, a conversion reads nothing
 of the text, and the characters read for a text 4x longer (with 4x the regions) are about 4x,
-not 16x."""
+not 16x. Likewise the fresh ids of regions drawn in Label Studio (random region ids) look at
+each id in use a bounded number of times, not once per region."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """A Label Studio export is read one task at a time (``formats._jsonarray``): each task is what
 ``json.loads`` of the whole file gives, at the line it starts on, whatever the read size; a file
 that is not a list of tasks is refused with exactly the message reading it whole gives; and the
-import's memory does not grow with the number of tasks (measured with tracemalloc, not timed)."""
+import's memory does not grow with the number of tasks (measured with tracemalloc, not timed).
+The export writes a long document's task as it is encoded, the same bytes."""
 
 from __future__ import annotations
 
@@ -14,9 +15,11 @@ import pytest
 from helpers import CORPUS, run, tree_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_import_linear import big_document
 
 from newsspans._synth import write_synthetic_corpus
 from newsspans.formats import _jsonarray, export, import_
+from newsspans.formats import labelstudio as ls
 from newsspans.formats._jsonarray import NotAnArray, array_items
 from newsspans.validation import line_of
 
@@ -156,3 +159,27 @@ def test_an_import_holds_one_task_not_the_export(tmp_path, monkeypatch):
     assert large_size > 3 * small_size
     assert large_peak < large_size / 2, f"peak {large_peak} bytes for a file of {large_size}"
     assert large_peak - small_peak < (large_size - small_size) / 4
+
+
+def export_peak(out, doc) -> int:
+    """The peak memory (tracemalloc) of exporting ``doc``'s task into ``out``."""
+    out.mkdir()
+    tracemalloc.start()
+    try:
+        ls.export([("train", doc)], out=out)
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_long_documents_task_is_written_as_it_is_encoded(tmp_path, monkeypatch):
+    """The same bytes as ``json.dumps`` of the task, without its text ever held whole: encoded
+    whole, the peak holds the text about twice more (its pieces and their join)."""
+    doc = big_document(100_000)
+    streamed = export_peak(tmp_path / "streamed", doc)
+    monkeypatch.setattr(ls, "_STREAMED_FROM", 10**9)
+    whole = export_peak(tmp_path / "whole", doc)
+    data = (tmp_path / "streamed" / "tasks.json").read_bytes()
+    assert data == (tmp_path / "whole" / "tasks.json").read_bytes()
+    assert data == ("[\n" + json.dumps(ls.task(doc), ensure_ascii=False, indent=1) + "\n]\n").encode("utf-8")
+    assert whole - streamed > len(data), f"peak {streamed} streamed, {whole} whole, for {len(data)} bytes"

@@ -304,7 +304,8 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit:
             suggested = suggestions.of(doc) if suggestions is not None else None
             tally.add(suggested)
             _write_json(fh, task(doc, offset_unit=offset_unit, layers=chosen, users=user_ids, suggested=suggested, gold=gold,
-                                 model_version=suggestions.model_version if suggestions else None))
+                                 model_version=suggestions.model_version if suggestions else None),
+                        whole=len(doc.text) < _STREAMED_FROM)
             if gold:
                 for ann in [x.annotations for x in chosen] if chosen is not None else [doc.annotations]:
                     report.add_all(ann)
@@ -324,11 +325,17 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit:
 
 #: What ``json.dumps(value, ensure_ascii=False, indent=1)`` writes, chunk by chunk.
 _TASK_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=1)
+#: The text length from which a document's task is written as it is encoded.
+_STREAMED_FROM = 20_000
 
 
-def _write_json(fh: Any, value: Any, *, batch: int = 4096) -> None:
-    """Write ``json.dumps(value, ensure_ascii=False, indent=1)`` to ``fh`` as it is encoded, ``batch``
-    chunks at a time: a task's text is never held whole (one long document's is tens of MB)."""
+def _write_json(fh: Any, value: Any, *, whole: bool = False, batch: int = 4096) -> None:
+    """Write ``json.dumps(value, ensure_ascii=False, indent=1)`` to ``fh``: ``whole`` (fastest,
+    for a news-length document's task), or as it is encoded, ``batch`` chunks at a time, so that
+    a long document's task (tens of MB) is never held whole."""
+    if whole:
+        fh.write(json.dumps(value, ensure_ascii=False, indent=1))
+        return
     chunks: list[str] = []
     for chunk in _TASK_ENCODER.iterencode(value):
         chunks.append(chunk)
