@@ -55,7 +55,7 @@ from ..paths import display_path
 from ._brat_read import DISCONT_SEP, Attached, Event, Line, Standoff, TextBound, read_standoff
 from ._mapping import LabelMapper, Mapping, auto_quote_type
 from .base import Report
-from .importer import ErrorList, Parsed, Source, SourceMap, next_id
+from .importer import ErrorList, FreshIds, Parsed, Source, SourceMap
 
 #: The normalization database whose keys are registry ids.
 DB = "NewsSpans"
@@ -454,22 +454,20 @@ def _items(document_id: str, file: str, mentions: list[_MentionDraft], quotes: l
     """The annotations, each layer in text order with fresh ids numbered in that order, and the
     fragments of each split content sharing a fresh group id."""
     sources = SourceMap(Source(file, None))
-    used = set(used_ids)
+    ids, group_ids = FreshIds(used_ids), FreshIds(used_groups)
     entities = []
     for m in sorted(mentions, key=lambda m: (m.span.start, m.span.end)):
-        mention_id = next_id(ID_PREFIXES["entities"], used)
-        used.add(mention_id)
+        mention_id = ids.fresh(ID_PREFIXES["entities"])
         sources.add("entities", len(entities), m.source, label=m.source, entity_id=m.id_source)
         entities.append(EntityMention(mention_id, m.span.start, m.span.end, m.span.text, m.label, m.entity_id))
     groups: dict[str, str] = {}
     items = []
     for q in sorted(quotes, key=lambda q: (q.content.start, q.content.end)):
-        quote_id = next_id(ID_PREFIXES["quotes"], used)
-        used.add(quote_id)
+        quote_id = ids.fresh(ID_PREFIXES["quotes"])
         group_id = None
         if q.split:
             if q.event not in groups:
-                groups[q.event] = next_id(GROUP_PREFIX, used_groups | set(groups.values()))
+                groups[q.event] = group_ids.fresh(GROUP_PREFIX)
             group_id = groups[q.event]
         fields = {name: s for name, s in q.sources.items() if name != "item"}
         sources.add("quotes", len(items), q.sources["item"], **fields, group_id=q.sources["content"] if group_id else None)

@@ -165,9 +165,9 @@ class MappedImport:
             if not is_int(own) and not (isinstance(own, str) and own):
                 raise FormatError(loc.source([]).error("no document id: data.document_id is missing and the task has no id "
                                                        "(Label Studio's export gives every task one)"))
-            doc_id, where = f"{TASK_PREFIX}{own}", loc.source(["id"])
+            doc_id, where = f"{TASK_PREFIX}{own}", lambda: loc.source(["id"])
         else:
-            where = loc.source(["data", "document_id"])
+            where = lambda: loc.source(["data", "document_id"])  # found only for an error
         text = self._text(data, loc)
         try:
             data_bytes = text.encode("utf-8")
@@ -370,8 +370,9 @@ class _Task:
             except _Bad as exc:
                 errors.add(self.at.source(i, *exc.path), str(exc))
                 faulted.update(x for x in (rel.get("from_id"), rel.get("to_id")) if isinstance(x, str))
-        for region in self.regions:  # one error per mistake: a region of a refused relation is not untied too
-            if region.layer == "quotes" and region.target != "content" and region.rid not in self.tied | faulted:
+        settled = self.tied | faulted  # one error per mistake: a region of a refused relation is not untied too
+        for region in self.regions:
+            if region.layer == "quotes" and region.target != "content" and region.rid not in settled:
                 self._untied(region, errors)
         for rid, (i, choice) in self.types.items():
             self._quote_type(rid, i, choice, errors)
@@ -521,7 +522,8 @@ class _Ids:
     def __init__(self, known: KnownItems, regions: list[MappedRegion]):
         self.known = known
         self.kept = {r.rid for r in regions if _LOCAL_ID[r.layer].fullmatch(r.rid)}
-        known.used |= self.kept
+        for rid in self.kept:
+            known.ids.take(rid)
 
     def match(self, layer: str, key: tuple) -> Any:
         return self.known.match(layer, key)

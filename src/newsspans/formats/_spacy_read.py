@@ -21,7 +21,7 @@ from ..model import Annotations, Claim, EntityMention, Quote, Span, id_number
 from ..paths import display_path
 from ._mapping import LabelMapper
 from .base import FormatError
-from .importer import ErrorList, ImportRun, Parsed, Source, SourceMap, next_id
+from .importer import ErrorList, FreshIds, ImportRun, Parsed, Source, SourceMap
 from .spacy_docbin import CLAIMS, DOC_ID_KEY, QUOTES_CONTENT, QUOTES_CUE, QUOTES_SPEAKER, SPAN_GROUPS, USER_DATA
 
 
@@ -131,9 +131,10 @@ class _DocReader:
         self.record = self._record()
         self.foreign = 0
         # Every id the Doc's spans carry is taken before any fresh id is given.
-        self.used = set(used)
+        taken = set(used)
         for layer, spans in (("entities", doc.ents), ("quotes", self.group(QUOTES_CONTENT)), ("claims", self.group(CLAIMS))):
-            self.used.update(i for i in (self.own_id(s, layer) for s in spans) if i is not None)
+            taken.update(i for i in (self.own_id(s, layer) for s in spans) if i is not None)
+        self.ids = FreshIds(taken)
 
     def build(self) -> Parsed:
         entities, quotes, claims = self.entities(), self.quotes(), self.claims()
@@ -170,8 +171,7 @@ class _DocReader:
         local = self.own_id(span, layer)
         if local is None:
             self.foreign += bool(span.id_)
-            local = next_id(ID_PREFIXES[layer], self.used)
-            self.used.add(local)
+            local = self.ids.fresh(ID_PREFIXES[layer])
         return local
 
     def extra(self, span: Any, layer: str) -> tuple[dict, Optional[Source]]:

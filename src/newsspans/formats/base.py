@@ -139,7 +139,8 @@ class Report:
                     lines += [f"    {describe_change(x)}" for x in layers[layer]]
                 elif (doc_id, name) in self.kept:
                     lines.append(f"  {name}: none in the source; the corpus's {self.kept[(doc_id, name)]} kept")
-        unchanged = [d for d in self.documents if d not in set(changed)]
+        rewritten = set(changed)
+        unchanged = [d for d in self.documents if d not in rewritten]
         if unchanged:
             shown = ", ".join(unchanged[:10]) + (f" and {len(unchanged) - 10} more" if len(unchanged) > 10 else "")
             lines.append(f"unchanged: {len(unchanged)} document{'s' if len(unchanged) != 1 else ''} ({shown})")

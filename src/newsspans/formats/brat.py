@@ -72,7 +72,7 @@ from ._suggestions import CONF_MARKER, SuggestionSource, Tally, is_suggestions_f
 from ._suggestions import FOLDER as SUGGESTIONS_FOLDER
 from .base import FormatError, Report
 from ._mapping import LabelMapper
-from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
+from .importer import ErrorList, FreshIds, ImportOptions, ImportRun, Parsed, Source, SourceMap
 
 CONF = "annotation.conf"
 QUOTE, SPEAKER, CUE, CLAIM = "Quote", "Speaker", "Cue", "Claim"
@@ -493,11 +493,10 @@ class _Assembly:
             layer = "quotes" if kind == EVENT else "claims" if kind == CLAIM else "entities"
             prefixes[aid] = ID_PREFIXES[layer]
         local = {aid: self.ann.notes[aid][1] for aid in prefixes if aid in self.ann.notes}
-        used = used_ids | set(local.values())
+        ids = FreshIds(used_ids | set(local.values()))
         for aid, prefix in prefixes.items():
             if aid not in local:
-                local[aid] = next_id(prefix, used)
-                used.add(local[aid])
+                local[aid] = ids.fresh(prefix)
         return local
 
     def source(self, line: Optional[Line]) -> Optional[Source]:

@@ -13,8 +13,10 @@ they will be written and runs ``newsspans.validation.check_annotation_file`` ove
 document kept), its id checked (``document_id``: the id pattern, matched whole, and a document of
 the corpus; only such an id ever names a file), merged with the corpus (``accept``: a layer the
 source holds nothing of keeps the corpus's annotations unless ``allow_deletions``; ``issued``
-never goes down), and checked by the validator. ``finish`` then compares the result with the
-corpus by ``newsspans.versions.diff`` (the report's ``changes``), refuses an import that would
+never goes down), checked by the validator, and compared with the corpus as
+``newsspans.versions.diff`` compares them (``diff_layer``: the report's ``changes``); of a document
+accepted only its changes and, when its file changes, the new file are kept, so memory does not
+hold every document read. ``finish`` then refuses an import that would
 empty a document layer or delete more than ``max_deletions`` of it (``ImportRefused``), and
 writes the annotation files that change through ``newsspans.atomic.write_files``, all or nothing,
 unless it is a dry run. An interrupted earlier write is finished first (``finish_writes``).
@@ -45,7 +47,7 @@ from ..model import LAYERS, Annotations, Document, DocumentMeta, EntityMention, 
 from ..paths import display_path
 from ..atomic import finish_writes, staging, write_files
 from ..validation import ERROR, Problem, check_annotation_file, line_of
-from ..versions import Snapshot, diff
+from ..versions import Change, diff_layer
 from ._layers import check_option_annotator, listed_annotators, not_listed, refuse_linked
 from ._mapping import LabelMapper, Mapping
 from ._repair import EntityMaker, Trimmer, slug
@@ -203,6 +205,10 @@ def check(parsed: Parsed, *, text: str, registry: Optional[dict[str, RegistryEnt
     return located
 
 
+#: How many corpus states an import keeps at most (``ImportRun.corpus_state``): a document's is
+#: dropped once it is accepted, and these bound those of documents that failed before.
+_STATES_KEPT = 16
+
 #: The default of ``ImportOptions.max_deletions`` (``--max-deletions``).
 DEFAULT_MAX_DELETIONS = 0.5
 
@@ -332,11 +338,11 @@ class KnownItems:
     """For a format that carries no NewsSpans ids (CoNLL, doccano, a mapped Label Studio project):
     an item with the key (``item_key``) of one in the file the import replaces (the gold, or the
     annotator's layer) is that item, and keeps its id and the fields the format does not carry;
-    any other takes a fresh id, never one in ``used``. ``matched`` counts the former."""
+    any other takes a fresh id, never one in ``used`` (``ids``). ``matched`` counts the former."""
 
     def __init__(self, held: Annotations, used: Iterable[str]):
         self.held = {layer: {item_key(layer, x): x for x in getattr(held, layer)} for layer in LAYERS}
-        self.used = set(used)
+        self.ids = FreshIds(used)
         self.matched = 0
 
     @classmethod
@@ -350,9 +356,7 @@ class KnownItems:
         return found
 
     def fresh_id(self, layer: str) -> str:
-        new = next_id(ID_PREFIXES[layer], self.used)
-        self.used.add(new)
-        return new
+        return self.ids.fresh(ID_PREFIXES[layer])
 
     def mention(self, start: int, end: int, text: str, label: str) -> EntityMention:
         """The mention of ``text[start:end]`` typed ``label``: the held one there, or a new one."""
@@ -364,12 +368,13 @@ class KnownItems:
 
 @dataclass
 class _Pending:
-    """One document read from the source: its corpus state and what the import makes of it."""
+    """One document read from the source, reduced to what ``finish`` needs, so that an import holds
+    no document whole once it is read: what the import changes in it (``versions.diff_layer``),
+    how many items each layer of the corpus file had, and the file to write when it changes."""
 
-    old: Document
-    new: Annotations
-    data: bytes  # the annotation file as it will be written
-    current: Optional[bytes]  # the annotation file as it is
+    changes: list[Change]
+    had: dict[str, int]  # layer -> items in the corpus's file
+    data: Optional[bytes]  # the annotation file as it will be written; None when it is unchanged
     rel: str  # the file, relative to the corpus (``target_file``)
 
 
@@ -418,21 +423,22 @@ class ImportRun:
             self.errors += exc.errors
             self.problems += exc.problems
 
-    def document_id(self, doc_id: object, source: Source, part: str, *, annotator: Optional[str] = None) -> str:
+    def document_id(self, doc_id: object, source: SourceLike, part: str, *, annotator: Optional[str] = None) -> str:
         """``doc_id`` (as the tool's file names it, at ``source``, in the ``part`` of the source named
         so: a file, a task) when it is the id of a document of the corpus that no other part of the
         source holds (for ``annotator``: for that annotator); raises ``FormatError`` otherwise. Only
         such an id ever names a file, so nothing outside ``corpus/annotations/`` and
-        ``corpus/layers/`` is ever written."""
+        ``corpus/layers/`` is ever written. ``source`` may be a function that finds it, called
+        only for an error (finding a line can cost a scan of the source)."""
         if not isinstance(doc_id, str) or not DOCUMENT_ID_RE.fullmatch(doc_id):
-            raise FormatError(source.error(f"{doc_id!r} is not a document id (letters, digits, '_', '.' and '-', "
-                                           "starting with a letter or digit)"))
+            raise FormatError(_resolve(source).error(f"{doc_id!r} is not a document id (letters, digits, '_', '.' and '-', "
+                                                     "starting with a letter or digit)"))
         if doc_id not in self.text_ids():
             path = self.corpus / TEXTS / f"{doc_id}.txt"
-            raise FormatError(source.error(f"no document {doc_id!r} in the corpus ({display_path(path)} is missing); "
-                                           "add the text with `newsspans add` first"))
+            raise FormatError(_resolve(source).error(f"no document {doc_id!r} in the corpus ({display_path(path)} is missing); "
+                                                     "add the text with `newsspans add` first"))
         if (annotator, doc_id) in self._first_read:
-            raise FormatError(source.error(f"document {doc_id} is already in {self._first_read[(annotator, doc_id)]}"))
+            raise FormatError(_resolve(source).error(f"document {doc_id} is already in {self._first_read[(annotator, doc_id)]}"))
         self._first_read[(annotator, doc_id)] = part
         return doc_id
 
@@ -455,7 +461,7 @@ class ImportRun:
             self._last_text = (doc_id, corpus_text(self.corpus, doc_id, source))
         return self._last_text[1]
 
-    def new_document(self, doc_id: object, data: bytes, source: Source, part: str, *, annotator: Optional[str] = None) -> str:
+    def new_document(self, doc_id: object, data: bytes, source: SourceLike, part: str, *, annotator: Optional[str] = None) -> str:
         """The document ``doc_id`` that the source brings with its text ``data`` (at ``source``, in
         ``part``). A document of the corpus must have exactly that text (texts are never edited);
         one the corpus does not have is created, with ``new_documents``, as ``add`` creates it
@@ -464,21 +470,21 @@ class ImportRun:
         if isinstance(doc_id, str) and doc_id in self.text_ids():  # the corpus's, or created by this import
             doc_id = self.document_id(doc_id, source, part, annotator=annotator)
             if self.text(doc_id, Path(part)).encode("utf-8") != data:
-                raise FormatError(source.error(f"the text of document {doc_id} differs from the corpus's "
-                                               f"({display_path(self.corpus / TEXTS / (doc_id + '.txt'))}); texts are never "
-                                               "edited, and offsets refer to the corpus text"))
+                raise FormatError(_resolve(source).error(f"the text of document {doc_id} differs from the corpus's "
+                                                         f"({display_path(self.corpus / TEXTS / (doc_id + '.txt'))}); texts are never "
+                                                         "edited, and offsets refer to the corpus text"))
             return doc_id
         if not isinstance(doc_id, str) or not DOCUMENT_ID_RE.fullmatch(doc_id):
             return self.document_id(doc_id, source, part)  # raises, naming the id pattern
         if not self.options.new_documents:
-            raise FormatError(source.error(f"no document {doc_id!r} in the corpus; import with --new-documents to create "
-                                           "it from the source's text (as `newsspans add` does), or add the text first"))
+            raise FormatError(_resolve(source).error(f"no document {doc_id!r} in the corpus; import with --new-documents to create "
+                                                     "it from the source's text (as `newsspans add` does), or add the text first"))
         story = self.options.story_id or slug(doc_id)
         try:
             meta = new_document_meta(doc_id, data, corpus=self.corpus, story_id=story, language=self.options.language,
                                      shown=part)
         except NewsSpansError as exc:
-            raise FormatError(source.error(str(exc))) from None
+            raise FormatError(_resolve(source).error(str(exc))) from None
         self._first_read[(annotator, doc_id)] = part
         self.text_ids().add(doc_id)
         self._new_texts[doc_id] = data.decode("utf-8")
@@ -492,6 +498,8 @@ class ImportRun:
         """The document's annotation file (``annotator``'s layer file) as the corpus holds it (read
         once per import)."""
         if (annotator, doc_id) not in self._states:
+            while len(self._states) >= _STATES_KEPT:  # those of documents that failed before ``accept``
+                del self._states[next(iter(self._states))]
             self._states[(annotator, doc_id)] = _CorpusState.read(self.corpus, doc_id, annotator)
         return self._states[(annotator, doc_id)]
 
@@ -526,8 +534,11 @@ class ImportRun:
         new = parsed.annotations
         old = state.found.document if state.found is not None else Document(
             DocumentMeta(doc_id, None, None, f"{doc_id}.txt", "", "", ""), text, state.annotations)
-        self.pending[key] = _Pending(replace(old, annotations=state.annotations), new,
-                                     dumps_canonical(new.to_dict()).encode("utf-8"), state.files.annotations, rel)
+        old, data = replace(old, annotations=state.annotations), dumps_canonical(new.to_dict()).encode("utf-8")
+        changes = [c for layer in LAYERS for c in diff_layer(key, layer, old, replace(old, annotations=new))]
+        self.pending[key] = _Pending(changes, {layer: len(getattr(state.annotations, layer)) for layer in LAYERS},
+                                     data if data != state.files.annotations else None, rel)
+        self._states.pop((annotator, doc_id), None)  # read once per import: never needed again
         self.report.documents.append(key)
         self.report.notes += [str(p) for p in warnings]
 
@@ -587,11 +598,10 @@ class ImportRun:
         if errors:
             raise FormatError.of(errors, problems=self.problems)
         report = self.report
-        old = Snapshot("corpus", "corpus", None, documents={d: p.old for d, p in self.pending.items()})
-        new = Snapshot("import", "corpus", None, documents={d: replace(p.old, annotations=p.new) for d, p in self.pending.items()})
-        report.changes = diff(old=old, new=new).changes
-        report.rewritten = [d for d, p in self.pending.items() if p.data != p.current]
-        targets = {**self.new_files, **{self.pending[d].rel: self.pending[d].data for d in report.rewritten}}
+        # What ``versions.diff`` of the corpus and the import gives: each document's changes, by document.
+        report.changes = [c for key in sorted(self.pending) for c in self.pending[key].changes]
+        report.rewritten = [d for d, p in self.pending.items() if p.data is not None]
+        targets = {**self.new_files, **{p.rel: p.data for p in self.pending.values() if p.data is not None}}
         if self._entities is not None and self._entities.created:
             self._check_registry_whole()
             targets[REGISTRY] = dumps_canonical({"entities": [e.to_dict() for e in sorted(
@@ -632,7 +642,7 @@ class ImportRun:
         counts = self.report.counts()
         for doc_id, pending in self.pending.items():
             for layer in LAYERS:
-                had = len(getattr(pending.old.annotations, layer))
+                had = pending.had[layer]
                 removed = counts.get(doc_id, {}).get(layer, {}).get("removed", 0)
                 if had and removed and (removed == had or removed / had > self.options.max_deletions):
                     what = "all" if removed == had else f"{removed / had:.0%}"
@@ -702,13 +712,48 @@ def write_corpus_files(corpus: Path, files: dict[str, bytes]) -> None:
 
 def next_id(prefix: str, used: Iterable[str]) -> str:
     """A fresh local id with ``prefix``: one past the highest number in use (ASCII digits only:
-    ``str.isdigit`` also accepts ``²``, which ``int`` refuses)."""
-    numbers = [int(i[len(prefix):]) for i in used
-               if isinstance(i, str) and i.startswith(prefix) and _NUMBER.fullmatch(i[len(prefix):])]
-    return f"{prefix}{max(numbers, default=0) + 1}"
+    ``str.isdigit`` also accepts ``²``, which ``int`` refuses). It reads all of ``used``: to hand
+    out many ids, use ``FreshIds``, which reads it once."""
+    return f"{prefix}{_highest(prefix, used) + 1}"
 
 
 _NUMBER = re.compile(r"[0-9]{1,18}")
+
+
+def _highest(prefix: str, used: Iterable[str]) -> int:
+    """The highest number of an id ``<prefix><number>`` in ``used`` (0 for none)."""
+    cut = len(prefix)
+    return max((int(i[cut:]) for i in used if isinstance(i, str) and i.startswith(prefix) and _NUMBER.fullmatch(i[cut:])),
+               default=0)
+
+
+class FreshIds:
+    """The ids in use in one annotation file, and fresh ones handed out: what ``next_id`` gives,
+    each in O(1) instead of a pass over every id in use (a document with thousands of regions
+    drawn in Label Studio would otherwise cost thousands x thousands). The highest number of a
+    prefix is found once, at its first fresh id, and kept up as ids are taken."""
+
+    def __init__(self, used: Iterable[str] = ()):
+        self.used: set[str] = set(used)
+        self._top: dict[str, int] = {}
+
+    def __contains__(self, local_id: object) -> bool:
+        return local_id in self.used
+
+    def take(self, local_id: str) -> None:
+        """Count ``local_id`` as in use (an id an item keeps)."""
+        self.used.add(local_id)
+        for prefix in self._top:
+            self._top[prefix] = max(self._top[prefix], _highest(prefix, (local_id,)))
+
+    def fresh(self, prefix: str) -> str:
+        """``next_id(prefix, ids in use)``, then in use."""
+        if prefix not in self._top:
+            self._top[prefix] = _highest(prefix, self.used)
+        self._top[prefix] += 1
+        new = f"{prefix}{self._top[prefix]}"
+        self.used.add(new)
+        return new
 
 
 def corpus_text(corpus: Path, doc_id: str, source: Path) -> str:

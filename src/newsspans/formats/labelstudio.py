@@ -71,6 +71,12 @@ The import parses each task into the model, checking the Label Studio side (the 
 structure, offset units, which control a region belongs to, relations), then checks the result by
 the validator's own code path (``importer.check``): every problem is reported at the task and
 region it came from, with the line of ``tasks.json`` that holds it.
+
+**Time and memory.** The export writes each task as it is encoded; the import reads ``tasks.json``
+one task at a time (``_jsonarray``: a file that is not a list of tasks is refused as reading it
+whole refuses it), finds a line only for a problem (in the task's own text), gives fresh ids in
+O(1) each (``importer.FreshIds``) and keeps of each document only what it changes
+(``importer.ImportRun``): time is linear in the export's size and memory holds one task.
 """
 
 from __future__ import annotations
@@ -79,8 +85,9 @@ import json
 import re
 from bisect import bisect_left
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence, Union
 from xml.sax.saxutils import quoteattr
 
 from ..corpus import dumps_canonical
@@ -88,11 +95,12 @@ from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, GOLD, ID_PREF
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
 from ..validation import line_of
+from ._jsonarray import ArrayItem, NotAnArray, array_items
 from ._layers import Layer, LayerSource
 from ._suggestions import Suggested, SuggestionSource, Tally
 from ._users import UserMap, UserRef, export_users
 from .base import FormatError, Report
-from .importer import ErrorList, ImportOptions, ImportRun, Parsed, Source, SourceMap, next_id
+from .importer import ErrorList, FreshIds, ImportOptions, ImportRun, Parsed, Source, SourceMap
 
 if TYPE_CHECKING:
     from ._labelstudio_mapped import MappedImport
@@ -295,9 +303,9 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit:
             chosen = layers.of(doc) if layers is not None and gold else None
             suggested = suggestions.of(doc) if suggestions is not None else None
             tally.add(suggested)
-            fh.write(json.dumps(task(doc, offset_unit=offset_unit, layers=chosen, users=user_ids, suggested=suggested, gold=gold,
-                                     model_version=suggestions.model_version if suggestions else None),
-                                ensure_ascii=False, indent=1))
+            _write_json(fh, task(doc, offset_unit=offset_unit, layers=chosen, users=user_ids, suggested=suggested, gold=gold,
+                                 model_version=suggestions.model_version if suggestions else None),
+                        whole=len(doc.text) < _STREAMED_FROM)
             if gold:
                 for ann in [x.annotations for x in chosen] if chosen is not None else [doc.annotations]:
                     report.add_all(ann)
@@ -315,6 +323,28 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit:
     return report
 
 
+#: What ``json.dumps(value, ensure_ascii=False, indent=1)`` writes, chunk by chunk.
+_TASK_ENCODER = json.JSONEncoder(ensure_ascii=False, indent=1)
+#: The text length from which a document's task is written as it is encoded.
+_STREAMED_FROM = 20_000
+
+
+def _write_json(fh: Any, value: Any, *, whole: bool = False, batch: int = 4096) -> None:
+    """Write ``json.dumps(value, ensure_ascii=False, indent=1)`` to ``fh``: ``whole`` (fastest,
+    for a news-length document's task), or as it is encoded, ``batch`` chunks at a time, so that
+    a long document's task (tens of MB) is never held whole."""
+    if whole:
+        fh.write(json.dumps(value, ensure_ascii=False, indent=1))
+        return
+    chunks: list[str] = []
+    for chunk in _TASK_ENCODER.iterencode(value):
+        chunks.append(chunk)
+        if len(chunks) >= batch:
+            fh.write("".join(chunks))
+            chunks.clear()
+    fh.write("".join(chunks))
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
@@ -323,12 +353,15 @@ class TaskLocation:
     """Where one task is in the tasks file, to name the file, line and task of its parts."""
 
     file: str = "<task>"
-    #: The tasks file's text, where lines are found (None: no lines).
+    #: The tasks file's text (with ``line``: the task's own), where lines are found (None: no lines).
     raw: Optional[str] = None
     index: int = 0
     document: str = "?"
     #: The task's own ``id`` in Label Studio, when it has one.
     task_id: Optional[Union[int, str]] = None
+    #: When set, ``raw`` is this task's own JSON text, which starts at this line of the file
+    #: (None: ``raw`` is the whole tasks file, a list of which this task is item ``index``).
+    line: Optional[int] = None
 
     @property
     def name(self) -> str:
@@ -339,7 +372,12 @@ class TaskLocation:
     def source(self, path: list[Any], label: str = "", hint: Optional[str] = None, name: str = "") -> Source:
         """The source of the value at ``path`` inside the task."""
         # ``line_of`` indexes the text once and answers every lookup from the index.
-        line = None if self.raw is None else line_of(self.raw, [self.index, *path])
+        if self.raw is None:
+            line = None
+        elif self.line is None:
+            line = line_of(self.raw, [self.index, *path])
+        else:
+            line = self.line - 1 + line_of(self.raw, path)
         return Source(self.file, line, label, context=self.name, hint=hint, name=name)
 
 
@@ -661,14 +699,13 @@ class _TaskAssembly:
         """A region id that is a NewsSpans id of its layer stays; any other gets a fresh one."""
         regions = self.result.regions
         kept = {rid for rid in self.result.order if _LOCAL_ID[_PREFIX_OF[regions[rid].control]].fullmatch(rid)}
-        used = used_ids | kept
+        ids = FreshIds(used_ids | kept)
         local: dict[str, str] = {}
         for rid in self.result.order:
             r = regions[rid]
             if r.control == QUOTE and r.label != CONTENT:
                 continue
-            local[rid] = rid if rid in kept else next_id(_PREFIX_OF[r.control], used)
-            used.add(local[rid])
+            local[rid] = rid if rid in kept else ids.fresh(_PREFIX_OF[r.control])
         return local
 
     def region(self, rid: str) -> Callable[[], Source]:
@@ -724,30 +761,50 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], opti
     (``meta.text``), predictions, cancelled annotations; a task with no annotation that was not
     cancelled (predictions only, say) is skipped and its document kept as it is. With a mapping
     that has a ``labelstudio`` section, tasks are read through it (``_labelstudio_mapped``)."""
-    path, raw, tasks = _read_tasks(Path(src))
+    path, tasks = _task_stream(Path(src))
     run = ImportRun(corpus, registry, options)
     mapped = None
     if run.options.mapping is not None and run.options.mapping.labelstudio is not None:
         from ._labelstudio_mapped import MappedImport  # it reads tasks with this module's helpers
 
         mapped = MappedImport(run, run.options.mapping)
-    for k, value in enumerate(tasks):
+    for k, item in enumerate(tasks):
         with run.document():
-            _import_task(run, value, TaskLocation(display_path(path), raw, k), path, mapped)
+            _import_task(run, item.value, TaskLocation(display_path(path), item.text, k, line=item.line), path, mapped)
     if mapped is not None:
         mapped.finish()
     return run.finish()
 
 
-def _read_tasks(src: Path) -> tuple[Path, str, list[Any]]:
-    if src.is_dir():
-        src = src / TASKS
-    shown = display_path(src)
-    if not src.is_file():
-        raise FormatError(f"{shown}: no such file")
+def _task_stream(src: Path) -> tuple[Path, Iterator[ArrayItem]]:
+    """The tasks file and its tasks, read one at a time (``_jsonarray``): memory holds one task,
+    not the export. The first task is read at once, so that a file that is not a list of tasks
+    at all is refused before anything else, as when the file was read whole."""
+    path = src / TASKS if src.is_dir() else src
+    if not path.is_file():
+        raise FormatError(f"{display_path(path)}: no such file")
+    tasks = _streamed(path)
+    first = next(tasks, None)
+    return path, tasks if first is None else chain([first], tasks)
+
+
+def _streamed(path: Path) -> Iterator[ArrayItem]:
+    """The tasks of ``path`` one at a time; ``FormatError`` when it is not a list of tasks."""
     try:
-        raw = src.read_bytes().decode("utf-8")
-        tasks = json.loads(raw)
+        yield from array_items(path)
+    except NotAnArray:
+        _read_tasks(path)  # reads the file whole to raise exactly what is wrong, and where
+        raise FormatError(f"{display_path(path)}: not a Label Studio export: not a list of tasks") from None
+    except OSError as exc:
+        raise FormatError(f"{display_path(path)}: cannot be read: {exc.strerror or exc}") from None
+
+
+def _read_tasks(src: Path) -> list[Any]:
+    """The tasks of the file ``src``, read whole: ``FormatError`` naming what is wrong (the line and
+    column where the file stops being JSON, as ``json.loads`` finds them)."""
+    shown = display_path(src)
+    try:
+        tasks = json.loads(src.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise FormatError(f"{shown}: byte {exc.start} is not UTF-8") from None
     except json.JSONDecodeError as exc:
@@ -760,7 +817,7 @@ def _read_tasks(src: Path) -> tuple[Path, str, list[Any]]:
         raise FormatError(f"{shown}: cannot be read: {exc.strerror or exc}") from None
     if not isinstance(tasks, list):
         raise FormatError(f"{shown}:1: expected a list of tasks (Label Studio's JSON export)")
-    return src, raw, tasks
+    return tasks
 
 
 def _import_task(run: ImportRun, value: Any, loc: TaskLocation, src: Path, mapped: Optional["MappedImport"] = None) -> None:
@@ -804,7 +861,7 @@ def _task_document(run: ImportRun, value: dict[str, Any], loc: TaskLocation, src
         raise FormatError(loc.source(["data"]).error(
             "data.document_id is missing; tasks must come from `newsspans export labelstudio`, or be read through the "
             "labelstudio section of a mapping file (--mapping FILE, docs/import-labelstudio.md)"))
-    doc_id = run.document_id(doc_id, loc.source(["data", "document_id"]), f"task {loc.index}")
+    doc_id = run.document_id(doc_id, lambda: loc.source(["data", "document_id"]), f"task {loc.index}")
     text = run.text(doc_id, src)
     if value["data"].get(TEXT) != text:
         raise FormatError(replace(loc, document=doc_id).source(["data", TEXT]).error(
