@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ._common import DEFAULT_CORPUS
+from ._common import DEFAULT_CORPUS, positive
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -86,17 +86,6 @@ def _print_changes(report, out: TextIO, err: TextIO) -> None:
         print(line, file=out)
 
 
-def whole(text: str) -> int:
-    """A whole number of at least 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
-    return value
-
-
 def share(text: str) -> float:
     """A share of 0 to 1: ``0.5`` or ``50%``."""
     try:
@@ -127,7 +116,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
                    help="conll only: ontonotes (18 types, default) or conll (PER/ORG/LOC/MISC, the map in the card)")
     p.add_argument("--offsets", choices=OFFSET_UNITS, default=None,
                    help="labelstudio only: offset unit, utf-16 (default; what Label Studio's browser counts) or codepoints")
-    p.add_argument("--docs-per-file", type=whole, default=None, metavar="N", help=(
+    p.add_argument("--docs-per-file", type=positive, default=None, metavar="N", help=(
         f"spacy only: the most documents one .spacy file holds (default: {DOCS_PER_FILE:,}); a split of more is the "
         "folder OUT/<split>/ of <split>-00000.spacy, ... (spacy train --paths.train OUT/<split> reads it whole), and "
         "the export's memory grows with N, not with the corpus"))
