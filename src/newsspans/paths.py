@@ -17,6 +17,10 @@ def display_path(path: Union[str, Path]) -> str:
     fsspec URL as it is)."""
     if "://" in str(path):
         return str(path)
+    if not os.path.isabs(path):  # the fast path (the validator shows every file it reads)
+        rel = os.path.normpath(path)
+        if not rel.startswith(".."):  # then it is what relpath gives, without its two abspath calls
+            return str(path) if rel == "." else rel
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows

@@ -36,6 +36,7 @@ from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default
 from ._configs import OPTIONAL_CONFIGS, chosen_configs
 from ._splits import split_of
 from ._stats import Stats
+from ._tables import NESTED, documents_table, rows_table
 
 MANIFEST = "manifest.json"
 CARD = "README.md"
@@ -86,12 +87,12 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
     while the chunk has no error: a corpus with errors is refused. ``schemas`` are the Arrow schemas
     of the configs (passed in, so that a worker need not import ``datasets``). With ``spill`` (a
     folder), the tables are written there (Arrow IPC) and only their row counts are returned."""
-    import pyarrow as pa
-
     from ._rows import document_rows
 
     out = _ChunkOutput()
     rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    counts: dict[tuple[str, str], list[int]] = {}  # items per document, per (nested layer, split)
+    made = (*configs, *(c for c in NESTED if c not in configs)) if "documents" in configs else configs
     clean = True
     for doc_id in doc_ids:
         doc, problems = corpus.read_document(doc_id, registry)
@@ -100,9 +101,12 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         if not clean:
             continue
         split = split_of(doc.meta.story_id)
-        by_config = document_rows(doc, configs=configs)
+        by_config = document_rows(doc, configs=made, nested=False)
         for config, config_rows in by_config.items():
             rows.setdefault((config, split), []).extend(config_rows)
+        if "documents" in configs:
+            for layer in NESTED:
+                counts.setdefault((layer, split), []).append(len(by_config[layer]))
         if "sentences" in by_config:
             out.labels["sentences"].update(SENTENCE_CLAIM_LABELS[r["claim_label"]] for r in by_config["sentences"])
         if "tokens" in by_config:
@@ -114,10 +118,24 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         out.labels["quotes"].update(q.type for q in ann.quotes)
         out.labels["claims"].update(c.label for c in ann.claims)
     if clean:
-        out.tables = {key: pa.Table.from_pylist(r, schema=schemas[key[0]]) for key, r in rows.items() if r}
+        out.tables = _tables(rows, counts, configs, schemas)
         if spill is not None and doc_ids:
             _spill(out, spill, doc_ids[0])
     return out
+
+
+def _tables(rows: dict[tuple[str, str], list[dict[str, Any]]], counts: dict[tuple[str, str], list[int]],
+            configs: tuple[str, ...], schemas: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """The Arrow tables of a chunk's rows per (config, split) (``_tables``): the flat configs
+    first, of which the ``documents`` table nests the mentions, quotes and claims."""
+    flat = {key: rows_table(r, schemas[key[0]]) for key, r in rows.items() if r and key[0] != "documents"}
+    tables = {key: table for key, table in flat.items() if key[0] in configs}
+    for (config, split), r in rows.items():
+        if config == "documents" and r:
+            tables[config, split] = documents_table(
+                r, {layer: counts[layer, split] for layer in NESTED},
+                {layer: flat.get((layer, split)) for layer in NESTED}, schemas["documents"])
+    return tables
 
 
 def _measure(out: _ChunkOutput, beside: Any, doc: Any, agreement: Any) -> None:
@@ -390,7 +408,7 @@ def _write_documents(corpus: Corpus, registry, writers: _Writers, pass_: _Pass, 
 
     problems: list[Problem] = []
     doc_configs = tuple(c for c in pass_.stats.configs if c not in ("registry", "agreement"))  # not made per document
-    schemas = {c: FEATURES[c].arrow_schema for c in doc_configs}
+    schemas = {c: FEATURES[c].arrow_schema for c in {*doc_configs, *NESTED}}  # the nested lists are made of NESTED's
     spill = None if engine is None else os.path.join(dest, SPILL)
     if spill is not None:
         os.makedirs(spill)

@@ -139,8 +139,11 @@ def _without_document(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-def document_rows(doc: Document, configs: Optional[Sequence[str]] = None) -> dict[str, list[dict[str, Any]]]:
-    """The rows this document contributes to each per-document config (or to ``configs`` only)."""
+def document_rows(doc: Document, configs: Optional[Sequence[str]] = None, *,
+                  nested: bool = True) -> dict[str, list[dict[str, Any]]]:
+    """The rows this document contributes to each per-document config (or to ``configs`` only).
+    Without ``nested``, the ``documents`` row leaves out its lists of mentions, quotes and claims
+    (the build assembles them from the flat configs' columns: ``_tables``)."""
     doc_id = doc.id
     ann = doc.annotations
     entities = [entity_row(doc_id, m) for m in ann.entities]
@@ -156,10 +159,11 @@ def document_rows(doc: Document, configs: Optional[Sequence[str]] = None) -> dic
         "language": meta.language,
         "story_id": meta.story_id,
         "sha256": meta.sha256,
-        "entities": [_without_document(dict(r)) for r in entities],
-        "quotes": [_without_document(dict(r)) for r in quotes],
-        "claims": [_without_document(dict(r)) for r in claims],
     }
+    if nested:
+        document.update(entities=[_without_document(dict(r)) for r in entities],
+                        quotes=[_without_document(dict(r)) for r in quotes],
+                        claims=[_without_document(dict(r)) for r in claims])
     out = {"documents": [document], "entities": entities, "quotes": quotes, "claims": claims}
     wanted = set(out) | {"tokens", "sentences"} if configs is None else set(configs)
     if wanted & {"tokens", "sentences"}:

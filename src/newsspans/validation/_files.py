@@ -64,6 +64,20 @@ class Loaded:
     incomplete: bool = False
 
 
+def _shown_prefix(root: str) -> Optional[str]:
+    """What ``display_path`` shows of every path inside ``root`` before the path's own part
+    ("" for the working directory itself), or None when that depends on the path (the working
+    directory is inside the corpus)."""
+    if "://" in root:
+        return None
+    cwd, absolute = os.getcwd(), os.path.abspath(root)
+    if cwd == absolute:
+        return ""
+    if cwd.startswith(absolute.rstrip(os.sep) + os.sep):
+        return None
+    return display_path(root)
+
+
 class FolderFiles:
     """A corpus folder, read file by file, never through a symbolic link."""
 
@@ -72,12 +86,17 @@ class FolderFiles:
     def __init__(self, root: Union[str, Path]):
         self.root = Path(root)
         self._root = str(self.root)
+        self._shown_root = _shown_prefix(self._root)
 
     def path(self, rel: str) -> str:
         return os.path.join(self._root, rel)
 
     def shown(self, rel: str) -> str:
-        return display_path(self.path(rel))
+        """``display_path`` of the file (``rel`` is a path inside the corpus): the root's shown form
+        joined to ``rel``, computed once rather than per file."""
+        if self._shown_root is None:
+            return display_path(self.path(rel))
+        return os.path.join(self._shown_root, rel)
 
     def read(self, rel: str) -> Optional[bytes]:
         """The file's bytes; None when there is none; ``SymlinkRefused`` for a link."""

@@ -7,6 +7,8 @@ so a worker process imports only what its task needs.
 from __future__ import annotations
 
 import collections
+import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -44,6 +46,22 @@ def map_in_processes(task: Callable[[Any], Any], items: Iterable[Any], *, worker
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic garbage collector off for the block (one chunk of documents): its passes over
+    the chunk's many young objects, none of which form cycles that outlive the chunk, took a tenth
+    of a worker's time; reference counting still frees everything, and the collector runs again
+    after the block."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _worker_init(initializer: Callable[..., None], initargs: tuple) -> None:

@@ -40,7 +40,7 @@ from ._annotators import check_annotators
 from ._decisions import check_decisions
 from ._digests import FoldedDigests
 from ._files import Chunk, FolderFiles, PackedFiles, open_files
-from ._parallel import default_workers
+from ._parallel import default_workers, paused_gc
 from ._parse import decode as _decode
 from ._parse import parse_json, symlink_problem
 from ._problems import CorpusInvalid, Problem
@@ -71,15 +71,16 @@ def read_json(path: Path, kind: str, document_id: Optional[str] = None) -> JsonF
     if data is None:
         problem = Problem("E-FILE-MISSING", "required file is missing", file=display_path(path), document_id=document_id)
         return JsonFile(None, None, [problem], SchemaResult(file_broken=True))
-    return read_json_bytes(data, path, kind, document_id)
+    return read_json_bytes(data, display_path(path), kind, document_id)
 
 
-def read_json_bytes(data: bytes, path: Path, kind: str, document_id: Optional[str] = None) -> JsonFile:
-    """``read_json`` of bytes already read from ``path``."""
+def read_json_bytes(data: bytes, path: Union[str, Path], kind: str, document_id: Optional[str] = None) -> JsonFile:
+    """``read_json`` of bytes already read from ``path``, a path as shown to the user
+    (``display_path``: every caller has it already)."""
     raw, problems = _decode(path, data, json_file=True)
     if raw is None:
         return JsonFile(None, None, problems, SchemaResult(file_broken=True))
-    value, problems, parsed = parse_json(raw, display_path(path), document_id)
+    value, problems, parsed = parse_json(raw, str(path), document_id)
     if not parsed:
         return JsonFile(None, raw, problems, SchemaResult(file_broken=True))
     result = check_schema(value, raw, path, kind, document_id)
@@ -120,7 +121,7 @@ def check_annotation_file(data: bytes, *, path: Union[str, Path], text: str, doc
     the file is (``layers/<annotator>/``; default: gold's file), which leaves out the gold-only
     alias check. Cross-document checks and the unannotated-alias warning need the whole corpus and
     are left to ``newsspans validate``."""
-    ann_file = read_json_bytes(data, Path(path), "annotation", document_id)
+    ann_file = read_json_bytes(data, display_path(path), "annotation", document_id)
     if ann_file.value is None:
         return ann_file.problems
     doc_input = _document_input(document_id, text, ann_file, str(path), text_sha256="", meta=None,
@@ -579,9 +580,10 @@ def run_chunk(task: tuple[WorkerSpec, Callable[..., Any], Chunk]) -> ChunkState:
 def _run(corpus: "Corpus", registry, fn: Callable[..., Any], chunk: Chunk) -> ChunkState:
     """``fn`` over one chunk, read by ``corpus`` (its state reset first), and the state to merge."""
     corpus.digests, corpus.tally, corpus._incomplete = {}, checks.Tally(), False
-    loaded = corpus.files.load(chunk, corpus.suggestions)
-    corpus._index = loaded.index
-    result = fn(corpus, registry, loaded.doc_ids)
+    with paused_gc():
+        loaded = corpus.files.load(chunk, corpus.suggestions)
+        corpus._index = loaded.index
+        result = fn(corpus, registry, loaded.doc_ids)
     return ChunkState(result, corpus.tally, corpus.digests, corpus._incomplete or loaded.incomplete, loaded.index,
                       loaded.problems)
 

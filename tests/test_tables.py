@@ -1,0 +1,59 @@
+"""The build's column-by-column Arrow tables (``dataset._tables``) equal ``Table.from_pylist`` of
+the row dicts (``document_rows``), nested lists included, so the released Parquet stays the same."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+from helpers import CORPUS
+
+from newsspans.dataset import FEATURES, document_rows
+from newsspans.dataset._tables import NESTED, documents_table, rows_table
+from newsspans.model import Annotations, Document
+from newsspans.validation import Corpus
+
+
+def corpus_documents() -> list[Document]:
+    corpus = Corpus(CORPUS)
+    registry, _ = corpus.read_registry()
+    return [doc for _, doc, _ in corpus.iter_documents(registry)]
+
+
+def bare(doc: Document, keep: frozenset) -> Document:
+    """``doc`` with only the ``keep`` layers of its annotations (the others empty)."""
+    ann = doc.annotations
+    layers = {layer: getattr(ann, layer) if layer in keep else () for layer in NESTED}
+    return Document(doc.meta, doc.text, Annotations(ann.document_id, **layers, issued=ann.issued))
+
+
+def both_ways(docs: list[Document]) -> tuple[pa.Table, pa.Table]:
+    """The documents table by ``from_pylist`` of nested rows, and by ``documents_table``."""
+    schema = FEATURES["documents"].arrow_schema
+    nested = [document_rows(d, configs=("documents",))["documents"][0] for d in docs]
+    expected = pa.Table.from_pylist(nested, schema=schema)
+    flat_rows = [document_rows(d, configs=("documents", *NESTED), nested=False) for d in docs]
+    flat = {layer: [r for rows in flat_rows for r in rows[layer]] for layer in NESTED}
+    tables = {layer: rows_table(rows, FEATURES[layer].arrow_schema) if rows else None for layer, rows in flat.items()}
+    counts = {layer: [len(rows[layer]) for rows in flat_rows] for layer in NESTED}
+    got = documents_table([rows["documents"][0] for rows in flat_rows], counts, tables, schema)
+    return expected, got
+
+
+def test_flat_tables_equal_from_pylist():
+    docs = corpus_documents()
+    for config in NESTED:
+        rows = [r for d in docs for r in document_rows(d, configs=(config,))[config]]
+        schema = FEATURES[config].arrow_schema
+        assert rows, config
+        assert rows_table(rows, schema).equals(pa.Table.from_pylist(rows, schema=schema)), config
+
+
+@pytest.mark.parametrize("keep", [frozenset(NESTED), frozenset(), frozenset({"entities"}), frozenset({"quotes", "claims"})])
+def test_documents_table_equals_from_pylist(keep):
+    """Documents whose layers are full or empty, and a chunk where a layer has no item at all."""
+    docs = corpus_documents()
+    mixed = [bare(d, keep) if i % 2 else d for i, d in enumerate(docs)] + [bare(d, keep) for d in docs]
+    expected, got = both_ways(mixed)
+    assert got.equals(expected)
+    assert got.schema.equals(expected.schema, check_metadata=True)
+    assert [len(x) for x in got.column("entities").to_pylist()] == [len(d.annotations.entities) for d in mixed]
