@@ -224,3 +224,49 @@ def test_the_fast_path_agrees_with_the_rules_on_random_runs(words, spaces):
     assert tokenize(text) == tokenize(text, exhaustive=True)
     assert tokenize(text, boundaries=range(0, len(text), 3)) == tokenize(text, boundaries=range(0, len(text), 3),
                                                                          exhaustive=True)
+
+
+def _sentences_by_every_token(text: str, tokens, protected=()) -> list[tuple[int, int]]:
+    """The sentence rules applied after every token, as ``split_sentences`` did before it looked
+    only at the tokens after which a sentence may end: the reference it must agree with."""
+    from newsspans.tokenize import _CLOSING, _OPENING, _TERMINAL, quoted_passages
+
+    zones = sorted(list(protected) + quoted_passages(text))
+    sentences, first = [], 0
+    for k in range(len(tokens) - 1):
+        here, nxt = tokens[k], tokens[k + 1]
+        gap = text[here.end : nxt.start]
+        if "\n" in gap:
+            brk = True
+        elif not gap:
+            brk = False
+        else:
+            t = k
+            while t > first and tokens[t].text in _CLOSING and tokens[t - 1].end == tokens[t].start:
+                t -= 1
+            brk = tokens[t].text in _TERMINAL and (nxt.text[0].isupper() or nxt.text[0].isdigit() or nxt.text in _OPENING)
+        if brk and any(start < here.end < end for start, end in zones):
+            brk = False
+        if brk:
+            sentences.append((tokens[first].start, here.end))
+            first = k + 1
+    if tokens:
+        sentences.append((tokens[first].start, tokens[-1].end))
+    return sentences
+
+
+def test_sentences_split_as_by_looking_after_every_token():
+    for text in _texts_everywhere():
+        tokens = tokenize(text)
+        assert split_sentences(text, tokens) == _sentences_by_every_token(text, tokens)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_TRICKY + ["A", "It", "9", "!", "?", ".", "\"", ")", "”", "“", "’"]) | st.text(max_size=4),
+                min_size=1, max_size=16),
+       st.lists(st.sampled_from([" ", "\n", "", " \n ", "  "]), min_size=1, max_size=12))
+def test_sentences_split_as_by_looking_after_every_token_on_random_runs(words, spaces):
+    text = "".join(w + spaces[i % len(spaces)] for i, w in enumerate(words))
+    tokens = tokenize(text)
+    protected = [(tokens[i].start, tokens[min(i + 2, len(tokens) - 1)].end) for i in range(1, len(tokens), 5)]
+    assert split_sentences(text, tokens, protected=protected) == _sentences_by_every_token(text, tokens, protected)

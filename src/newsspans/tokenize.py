@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import operator
 import re
-from dataclasses import dataclass
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 from .errors import NewsSpansError
 from .labels import OUTSIDE
@@ -89,9 +89,9 @@ class Token(NamedTuple):
     text: str
 
 
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence: its offsets in the document and its tokens (offsets into the document too)."""
+class Sentence(NamedTuple):
+    """A sentence: its offsets in the document and its tokens (offsets into the document too); a
+    named tuple, like ``Token``, because a document has dozens and a frozen dataclass is slow to make."""
 
     index: int  # 1-based position in the document
     start: int
@@ -110,39 +110,66 @@ def tokenize(text: str, *, boundaries: Iterable[int] = (), exhaustive: bool = Fa
     ``boundaries`` that falls inside a token. ``exhaustive`` runs the rules' regular expression
     over the whole text instead of only where the fast path cannot tell (the same tokens: a test
     compares them on every text it has)."""
-    spans = (m.span() for m in _TOKEN.finditer(text)) if exhaustive else _token_spans(text)
-    return split_tokens(text, spans, boundaries=boundaries)
+    if exhaustive:
+        tokens = [tuple.__new__(Token, (m.start(), m.end(), m.group())) for m in _TOKEN.finditer(text)]
+    else:
+        tokens = _fast_tokens(text)
+    return _split_inside(text, tokens, boundaries)
 
 
-def _token_spans(text: str) -> Iterator[tuple[int, int]]:
-    r"""``(start, end)`` of every token, in order. No token holds whitespace, so the text is cut at
-    whitespace first; a run that is a plain word (letters and digits: ``str.isalnum`` is the
+def _fast_tokens(text: str) -> list[Token]:
+    r"""The tokens of ``text`` (none split at boundaries). No token holds whitespace, so the text is
+    cut at whitespace first; a run that is a plain word (letters and digits: ``str.isalnum`` is the
     regular expression's ``[^\W_]``), or a plain word with one mark before or after it that is
     always a token of its own, is cut here; any other run goes to the regular expression (its
     lookarounds see whitespace or the text's edge beyond the run either way)."""
+    tokens: list[Token] = []
+    add, new = tokens.append, tuple.__new__  # a Token made as its tuple, without the call of Token.__new__
     find = text.find
     pos = 0
     for run in text.split():
         start = find(run, pos)
         end = pos = start + len(run)
         if run.isalnum():
-            yield start, end
+            add(new(Token, (start, end, run)))
             continue
         first, last = run[0], run[-1]
         if last in _AFTER_WORD and run[:-1].isalnum() and run not in _ABBREVIATION_SET:
-            yield start, end - 1
-            yield end - 1, end
+            add(new(Token, (start, end - 1, run[:-1])))
+            add(new(Token, (end - 1, end, last)))
         elif first in _BEFORE_WORD and run[1:].isalnum():
-            yield start, start + 1
-            yield start + 1, end
+            add(new(Token, (start, start + 1, first)))
+            add(new(Token, (start + 1, end, run[1:])))
         elif (first in _BEFORE_WORD and last in _AFTER_WORD and len(run) > 2 and run[1:-1].isalnum()
               and run[1:] not in _ABBREVIATION_SET):
-            yield start, start + 1
-            yield start + 1, end - 1
-            yield end - 1, end
+            add(new(Token, (start, start + 1, first)))
+            add(new(Token, (start + 1, end - 1, run[1:-1])))
+            add(new(Token, (end - 1, end, last)))
         else:
             for match in _TOKEN.finditer(text, start, end):
-                yield match.span()
+                add(new(Token, (match.start(), match.end(), match.group())))
+    return tokens
+
+
+def _split_inside(text: str, tokens: list[Token], boundaries: Iterable[int]) -> list[Token]:
+    """``tokens`` with each one that an offset of ``boundaries`` falls inside split there
+    (``split_tokens``). A binary search per boundary finds its token: a document has a few
+    boundaries per sentence, and only glued words have one inside a token."""
+    inside: dict[int, list[int]] = {}
+    for cut in set(boundaries):
+        k = bisect.bisect_right(tokens, cut, key=_START) - 1  # the token that starts at or before it
+        if k >= 0 and tokens[k][0] < cut < tokens[k][1]:
+            inside.setdefault(k, []).append(cut)
+    if not inside:
+        return tokens
+    out: list[Token] = []
+    done = 0
+    for k in sorted(inside):
+        out += tokens[done:k]
+        out += split_tokens(text, [tokens[k][:2]], boundaries=inside[k])
+        done = k + 1
+    out += tokens[done:]
+    return out
 
 
 def split_tokens(text: str, spans: Iterable[tuple[int, int]], *, boundaries: Iterable[int]) -> list[Token]:
@@ -169,14 +196,12 @@ def split_tokens(text: str, spans: Iterable[tuple[int, int]], *, boundaries: Ite
 
 def span_boundaries(annotations: Annotations) -> set[int]:
     """Every start and end offset of every span of the three layers."""
-    out: set[int] = set()
-    for m in annotations.entities:
-        out.update((m.start, m.end))
+    out = {offset for m in annotations.entities for offset in (m.start, m.end)}
+    out.update(offset for c in annotations.claims for offset in (c.start, c.end))
     for q in annotations.quotes:
-        for span in q.spans().values():
-            out.update((span.start, span.end))
-    for c in annotations.claims:
-        out.update((c.start, c.end))
+        for span in (q.content, q.speaker, q.cue):
+            if span is not None:
+                out.update((span.start, span.end))
     return out
 
 
@@ -225,7 +250,7 @@ def split_sentences(text: str, tokens: Sequence[Token], *, protected: Iterable[t
     sentences = []
     first = 0  # index of the first token of the current sentence
     n = len(tokens)
-    for k in range(n - 1):
+    for k in _break_candidates(text, tokens):
         here, nxt = tokens[k], tokens[k + 1]
         gap = text[here.end : nxt.start]
         cut = here.end
@@ -252,6 +277,32 @@ def split_sentences(text: str, tokens: Sequence[Token], *, protected: Iterable[t
     return sentences
 
 
+#: What a token that may end a sentence starts with (``_TERMINAL`` and ``_CLOSING``).
+_MAY_END_START = re.compile("[" + re.escape("".join(sorted({t[0] for t in _TERMINAL | _CLOSING}))) + "]")
+_MAY_END = frozenset(_TERMINAL | _CLOSING)
+_START, _END = operator.itemgetter(0), operator.itemgetter(1)
+
+
+def _break_candidates(text: str, tokens: Sequence[Token]) -> list[int]:
+    """In order, the k (below the last token) after whose token a sentence may end: the token is
+    terminal or a closing mark, or a line break follows it. After any other token the rules never
+    break (no line break, and no terminal mark at or before the closing marks), so
+    ``split_sentences`` looks at these only. They are found from the characters of the text that
+    may begin such a token, and a binary search for each, not by a look at every token."""
+    last = len(tokens) - 1
+    found = set()
+    for mark in _MAY_END_START.finditer(text):
+        k = bisect.bisect_right(tokens, mark.start(), key=_START) - 1  # the token that starts at or before it
+        if 0 <= k < last and tokens[k][0] == mark.start() and tokens[k][2] in _MAY_END:
+            found.add(k)
+    if "\n" in text:
+        for line_break in re.finditer("\n", text):
+            k = bisect.bisect_right(tokens, line_break.start(), key=_END) - 1  # the last token before it
+            if 0 <= k < last:
+                found.add(k)
+    return sorted(found)
+
+
 def segment(doc: Document) -> list[Sentence]:
     """The sentences of a document with their tokens, split at every gold span boundary."""
     ann = doc.annotations
@@ -260,9 +311,7 @@ def segment(doc: Document) -> list[Sentence]:
     out = []
     k = 0
     for i, (start, end) in enumerate(bounds, start=1):
-        first = k
-        while k < len(tokens) and tokens[k].end <= end:
-            k += 1
+        first, k = k, bisect.bisect_right(tokens, end, lo=k, key=_END)  # the tokens up to the sentence's end
         out.append(Sentence(i, start, end, tuple(tokens[first:k])))
     return out
 
@@ -274,25 +323,32 @@ def bio_tags(sentence: Sentence, entities: Sequence, *, document_id: str) -> lis
     or end is not a token boundary, or that overlaps another: IOB2 cannot hold it, and it is never
     dropped silently.
     """
-    tags = [OUTSIDE] * len(sentence.tokens)
-    by_start = {t.start: i for i, t in enumerate(sentence.tokens)}
-    by_end = {t.end: i for i, t in enumerate(sentence.tokens)}
+    tokens = sentence.tokens
+    tags = [OUTSIDE] * len(tokens)
+    if not entities:
+        return tags
     owner: dict[int, str] = {}
     for m in entities:
         if m.end <= sentence.start or m.start >= sentence.end:
             continue
-        where = f"{document_id}: entity mention {m.id} {m.start}-{m.end} {m.text!r}"
         if m.start < sentence.start or m.end > sentence.end:
-            raise AlignmentError(f"{where} crosses a sentence boundary ({sentence.start}-{sentence.end})")
-        if m.start not in by_start or m.end not in by_end:
-            raise AlignmentError(f"{where} does not start and end on token boundaries (does it start or end with whitespace?)")
-        first, last = by_start[m.start], by_end[m.end]
+            raise AlignmentError(f"{_where(document_id, m)} crosses a sentence boundary ({sentence.start}-{sentence.end})")
+        first = bisect.bisect_left(tokens, m.start, key=_START)  # the token that starts there, if one does
+        last = bisect.bisect_left(tokens, m.end, key=_END)  # the token that ends there, if one does
+        if first == len(tokens) or tokens[first][0] != m.start or last == len(tokens) or tokens[last][1] != m.end:
+            raise AlignmentError(f"{_where(document_id, m)} does not start and end on token boundaries "
+                                 "(does it start or end with whitespace?)")
         for i in range(first, last + 1):
             if i in owner:
-                raise AlignmentError(f"{where} overlaps mention {owner[i]}; IOB2 tags cannot hold overlapping mentions")
+                raise AlignmentError(f"{_where(document_id, m)} overlaps mention {owner[i]}; IOB2 tags cannot hold "
+                                     "overlapping mentions")
             owner[i] = m.id
             tags[i] = ("B-" if i == first else "I-") + m.label
     return tags
+
+
+def _where(document_id: str, m) -> str:
+    return f"{document_id}: entity mention {m.id} {m.start}-{m.end} {m.text!r}"
 
 
 def spans_from_bio(tokens: Sequence[Token], tags: Sequence[str]) -> list[tuple[int, int, str]]:

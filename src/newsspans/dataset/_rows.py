@@ -116,12 +116,6 @@ def sentence_row(doc: Document, sentence: Sentence, claims: Optional[Sequence[An
     }
 
 
-def _touching(entities: Sequence[EntityMention], sentence: Sentence) -> Sequence[EntityMention]:
-    """The mentions that overlap the sentence (a mention that crosses the sentence's edge is
-    included, so that ``bio_tags`` reports it)."""
-    return [m for m in entities if m.start < sentence.end and m.end > sentence.start]
-
-
 def overlapping(spans: Sequence[tuple[int, int]], sentences: Sequence[Sentence]) -> list[list[int]]:
     """For each sentence (in text order, not overlapping), the indices (in order) of the ``spans``
     that overlap it: one binary search per span instead of a scan of every span per sentence."""
