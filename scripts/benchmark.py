@@ -8,9 +8,11 @@ physical limit; or (``--commands``) every other command at two sizes.
 Writes a deterministic synthetic corpus of N documents (``newsspans._synth``), then runs, one
 after the other in fresh child processes of this one, on the same input:
 
-  ours        ``newsspans validate`` then ``newsspans build`` of the core configs (documents,
-              entities, quotes, claims, registry); the full build (all configs, with its own
-              validation as its gate) is measured and printed too
+  ours        ``newsspans build`` of the core configs (documents, entities, quotes, claims,
+              registry): what users run, since the build validates every document as its gate in
+              its one pass (every error check of ``newsspans validate``; a corpus with an error is
+              refused). ``newsspans validate`` alone (which adds the warnings) and the two run one
+              after the other are printed too, as is the full build (all configs)
   naive       json per file, jsonschema validation of each annotation file with the project's
               schema, a Python check of each span's text, ``datasets.Dataset.from_list(...).to_parquet``
   naive-fastjsonschema   the same with ``fastjsonschema.compile`` of the same schema
@@ -215,16 +217,23 @@ def corpus_for(workdir: Path, docs: int) -> tuple[Path, int]:
 
 
 def ours_total(results: dict) -> dict:
-    """Ours: validate, then the build of the core configs (times added, the larger peak RSS)."""
-    ours = {k: results["ours-validate"][k] + results["ours-build"][k] for k in ("wall_s", "cpu_s", "process_wall_s")}
-    ours["peak_rss_mb"] = max(results["ours-validate"]["peak_rss_mb"], results["ours-build"]["peak_rss_mb"],
-                              results["ours-build"]["peak_child_rss_mb"], results["ours-validate"]["peak_child_rss_mb"])
-    return ours
+    """Ours: the build of the core configs, which validates as its gate (its peak RSS the larger of
+    its own and its workers')."""
+    build = results["ours-build"]
+    return {**build, "peak_rss_mb": max(build["peak_rss_mb"], build["peak_child_rss_mb"])}
+
+
+def validate_then_build(results: dict) -> dict:
+    """``newsspans validate`` then ``newsspans build`` of the core configs (times added)."""
+    both = {k: results["ours-validate"][k] + results["ours-build"][k] for k in ("wall_s", "cpu_s", "process_wall_s")}
+    both["peak_rss_mb"] = max(results["ours-validate"]["peak_rss_mb"], results["ours-validate"]["peak_child_rss_mb"],
+                              results["ours-build"]["peak_rss_mb"], results["ours-build"]["peak_child_rss_mb"])
+    return both
 
 
 def print_table(docs: int, spans: int, results: dict, ours: dict) -> None:
-    rows = [("ours (validate + build)", ours), ("  ours: validate", results["ours-validate"]),
-            ("  ours: build (core)", results["ours-build"]),
+    rows = [("ours (build, core; validates)", ours), ("  validate alone", results["ours-validate"]),
+            ("  validate, then build", validate_then_build(results)),
             *((label, results[name]) for name, label in PEERS.items()),
             ("floor", results["floor"]), ("limit (columnar Arrow)", results["limit"]),
             ("ours: build, all configs", results["ours-build-all"])]
@@ -279,7 +288,7 @@ def run_stages(args: argparse.Namespace, workdir: Path) -> int:
     full_over_floor, over_limit = wall["ours-build-all"] / wall["floor"], ours["wall_s"] / wall["limit"]
     fastest = min(PEERS, key=wall.get)
     peer_over = wall[fastest] / ours["wall_s"]
-    print(f"ours/floor = {over_floor:.2f} (build alone {wall['ours-build'] / wall['floor']:.2f}); "
+    print(f"ours/floor = {over_floor:.2f} (validate, then build {validate_then_build(results)['wall_s'] / wall['floor']:.2f}); "
           f"full build/floor = {full_over_floor:.2f}; ours/limit = {over_limit:.2f}")
     print("peer/ours: " + ", ".join(f"{label} {wall[name] / ours['wall_s']:.2f}" for name, label in PEERS.items())
           + f"; fastest peer: {PEERS[fastest]}")

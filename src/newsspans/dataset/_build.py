@@ -283,7 +283,7 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
     stats.dataset = dataset_value
     stats.source_digest = corpus.source_digest()
     _write_card_and_manifest(dest, stats)
-    _check_unchanged(corpus, {**corpus.digests, **on_disk})
+    _check_unchanged(corpus, on_disk)
     return BuildOutput(stats, problems)
 
 
@@ -356,26 +356,29 @@ def _changed(shown: str, what: str) -> BuildError:
                       "published: build again once it is done")
 
 
-def _check_unchanged(corpus: Corpus, digests: dict[str, str]) -> None:
-    """Raise ``BuildError``, naming the file, when a file of ``digests`` (relative path -> SHA-256
-    of what was read) no longer holds what was read, or a document was added or removed since:
-    the build read a corpus that another program was writing. The files are hashed again (they
-    are still in the page cache). A packed corpus's shards were checked against the manifest as
-    they were read: its manifest and corpus-level files are read again."""
+def _check_unchanged(corpus: Corpus, on_disk: dict[str, str]) -> None:
+    """Raise ``BuildError``, naming the file, when a file the build read (``Corpus.digests_read``,
+    with ``on_disk`` for those whose bytes on disk are not what was built: ``dataset.json`` of a
+    release) no longer holds what was read, or a document was added or removed since: the build
+    read a corpus that another program was writing. The files are hashed again (they are still in
+    the page cache). A packed corpus's shards were checked against the manifest as they were read:
+    its manifest and corpus-level files are read again."""
     if corpus.files.packed:
-        _check_packed_unchanged(corpus, digests)
+        _check_packed_unchanged(corpus, {**corpus.digests, **on_disk})
         return
     root = corpus.root
     base = os.path.join(root, "")
-    for rel, digest in sorted(digests.items()):
+    prefix, suffix = f"{TEXTS}/", ".txt"
+    read = set()
+    for rel, digest in corpus.digests_read():
         try:
             data = _read(base + rel)
         except FileNotFoundError:
             raise _changed(display_path(root / rel), "was removed") from None
-        if sha256_hex(data) != digest:
+        if sha256_hex(data) != on_disk.get(rel, digest):
             raise _changed(display_path(root / rel), "changed")
-    prefix, suffix = f"{TEXTS}/", ".txt"
-    read = {rel[len(prefix):-len(suffix)] for rel in digests if rel.startswith(prefix) and rel.endswith(suffix)}
+        if rel.startswith(prefix) and rel.endswith(suffix):
+            read.add(rel[len(prefix):-len(suffix)])
     now = set(corpus.document_ids())
     for doc_id in sorted(now ^ read):
         files = [root / TEXTS / f"{doc_id}.txt", root / DOCUMENTS / f"{doc_id}.json", root / ANNOTATIONS / f"{doc_id}.json"]

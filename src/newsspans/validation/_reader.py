@@ -185,7 +185,7 @@ class Corpus:
         self.root = self.files.root
         self._root_str = str(self.root)
         self._chunk_problems: list[Problem] = []  # what loading the chunks found (a damaged shard)
-        self._folded = FoldedDigests()  # a packed corpus's document files' digests
+        self._folded = FoldedDigests()  # the digests of the files the chunks read (``merge_chunk``)
         self.beside = Beside()
         self._registry_raw: Optional[str] = None
         self._registry_ids: Optional[list[str]] = None
@@ -449,12 +449,9 @@ class Corpus:
             yield state.result
 
     def merge_chunk(self, state: "ChunkState") -> None:
-        """Merge what a chunk's worker found into this corpus's digests (a packed corpus's folded:
-        ``_digests``), tally and listing."""
-        if self.files.packed:
-            self._folded.add(state.digests)
-        else:
-            self.digests.update(state.digests)
+        """Merge what a chunk's worker found into this corpus's digests (folded: ``_digests``),
+        tally and listing."""
+        self._folded.add(state.digests)  # kept compressed: a dict of three files per document grew with the corpus
         self.tally.merge(state.tally)
         self._incomplete = self._incomplete or state.incomplete
         self._chunk_problems += state.problems
@@ -503,6 +500,14 @@ class Corpus:
     def files_read(self, folder: str) -> int:
         """How many files of the top-level ``folder`` (``suggestions``...) were read."""
         return sum(rel.startswith(f"{folder}/") for rel in self.digests) + self._folded.counts[folder]
+
+    def digests_read(self) -> Iterator[tuple[str, str]]:
+        """``(relative path, SHA-256)`` of every file read so far: the corpus-level files and those
+        the chunks read (the latter decompressed as they are iterated, in path order)."""
+        yield from sorted(self.digests.items())
+        for line in self._folded.lines():
+            path, digest = line.rstrip("\n").split("\t")
+            yield path, digest
 
     def source_digest(self) -> str:
         """SHA-256 over the sorted (relative path, SHA-256) lines of every file read so far: dataset,
