@@ -136,6 +136,11 @@ def test_an_id_that_is_no_slug_names_the_characters_and_suggests_the_slug(tmp_pa
     assert "expected null" not in p.message
 
 
+def test_a_slug_claimant_naming_the_author_is_told_author(tmp_path):
+    [p] = problems(fixture_corpus(tmp_path / "c", set_claimant("the-author")))
+    assert (p.code, p.item, p.fix) == ("E-CLAIM-CLAIMANT", "claims[0].claimant", "did you mean 'author'?")
+
+
 def test_an_id_with_only_its_hyphens_wrong_is_told_so(tmp_path):
     [p] = problems(fixture_corpus(tmp_path / "c", set_entity_id("sergei--shoigu")))
     assert (p.code, p.fix) == ("E-ID-PATTERN", 'did you mean "sergei-shoigu"?')

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from ..labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS, GOLD
-from ..model import LAYERS, Annotations, DocumentMeta, RegistryEntry, Span, id_number
+from ..model import LAYERS, Annotations, DocumentMeta, Quote, RegistryEntry, Span, id_number
 from ..paths import display_path
 from ._jsonloc import line_of
 from ._problems import Problem
@@ -505,7 +505,7 @@ class _LayerChecks:
             if len(members) == 1:
                 self.report("W-QUOTE-GROUP", f"group_id {group_id!r} has a single member", self.path("quotes", members[0], "group_id"))
 
-    def _speaker_missing(self, k: int, q) -> None:
+    def _speaker_missing(self, k: int, q: Quote) -> None:
         """E-QUOTE-SPEAKER-MISSING: a speaker_entity_id resolves a speaker span, so a quote without one
         has none. The fix names the mention of that entity nearest the cue (else the content), outside
         the content: the speaker span it may have lost."""
@@ -567,8 +567,10 @@ class _LayerChecks:
                 continue
             self._use(c.claimant)
             if self.registry is not None and c.claimant not in self.registry:
+                author = AUTHOR_CLAIMANT in c.claimant.split("-")  # "the-author": the article's own voice
                 self.report("E-CLAIM-CLAIMANT", f"{c.claimant!r} is neither {AUTHOR_CLAIMANT!r} nor a registry id",
-                            self.path("claims", k, "claimant"), c.span, self._suggest_entity("", c.claimant))
+                            self.path("claims", k, "claimant"), c.span,
+                            f"did you mean {AUTHOR_CLAIMANT!r}?" if author else self._suggest_entity("", c.claimant))
 
     def order(self) -> None:
         """W-ITEM-ORDER: each layer is listed in text order (by start; quotes by content start).
