@@ -139,7 +139,8 @@ _CODES = (
          "annotate it, or leave it if the guidelines list the case as an exception",
          "Every occurrence of a registry alias should be covered by an entity mention. An occurrence "
          "inside a longer mention (\"Iran\" in \"Iranian\", \"Russia\" in \"Russian Security Council\") is covered. "
-         "Checked in gold's annotation files and in every annotator's layer files, not in suggestions files (a set of "
+         "Where occurrences overlap (\"Ingrid Sæther\" and its \"Sæther\"), the longest is reported, then the leftmost, "
+         "and none that overlaps one reported. Checked in gold's annotation files and in every annotator's layer files, not in suggestions files (a set of "
          "suggestions is not complete by definition)."),
     Code("W-REG-UNUSED", WARNING, "a registry entity is never referred to", "remove the entry or annotate its mentions",
          "A mention, speaker or claimant referring to it in gold or in any annotator's layer counts as a use; a "
