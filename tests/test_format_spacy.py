@@ -103,11 +103,11 @@ def test_a_split_of_more_documents_than_a_file_holds_is_a_folder_spacy_reads_bac
     assert max(len(v) for v in ids.values()) > per_file
     code, out, err = run("export", "spacy", "--corpus", corpus, "--out", tmp_path / "one")
     assert code == 0, err
-    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == sorted(f"{s}.spacy" for s in ids)
+    assert sorted(p.name for p in (tmp_path / "one").iterdir()) == sorted([f"{s}.spacy" for s in ids] + ["config.cfg"])
     code, out, err = run("export", "spacy", "--corpus", corpus, "--out", tmp_path / "sharded", "--docs-per-file", per_file)
     assert code == 0, err
     files = sorted(p.relative_to(tmp_path / "sharded").as_posix() for p in (tmp_path / "sharded").rglob("*") if p.is_file())
-    expected = []
+    expected = ["config.cfg"]  # spaCy's training config, naming each split's file or folder
     for split, members in ids.items():
         if len(members) <= per_file:
             expected.append(f"{split}.spacy")
@@ -115,6 +115,11 @@ def test_a_split_of_more_documents_than_a_file_holds_is_a_folder_spacy_reads_bac
             expected += [f"{split}/{split}-{k:05d}.spacy" for k in range(-(-len(members) // per_file))]
     assert files == sorted(expected)
     assert f"({len(files)} files)" in out
+    from spacy.util import load_config
+
+    paths = load_config(tmp_path / "sharded" / "config.cfg")["paths"]
+    for key, split in (("train", "train"), ("dev", "validation")):
+        assert paths[key] == (split if len(ids[split]) > per_file else f"{split}.spacy")
     for split, members in ids.items():
         target = tmp_path / "sharded" / (split if len(members) > per_file else f"{split}.spacy")
         if target.is_dir():  # every file full but the last
@@ -173,7 +178,7 @@ def test_the_export_holds_at_most_one_file_of_documents_per_split_and_writes_as_
     assert len(held) == read[0] == total
     assert max(held) <= per_file * len(ids) < total  # never the corpus: one file's worth per split
     assert read_at_write[0] < total  # the first file is written while documents are still being read
-    assert len(report.files) == len(read_at_write)
+    assert len(report.files) == len(read_at_write) + 1  # and config.cfg
 
 
 def test_docs_per_file_is_a_spacy_option_of_at_least_one(tmp_path):

@@ -60,8 +60,8 @@ GOLD = {
         claim(1, A1, "Velmora spent 4 million crowns on the port last year", "CFS", "author", "port-budget"),)),
     "a2": Annotations("a2", (mention(1, A2, "Velmora", "GPE", "velmora"), mention(2, A2, "May", "DATE")), (
         Quote("q1", "indirect", at(A2, "the port would reopen in May"), at(A2, "The mayor of Velmora"), at(A2, "said"), None, None, None),
-        # No source mentioned, but known: its id has no span to travel on in the DocBin.
-        Quote("q2", "indirect", at(A2, "The port will grow"), None, at(A2, "announced"), "velmora", None, None)), (
+        # No source mentioned: no speaker span, and so no speaker id (E-QUOTE-SPEAKER-MISSING).
+        Quote("q2", "indirect", at(A2, "The port will grow"), None, at(A2, "announced"), None, None, None)), (
         claim(1, A2, "the port would reopen in May", "UFS", "velmora"),
         claim(2, A2, "Officials confirmed the budget again", "UFS", "author", "port-budget"))),
 }
@@ -146,10 +146,9 @@ def test_export_then_import_into_an_empty_corpus_brings_every_document_back(corp
         assert (empty / "annotations" / f"{doc_id}.json").read_bytes() == (corpus / "annotations" / f"{doc_id}.json").read_bytes()
         meta = read_json(empty / "documents" / f"{doc_id}.json")
         assert meta["sha256"] == hashlib.sha256(TEXTS[doc_id].encode("utf-8")).hexdigest()
-    # The split quote's group, the claims' cluster and the id of a speaker without a span travel in
-    # the export's record, by id.
+    # The split quote's group and the claims' cluster travel in the export's record, by id.
     assert [q["group_id"] for q in read_json(empty / "annotations" / "a1.json")["quotes"]] == ["g1", "g1"]
-    assert [q["speaker_entity_id"] for q in read_json(empty / "annotations" / "a2.json")["quotes"]] == [None, "velmora"]
+    assert [q["cluster_id"] for q in read_json(empty / "annotations" / "a1.json")["claims"]] == ["port-budget"]
     assert run("validate", empty)[0] == 0
 
 
@@ -158,7 +157,7 @@ def test_a_split_exported_in_several_files_comes_back_whole(corpus, tmp_path):
     code, out, err = run("export", "spacy", "--corpus", corpus, "--out", sharded, "--docs-per-file", 1)
     assert code == 0, err
     assert sorted(p.relative_to(sharded).as_posix() for p in sharded.rglob("*") if p.is_file()) == [
-        "train/train-00000.spacy", "train/train-00001.spacy"]
+        "config.cfg", "train/train-00000.spacy", "train/train-00001.spacy"]  # the training config is not read
     (sharded / ".cache").mkdir()  # hidden, as spaCy's reader skips it: never read
     (sharded / ".cache" / "stale.spacy").write_bytes(b"not a docbin")
     before = tree_bytes(corpus)

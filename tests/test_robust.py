@@ -174,7 +174,7 @@ def test_a_trailing_newline_fails_validate(corpus_copy):
     registry["entities"][0]["entity_id"] += "\n"
     write_json(corpus_copy / "registry.json", registry)
     problems = list(iter_problems(corpus_copy, workers=1))
-    assert [p.code for p in problems] == ["E-SCHEMA"] and "does not match the pattern" in problems[0].message
+    assert [p.code for p in problems] == ["E-ID-PATTERN"] and '"\\n" (U+000A)' in problems[0].message
     ann = read_json(corpus_copy / ANN)
     ann["entities"][0]["id"] += "\n"
     write_json(corpus_copy / ANN, ann)

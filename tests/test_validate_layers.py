@@ -313,7 +313,7 @@ def entry(annotator_id, note=None, kind="model"):
 
 
 @pytest.mark.parametrize("entries, expected", [
-    ([entry("Model A")], [("E-SCHEMA", 3, "annotators[0].annotator_id")]),
+    ([entry("Model A")], [("E-ID-PATTERN", 3, "annotators[0].annotator_id")]),
     ([entry("gold")], [("E-SCHEMA", 3, "annotators[0].annotator_id")]),
     ([entry("model-a", kind="robot")], [("E-SCHEMA", 3, "annotators[0].kind")]),
     ([entry("model-a"), entry("model-b"), entry("model-a")], [("E-ID-DUPLICATE", 5, "annotators[2]"),

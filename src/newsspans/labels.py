@@ -149,6 +149,25 @@ def unanchored(pattern: str) -> str:
     return pattern.removeprefix("^").removesuffix(END)
 #: Registry ids, story ids, cluster ids, claimants.
 SLUG = rf"^[a-z0-9]+(-[a-z0-9]+)*{END}"
+#: Letters that Unicode's NFKD does not decompose into an ASCII letter and a mark, with their usual
+#: ASCII spelling (``slugify``): "Sæther" -> "saether", not "sther".
+ASCII_SPELLING: dict[str, str] = {
+    "æ": "ae", "Æ": "AE", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "OE", "ß": "ss", "ẞ": "SS", "đ": "d", "Đ": "D",
+    "ð": "d", "Ð": "D", "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H", "ŧ": "t",
+    "Ŧ": "T", "ŋ": "ng", "Ŋ": "Ng", "ĸ": "k", "ſ": "s", "ƒ": "f",
+}
+
+
+def slugify(text: str) -> str:
+    """``text`` in the form ``SLUG`` asks for: letters spelled in ASCII (``ASCII_SPELLING``, then
+    NFKD without its marks), lower case, every run of anything else one hyphen, none at either end.
+    Empty when nothing of ``text`` has an ASCII spelling ("日本")."""
+    import re
+    import unicodedata
+
+    spelled = "".join(ASCII_SPELLING.get(ch, ch) for ch in text)
+    ascii_text = unicodedata.normalize("NFKD", spelled).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 #: Document ids: the text file's stem.
 DOCUMENT_ID = rf"^[A-Za-z0-9][A-Za-z0-9_.-]*{END}"
 #: The prefix of each layer's local ids (``m1``, ``q1``, ``c1``) and of quote groups (``g1``).

@@ -62,7 +62,7 @@ LAYERED = ("brat", "labelstudio")
 DESCRIPTIONS: dict[str, str] = {
     "conll": "CoNLL-2003-style IOB2 columns, <split>.conll (entity mentions)",
     "spacy": "spaCy DocBin, <split>.spacy (a split of more than --docs-per-file documents: <split>/<split>-00000.spacy, ...): "
-             "doc.ents and span groups for quotes and claims (needs newsspans[spacy])",
+             "doc.ents and span groups for quotes and claims, and config.cfg for spacy train (needs newsspans[spacy])",
     "brat": "brat standoff, <id>.txt + <id>.ann and annotation.conf (every layer, suggestions; importable)",
     "labelstudio": "Label Studio tasks.json + labeling-config.xml (every layer, suggestions as predictions; importable)",
     "jsonl": "JSON Lines, <split>.jsonl: Prodigy tokens/spans and GLiNER tokenized_text/ner, with quotes and claims",

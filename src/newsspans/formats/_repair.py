@@ -18,11 +18,10 @@ entries are written to ``registry.json`` in the import's one write and listed fo
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Optional
 
-from ..labels import ENTITY_ID_LABELS
+from ..labels import ENTITY_ID_LABELS, slugify
 from ..model import Annotations, EntityMention, Quote, RegistryEntry, Span
 from ..validation import QUOTATION_MARKS
 
@@ -78,11 +77,8 @@ class Trimmer:
 
 
 def slug(text: str) -> str:
-    """A registry id made of a surface form: lower case ASCII letters and digits joined by '-'."""
-    import unicodedata
-
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "entity"
+    """A registry id made of a surface form (``labels.slugify``), ``entity`` when it has no ASCII spelling."""
+    return slugify(text) or "entity"
 
 
 @dataclass

@@ -60,6 +60,8 @@ class ShardWriter:
         self.new_docbin, self.new_vocab = new_docbin, new_vocab
         self.open: dict[str, Shard] = {}
         self.written: dict[str, int] = {}  # files written so far into each split's folder
+        #: What spaCy's reader takes as each split written: its ``.spacy`` file or its folder, under ``out``.
+        self.splits: dict[str, Path] = {}
 
     def shard(self, split: str) -> Shard:
         """The split's DocBin with room for one more document: a full one is written first."""
@@ -89,3 +91,4 @@ class ShardWriter:
             self.written[split] = self.written.get(split, 0) + 1
         shard.docbin.to_disk(path)
         self.report.files.append(path)
+        self.splits[split] = path if path.parent == self.out else path.parent

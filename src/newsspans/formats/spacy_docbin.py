@@ -17,6 +17,10 @@ makes. Sentence starts are set from the ``sentences`` config.
 - ``doc.user_data["newsspans"]``: the document id, its split and its annotation record, so that
   group and cluster ids travel too.
 
+Beside the DocBins, ``config.cfg``: spaCy's training config for the splits written, whose corpus
+readers keep these tokens (``gold_preproc``), so that no mention inside a glued word is lost to
+spaCy's re-tokenization (``_spacy_config``).
+
 **Import** (``newsspans import spacy SRC``, docs/import-spacy.md: a ``.spacy`` file or a folder of
 them, its subfolders' too, as the export writes them; the reader is ``_spacy_read``) reads back
 exactly that. Each ``Doc`` is one document, whose id is
@@ -51,6 +55,7 @@ from ..dataset import global_id
 from ..model import Document, RegistryEntry
 from ..paths import display_path
 from ..tokenize import AlignmentError, segment
+from ._spacy_config import CONFIG_FILE, DEV_SPLIT, TRAIN_SPLIT, training_config
 from ._spacy_shards import DOCS_PER_FILE, ShardWriter
 from .base import FormatError, Report
 from .importer import ImportOptions, ImportRun
@@ -167,7 +172,24 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, docs_per_fil
         shard.add(to_doc(doc, vocab=shard.vocab, split=split))
         report.add_all(doc.annotations)
     writer.close()
+    _write_config(out, writer.splits, report)
     return report
+
+
+def _write_config(out: Path, splits: dict[str, Path], report: Report) -> None:
+    """``config.cfg``: spaCy's training config for the splits written, read with ``gold_preproc``
+    so that no gold mention is lost to spaCy's re-tokenization (``_spacy_config``)."""
+    def relative(split: str) -> Optional[str]:
+        return splits[split].relative_to(out).as_posix() if split in splits else None
+
+    train, dev = relative(TRAIN_SPLIT), relative(DEV_SPLIT)
+    for key, split, value in (("train", TRAIN_SPLIT, train), ("dev", DEV_SPLIT, dev)):
+        if value is None:
+            report.notes.append(f"{CONFIG_FILE}: the corpus has no {split} document, so [paths] {key} is null: "
+                                f"spacy train needs --paths.{key} FILE")
+    path = out / CONFIG_FILE
+    path.write_text(training_config(train=train, dev=dev), encoding="utf-8")
+    report.files.append(path)
 
 
 def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None) -> Report:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
 from ..labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS, GOLD
-from ..model import LAYERS, Annotations, DocumentMeta, RegistryEntry, Span, id_number
+from ..model import LAYERS, Annotations, DocumentMeta, Quote, RegistryEntry, Span, id_number
 from ..paths import display_path
 from ._jsonloc import line_of
 from ._problems import Problem
@@ -170,11 +170,30 @@ class AliasIndex:
         return "".join(out), nesting
 
     def find(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, alias)`` at each position where an alias starts, the longest alias there,
+        in text order; matches at different positions may overlap ("Ingrid Sæther", "Sæther")."""
         if self.regex is None:
             return
         for match in self.regex.finditer(text):
             alias = match.group(1)
             yield match.start(), match.start() + len(alias), alias
+
+    def find_flat(self, text: str) -> list[tuple[int, int, str]]:
+        """The matches of ``find`` that no longer one overlaps, in text order: the longest first,
+        then the leftmost, each kept unless it overlaps one kept before it. "Sæther" inside
+        "Ingrid Sæther" is not kept, and neither is "New York" before "York Times Company"."""
+        found = list(self.find(text))
+        if all(a[1] <= b[0] for a, b in zip(found, found[1:])):
+            return found  # the common case: no two overlap
+        starts: list[int] = []  # the kept matches, sorted by start (they never overlap, so ends are sorted too)
+        kept: list[tuple[int, int, str]] = []
+        for s, e, alias in sorted(found, key=lambda m: (m[0] - m[1], m[0])):
+            i = bisect.bisect_left(starts, s)
+            if (i < len(kept) and kept[i][0] < e) or (i > 0 and kept[i - 1][1] > s):
+                continue
+            starts.insert(i, s)
+            kept.insert(i, (s, e, alias))
+        return kept
 
 
 @dataclass
@@ -462,6 +481,8 @@ class _LayerChecks:
                     self.report("E-QUOTE-SPEAKER-REF", f"{q.speaker_entity_id!r} is not in the registry",
                                 self.path("quotes", k, "speaker_entity_id"), q.speaker,
                                 self._suggest_entity(speaker_text, q.speaker_entity_id))
+                if q.speaker is None:
+                    self._speaker_missing(k, q)
             if ("quotes", k) in self.bad_spans:
                 continue
             c = q.content
@@ -483,6 +504,22 @@ class _LayerChecks:
         for group_id, members in sorted(groups.items()):
             if len(members) == 1:
                 self.report("W-QUOTE-GROUP", f"group_id {group_id!r} has a single member", self.path("quotes", members[0], "group_id"))
+
+    def _speaker_missing(self, k: int, q: Quote) -> None:
+        """E-QUOTE-SPEAKER-MISSING: a speaker_entity_id resolves a speaker span, so a quote without one
+        has none. The fix names the mention of that entity nearest the cue (else the content), outside
+        the content: the speaker span it may have lost."""
+        entity_id, c = q.speaker_entity_id, q.content
+        near = q.cue.start if q.cue is not None else c.start
+        found = [(min(abs(m.start - near), abs(m.end - near)), k2, m) for k2, m in enumerate(self.ann.entities)
+                 if m.entity_id == entity_id and ("entities", k2) not in self.bad_spans and (m.end <= c.start or c.end <= m.start)]
+        fix = "annotate the speaker span, or set speaker_entity_id to null"
+        if found:
+            _, k2, m = min(found, key=lambda x: (x[0], x[2].start))
+            fix = (f"annotate the speaker span (the nearest mention of {entity_id!r} is {m.text!r} at {m.start}-{m.end}, "
+                   f"entities[{self.doc.indices['entities'][k2]}]), or set speaker_entity_id to null")
+        self.report("E-QUOTE-SPEAKER-MISSING", f"speaker_entity_id {entity_id!r} is set, but the speaker is null",
+                    self.path("quotes", k, "speaker_entity_id"), c, fix)
 
     def _quote_content(self, k: int, type_: str, c: Span) -> None:
         """The guidelines' content rules (4.2) that the text can show: quotation marks that do
@@ -530,8 +567,10 @@ class _LayerChecks:
                 continue
             self._use(c.claimant)
             if self.registry is not None and c.claimant not in self.registry:
+                author = AUTHOR_CLAIMANT in c.claimant.split("-")  # "the-author": the article's own voice
                 self.report("E-CLAIM-CLAIMANT", f"{c.claimant!r} is neither {AUTHOR_CLAIMANT!r} nor a registry id",
-                            self.path("claims", k, "claimant"), c.span, self._suggest_entity("", c.claimant))
+                            self.path("claims", k, "claimant"), c.span,
+                            f"did you mean {AUTHOR_CLAIMANT!r}?" if author else self._suggest_entity("", c.claimant))
 
     def order(self) -> None:
         """W-ITEM-ORDER: each layer is listed in text order (by start; quotes by content start).
@@ -559,7 +598,7 @@ class _LayerChecks:
             return  # broken mentions cannot tell what is covered
         mentions = sorted((m.start, m.end) for m in self.ann.entities)
         starts = [s for s, _ in mentions]
-        for s, e, alias in self.aliases.find(self.doc.text):
+        for s, e, alias in self.aliases.find_flat(self.doc.text):  # the longest only, never overlapping
             i = bisect.bisect_right(starts, s) - 1
             if i >= 0 and mentions[i][1] >= e:
                 continue  # inside a mention (flat mentions: only the nearest one can cover it)

@@ -100,6 +100,15 @@ _CODES = (
          "counter lowered below an id in use is the same error. Reported once per layer, at the highest id. "
          "A counter lowered to no less than the ids in use passes here, but newsspans diff reports it and "
          "newsspans release refuses it."),
+    Code("E-ID-PATTERN", ERROR, "an id that must be a lowercase ASCII slug is not one",
+         "write the suggested slug: lowercase ASCII letters and digits, words joined by single hyphens",
+         "Registry ids (entity_id, speaker_entity_id), claimants, cluster ids, story ids and annotator ids match "
+         "^[a-z0-9]+(-[a-z0-9]+)*$, so that they read the same in every tool, file name and URL. The message names each "
+         "character the pattern forbids (an upper-case letter, a space, a letter outside ASCII such as \"æ\"); the fix "
+         "spells the id in ASCII: the letters Unicode does not decompose by their usual spelling (æ -> ae, ø -> o, "
+         "ß -> ss, đ -> d, ł -> l, þ -> th, œ -> oe), the others without their accents, lower case, anything else one "
+         "hyphen (\"Ingrid Sæther\" -> \"ingrid-saether\"). A claimant is \"author\" (the article's own voice) or a "
+         "registry id: one that names the author (\"the author\") is told \"author\"."),
     Code("W-ID-ORDER", WARNING, "a layer's ids are not numbered m1, m2, … (q…, c…) in order",
          "renumber the layer's ids in text order, unless the document is released",
          "A new annotation file numbers each layer's items 1, 2, … in text order (guidelines 4.7, 5.5 and 7). Ids are "
@@ -130,7 +139,8 @@ _CODES = (
          "annotate it, or leave it if the guidelines list the case as an exception",
          "Every occurrence of a registry alias should be covered by an entity mention. An occurrence "
          "inside a longer mention (\"Iran\" in \"Iranian\", \"Russia\" in \"Russian Security Council\") is covered. "
-         "Checked in gold's annotation files and in every annotator's layer files, not in suggestions files (a set of "
+         "Where occurrences overlap (\"Ingrid Sæther\" and its \"Sæther\"), the longest is reported, then the leftmost, "
+         "and none that overlaps one reported. Checked in gold's annotation files and in every annotator's layer files, not in suggestions files (a set of "
          "suggestions is not complete by definition)."),
     Code("W-REG-UNUSED", WARNING, "a registry entity is never referred to", "remove the entry or annotate its mentions",
          "A mention, speaker or claimant referring to it in gold or in any annotator's layer counts as a use; a "
@@ -155,6 +165,12 @@ _CODES = (
          "The content of a direct quote is exactly the characters between its quotation marks, marks excluded."),
     Code("E-QUOTE-OVERLAP", ERROR, "a quote's speaker or cue overlaps its content", "speaker and cue lie outside the content"),
     Code("E-QUOTE-SPEAKER-REF", ERROR, "a quote's speaker_entity_id is not in the registry", "correct the id, add the entity, or set it to null"),
+    Code("E-QUOTE-SPEAKER-MISSING", ERROR, "a quote has a speaker_entity_id but no speaker span",
+         "annotate the speaker span (the suggested mention of the entity, if it is the source), or set speaker_entity_id to null",
+         "speaker_entity_id resolves the speaker span: the registry id of the source the speaker mention names "
+         "(guidelines 4.3). A quote whose source the text does not mention has speaker null, and nothing to resolve, "
+         "so its speaker_entity_id is null too. The fix names the mention of the entity nearest the quote's cue (or "
+         "content), outside the content, where there is one."),
     Code("W-QUOTE-TYPE-MARKS", WARNING, "the quotation marks inside a quote's content do not fit its type",
          "split a direct quote at the mark, or change the type (mixed with marks, indirect without)",
          "A direct content lies between two marks and holds none (a mark inside means two quoted passages, unless "

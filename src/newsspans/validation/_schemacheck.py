@@ -99,14 +99,54 @@ def _message(error: jsonschema.ValidationError) -> str:
         return f"{_js(error.instance)} is below the {v} {error.validator_value}"
     if v == "not" and isinstance(error.validator_value, dict) and ("const" in error.validator_value or "enum" in error.validator_value):
         return f"{_js(error.instance)} is a reserved name, not allowed here"
-    if v == "oneOf" and error.context:
-        # A nullable value: say what the non-null branch wanted.
-        return _message(jsonschema.exceptions.best_match(error.context))
     return error.message.replace("None", "null")
+
+
+def _wanted(error: jsonschema.ValidationError) -> jsonschema.ValidationError:
+    """The violation that says what was wanted. Of a nullable value (``oneOf``: null, or a schema)
+    that is not null, the non-null branch's: "expected null" tells nothing about "ingrid-sæther"."""
+    if error.validator not in ("oneOf", "anyOf") or not error.context:
+        return error
+    branches = [e for e in error.context if not (e.validator == "type" and e.validator_value == "null")]
+    if error.instance is None or not branches:
+        branches = list(error.context)
+    return _wanted(jsonschema.exceptions.best_match(branches))
+
+
+def _character(ch: str) -> str:
+    return f"{json.dumps(ch, ensure_ascii=False)} (U+{ord(ch):04X})"
+
+
+def _id_pattern(error: jsonschema.ValidationError, kind: str, path: list, common: dict[str, Any]) -> Optional[Problem]:
+    """E-ID-PATTERN for an id that must be a slug (``labels.SLUG``): the characters it may not hold,
+    named, and its slug (``labels.slugify``) as the fix; a claimant's fix says what a claimant is."""
+    value = error.instance
+    if error.validator != "pattern" or error.validator_value != labels.SLUG or not isinstance(value, str):
+        return None
+    forbidden = [ch for ch in dict.fromkeys(value) if not ("a" <= ch <= "z" or "0" <= ch <= "9" or ch == "-")]
+    if forbidden:
+        what = "has characters the id pattern forbids: " + ", ".join(map(_character, forbidden))
+    elif value:
+        what = "has a hyphen at its start or end, or two in a row"
+    else:
+        what = "is empty"
+    message = f"{_js(value)} {what}; an id is lowercase ASCII letters and digits, words joined by single hyphens"
+    slug = labels.slugify(value)
+    if kind in ANNOTATION_KINDS and path and path[-1] == "claimant":
+        author = json.dumps(labels.AUTHOR_CLAIMANT)
+        if labels.AUTHOR_CLAIMANT in slug.split("-"):
+            fix = f"did you mean {author}? (the article's own voice)"
+        else:
+            fix = (f"did you mean {json.dumps(slug)}? " if slug else "") + (
+                f"A claimant is {author} or a registry id; a source with no registry id is {author} (guidelines 5.3)")
+    else:
+        fix = f"did you mean {json.dumps(slug)}?" if slug else "spell it with ASCII letters and digits"
+    return Problem("E-ID-PATTERN", message, fix=fix, **common)
 
 
 def classify(error: jsonschema.ValidationError, raw: str, shown: str, kind: str, document_id: Optional[str]) -> Problem:
     """The problem of one schema violation; ``shown`` is the file as the user names it."""
+    error = _wanted(error)
     path = list(error.absolute_path)
     item = json_path(path) or "$"
     line = line_of(raw, path)
@@ -120,7 +160,7 @@ def classify(error: jsonschema.ValidationError, raw: str, shown: str, kind: str,
             return Problem("E-SPAN-TYPE", f"must be an integer, got {_js(error.instance)}", **common)
         if error.validator == "minimum":
             return Problem("E-SPAN-BOUNDS", f"{_js(error.instance)} is negative", **common)
-    return Problem("E-SCHEMA", _message(error), **common)
+    return _id_pattern(error, kind, path, common) or Problem("E-SCHEMA", _message(error), **common)
 
 
 def check_schema(value: Any, raw: str, path: Path, kind: str, document_id: Optional[str] = None) -> SchemaResult:
