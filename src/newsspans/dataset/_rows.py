@@ -153,6 +153,7 @@ def document_rows(doc: Document, configs: Optional[Sequence[str]] = None) -> dic
         "title": meta.title,
         "published": meta.published,
         "source": meta.source,
+        "url": meta.url,
         "language": meta.language,
         "story_id": meta.story_id,
         "sha256": meta.sha256,
