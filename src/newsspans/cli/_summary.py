@@ -8,23 +8,20 @@ other errors the build refuses it for), said in one line on stderr; 2 for a usag
 from __future__ import annotations
 
 import argparse
-from typing import TextIO
+from typing import Any, TextIO
 
 from ._common import DEFAULT_CORPUS, corpus_location, positive
 
 
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..dataset import DOCUMENT_COLUMNS, document_row, format_stats, left_out_note, summarize, write_rows
+    from ..dataset import DOCUMENT_COLUMNS, document_row, format_stats, summarize, write_rows
 
     summary = summarize(args.corpus, workers=args.workers)
-    if args.by == "document":
-        fmt = "text" if args.format == "text" else args.format
-        write_rows((document_row(s) for s in summary), out, fmt=fmt, columns=DOCUMENT_COLUMNS)
-        tally = summary.finish()
+    if args.by == "document":  # streamed, a row per document as it is read
+        write_rows((document_row(s) for s in summary), out, fmt=args.format, columns=DOCUMENT_COLUMNS)
     else:
-        tally = summary.finish()
-        out.write(format_stats(tally, by=args.by, fmt=args.format))
-    return _note(tally, "newsspans stats", err)
+        out.write(format_stats(summary.finish(), by=args.by, fmt=args.format))
+    return _note(summary.finish(), "newsspans stats", err)
 
 
 def cmd_ls(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -35,7 +32,8 @@ def cmd_ls(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _note(summary.finish(), "newsspans ls", err)
 
 
-def _note(tally, command: str, err: TextIO) -> int:
+def _note(tally: Any, command: str, err: TextIO) -> int:
+    """Say on ``err`` what the figures leave out (``dataset.left_out_note``); the exit status."""
     from ..dataset import left_out_note
 
     lines = list(left_out_note(tally, command))
