@@ -71,7 +71,7 @@ def _input_schemas(schemas):
         return pa.struct([pa.field(f.name, pa.string() if f.name in ("label", "type") else f.type) for f in struct_type])
 
     docs = schemas["documents"]
-    meta = pa.schema([pa.field(n, pa.string()) for n in ("title", "published", "source", "language", "story_id", "sha256")])
+    meta = pa.schema([pa.field(n, pa.string()) for n in ("title", "published", "source", "url", "language", "story_id", "sha256")])
     ann = pa.schema([pa.field(layer, pa.list_(as_read(docs.field(layer).type.value_type))) for layer in NESTED])
     return meta, ann
 

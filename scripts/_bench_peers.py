@@ -72,6 +72,10 @@ def check_spans(doc_id: str, text: str, ann: dict) -> None:
             raise SystemExit(f"{doc_id}: bad span {s}")
 
 
+#: The metadata columns of the documents config (url optional in the file: None when absent).
+META_FIELDS = ("title", "published", "source", "url", "language", "story_id", "sha256")
+
+
 def rows(doc_id, text, meta, ann, labels):
     """The core rows of one document, as plain dicts (the release's columns)."""
     ent, qt, cl = labels
@@ -84,7 +88,7 @@ def rows(doc_id, text, meta, ann, labels):
     claims = [{"id": gid(c["id"]), "document_id": doc_id, "start": c["start"], "end": c["end"], "text": c["text"],
                "label": cl[c["label"]], "claimant": c["claimant"], "cluster_id": c["cluster_id"]} for c in ann["claims"]]
     strip = lambda rs: [{k: v for k, v in r.items() if k != "document_id"} for r in rs]  # noqa: E731
-    document = {**{k: meta[k] for k in ("title", "published", "source", "language", "story_id", "sha256")},
+    document = {**{k: meta.get(k) for k in META_FIELDS},  # url is optional in the file
                 "id": doc_id, "text": text, "entities": strip(entities), "quotes": strip(quotes), "claims": strip(claims)}
     return {"documents": [document], "entities": entities, "quotes": quotes, "claims": claims}
 
@@ -184,7 +188,7 @@ SPAN_FIELDS = {
     "quotes": ("id", "type", "content", "speaker", "cue", "speaker_entity_id", "group_id", "cluster_id"),
     "claims": ("id", "start", "end", "text", "label", "claimant", "cluster_id"),
 }
-META_FIELDS = ("title", "published", "source", "language", "story_id", "sha256")
+
 
 
 class Columns:
@@ -201,7 +205,7 @@ class Columns:
         self.docs["id"].append(doc_id)
         self.docs["text"].append(text)
         for k in META_FIELDS:
-            self.docs[k].append(meta[k])
+            self.docs[k].append(meta.get(k))
         for layer, fields in SPAN_FIELDS.items():
             cols, items, names = self.spans[layer], ann[layer], self.labels[layer]
             self.counts[layer].append(len(items))

@@ -109,7 +109,7 @@ def test_add_of_several_texts_adds_them_all(texts):
     corpus, files = texts
     code, out, err = run("add", *files, "--story-id", "s", "--corpus", corpus)
     assert code == 0, err
-    assert out.splitlines() == [f"added {n} (title: None, published: None)" for n in ("one", "two", "three")]
+    assert out.splitlines() == [f"added {n} (title: None, published: None, source: '{n}.txt')" for n in ("one", "two", "three")]
     assert all_files(corpus) == sorted(f"{sub}/{n}.{ext}" for n in ("one", "two", "three")
                                        for sub, ext in (("texts", "txt"), ("documents", "json"), ("annotations", "json")))
 

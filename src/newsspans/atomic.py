@@ -8,8 +8,9 @@ killed between them leaves ``.<name>.old-<pid>-<random>`` and no ``<name>``, whi
 command writing there puts back. The many files of such a folder can be written with
 ``SyncedFiles``, which syncs them a batch at a time before the swap.
 
-**Several files, and folders, all or nothing** (add, import, release): ``write_files`` stages
-every file beside its target, then commits with one atomic rename of a journal; whatever is left
+**Several files, and folders, all or nothing** (add, import, release, remove): ``write_files`` stages
+every file beside its target, then commits with one atomic rename of a journal (which also lists
+the files to remove); whatever is left
 of a write killed before that point is removed, and one killed after it is finished, by the next
 ``write_files`` or ``finish_writes`` in the same folder.
 
@@ -519,7 +520,8 @@ def _rel(path: Union[str, Path], root: Path) -> str:
 
 
 def write_files(root: Path, files: dict[str, bytes], *, folders: Optional[dict[str, Path]] = None,
-                meta: Optional[dict[str, Any]] = None, exclusive: bool = False) -> list[Path]:
+                meta: Optional[dict[str, Any]] = None, exclusive: bool = False,
+                removals: Iterable[str] = ()) -> list[Path]:
     """Write ``files`` (paths relative to ``root``, each in an existing folder) all or nothing;
     with ``folders`` (a path relative to ``root`` -> a complete folder beside it, such as a
     ``staging`` folder), put those folders in place in the same step (``replace_dir``).
@@ -531,7 +533,8 @@ def write_files(root: Path, files: dict[str, bytes], *, folders: Optional[dict[s
     ``finish_writes``); killed after it, ``finish_writes`` completes the write. ``meta`` is kept
     in the journal for ``pending_write``. Writes rooted in one folder take turns; ``exclusive``
     refuses (``FileExistsError``, nothing written) when a file exists already, checked in turn.
-    Returns the written paths."""
+    ``removals`` (paths relative to ``root``) are removed in the same step, after the commit point:
+    all of them with the files written, or none (``remove``). Returns the written paths."""
     root = Path(root)
     staged: list[list[Any]] = []
     journal_tmp = _staged_path(root, JOURNAL)
@@ -559,6 +562,8 @@ def write_files(root: Path, files: dict[str, bytes], *, folders: Optional[dict[s
                 st = os.stat(folder, follow_symlinks=False)
                 swaps.append([_rel(folder, root), rel, st.st_dev, st.st_ino])
             plan: dict[str, Any] = {"renames": staged, "folders": swaps}
+            if removals:
+                plan["removals"] = sorted(set(removals))
             if meta is not None:
                 plan["meta"] = meta
             _write_synced(journal_tmp, json.dumps(plan).encode("utf-8"))
@@ -619,6 +624,9 @@ def _finish(root: Path) -> bool:
                         f"gone and {display_path(target)} does not hold what it should; restore the files it lists "
                         f"(version control) and remove {display_path(journal)}")
                 targets.add(target.parent)
+            for rel in plan.get("removals", []):  # a rerun finds some gone already
+                (root / rel).unlink(missing_ok=True)
+                targets.add((root / rel).parent)
             for folder in sorted(targets):
                 _fsync_dir(folder)
             journal.unlink()

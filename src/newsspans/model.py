@@ -247,7 +247,9 @@ class Annotations:
 
 @dataclass(frozen=True)
 class DocumentMeta:
-    """Per-document metadata (``corpus/documents/<id>.json``)."""
+    """Per-document metadata (``corpus/documents/<id>.json``). ``url``, where the text was
+    published, is optional in the file (written only when known), so that metadata written before
+    it existed stays valid."""
 
     id: str
     title: Optional[str]
@@ -256,13 +258,15 @@ class DocumentMeta:
     language: str
     story_id: str
     sha256: str
+    url: Optional[str] = None
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "DocumentMeta":
-        return cls(d["id"], d["title"], d["published"], d["source"], d["language"], d["story_id"], d["sha256"])
+        return cls(d["id"], d["title"], d["published"], d["source"], d["language"], d["story_id"], d["sha256"],
+                   d.get("url"))
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d = {
             "id": self.id,
             "title": self.title,
             "published": self.published,
@@ -271,6 +275,9 @@ class DocumentMeta:
             "story_id": self.story_id,
             "sha256": self.sha256,
         }
+        if self.url is not None:
+            d["url"] = self.url
+        return d
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
-"""``newsspans add``, ``newsspans annotator`` and ``newsspans schema``: the corpus's texts, its
-annotators, and the schemas of its files."""
+"""``newsspans add``, ``newsspans remove``, ``newsspans annotator`` and ``newsspans schema``: the corpus's
+texts, its annotators, and the schemas of its files."""
 
 from __future__ import annotations
 
@@ -11,12 +11,28 @@ from ._common import DEFAULT_CORPUS, DEFAULT_SCHEMA
 
 
 def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from ..corpus import add_document
+    from ..corpus import DocumentInfo, add_texts
 
+    info = DocumentInfo(title=args.title, published=args.published, url=args.url, source=args.source)
+    keep = {kind for kind, flag in (("bom", args.allow_bom), ("nul", args.allow_nul)) if flag}
     # every text is checked first, then all are written in one step: all of them or none
-    metas = add_document(list(args.texts), corpus=args.corpus, story_id=args.story_id, language=args.language)
-    for meta in metas:
-        print(f"added {meta.id} (title: {meta.title!r}, published: {meta.published})", file=out)
+    added = add_texts(list(args.texts), corpus=args.corpus, story_id=args.story_id, language=args.language, info=info,
+                      keep=keep)
+    for a in added:
+        meta = a.meta
+        url = f", url: {meta.url}" if meta.url else ""
+        print(f"added {meta.id} (title: {meta.title!r}, published: {meta.published}, source: {meta.source!r}{url})", file=out)
+        for c in a.kept:
+            print(f"newsspans add: warning: {meta.id}: the text holds {c.describe()}, stored byte for byte as asked; "
+                  f"newsspans validate reports it (W-TEXT-{c.kind.upper()})", file=err)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from ..corpus import remove_document
+
+    removed = remove_document(corpus=args.corpus, doc_id=args.doc_id)
+    print(f"removed {removed.document_id}: {', '.join(removed.files)}", file=out)
     return 0
 
 
@@ -76,13 +92,32 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the ``newsspans`` parser."""
     p = sub.add_parser("add", help="bring text files into the corpus byte for byte", description=(
         "Copy each text into corpus/texts/ unchanged and write its metadata (title and date parsed "
-        "from a dateline where the text has one) and an empty annotation file. Every text is checked "
-        "first; then all are added, or none."))
+        "from a dateline where the text has one, or given with --title, --published, --url, --source) and an empty "
+        "annotation file. A text that starts with a byte-order mark or holds a NUL character is refused, naming the "
+        "offset, unless --allow-bom or --allow-nul keeps it byte for byte (newsspans validate then warns of it). "
+        "Every text is checked first; then all are added, or none."))
     p.add_argument("texts", type=Path, nargs="+", metavar="TEXT", help="UTF-8 text file(s); the id is the file's stem")
     p.add_argument("--story-id", required=True, help="slug shared by the documents that report one event")
     p.add_argument("--language", default="en", help="ISO 639 code (default: en)")
+    p.add_argument("--title", help="the headline (default: from a dateline, else none); one text only")
+    p.add_argument("--published", metavar="YYYY-MM-DD", help="publication date, ISO 8601 (default: from a dateline, else none)")
+    p.add_argument("--url", help="where the text was published (an absolute URL); one text only")
+    p.add_argument("--source", help="where the text came from: the outlet or archive (default: the file's name)")
+    p.add_argument("--allow-bom", action="store_true", help="store a text that starts with a byte-order mark as it is, "
+                   "with a warning (refused without it)")
+    p.add_argument("--allow-nul", action="store_true", help="store a text holding NUL characters as it is, with a "
+                   "warning (refused without it)")
     p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
     p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="take a document and every file of it out of the corpus", description=(
+        "Remove the document ID: its text, metadata and annotation file, and, where the corpus has them, every "
+        "annotator's layer of it, its adjudication decisions and its suggestions, all in one step or none. The "
+        "registry is left as it is (newsspans validate warns of an entry no document uses any more); the next "
+        "release counts the removal (a major bump: the document's rows and ids leave the dataset)."))
+    p.add_argument("doc_id", metavar="ID", help="the document's id (its text file's stem)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("annotator", help="list the annotators of the corpus's layers, or add one", description=(
         "corpus/annotators.json names who made each layer under corpus/layers/<annotator>/: an id (a "

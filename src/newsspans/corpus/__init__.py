@@ -1,6 +1,8 @@
-"""The corpus on disk: its layout, canonical JSON writing, lenient reading, and ``add``."""
+"""The corpus on disk: its layout, canonical JSON writing, lenient reading, ``add`` and ``remove``."""
 
-from ._add import add_document, new_document_meta, parse_dateline
+from ._add import KEEP_FLAGS, Added, DocumentInfo, add_document, add_texts, new_document_meta, parse_dateline
+from ._controls import KINDS as CONTROL_KINDS, TextControl, text_controls
+from ._remove import Removed, files_of_document, remove_document
 from ._packed import (BLOCK_DOCUMENTS, MANIFEST, SHARD_BYTES, block_documents, check_blocks, PackedReader, PackResult, document_of, is_packed, is_url, iter_documents, pack,
                       read_manifest, unpack, write_packed)
 from ._annotators import add_annotator, annotators_with, check_annotator_id, dumps_annotators
@@ -58,5 +60,6 @@ __all__ = [
     "document_ids", "dumps_canonical", "is_corpus", "load_json", "may_hold_surrogates", "parse_dateline",
     "parse_json_leniently", "read_document_lenient", "read_file", "read_registry_lenient", "registry_lenient", "replace_surrogates",
     "symlinked_parts", "too_deep", "MANIFEST", "SHARD_BYTES", "PackResult", "iter_documents", "pack", "read_manifest",
-    "unpack", "write_packed", "BLOCK_DOCUMENTS", "block_documents", "check_blocks", "PackedReader", "document_of", "is_packed", "is_url",
+    "unpack", "write_packed", "Removed", "files_of_document", "remove_document",
+    "KEEP_FLAGS", "Added", "DocumentInfo", "add_texts", "CONTROL_KINDS", "TextControl", "text_controls", "BLOCK_DOCUMENTS", "block_documents", "check_blocks", "PackedReader", "document_of", "is_packed", "is_url",
 ]

@@ -1,4 +1,5 @@
-"""The release: build and check, rows, features, Parquet writing, splits, the card, statistics.
+"""The release: build and check, rows, features, Parquet writing, splits, the card, statistics;
+and what a corpus holds as the build counts it (``summarize``: ``newsspans stats`` and ``ls``).
 
 ``FEATURES``, ``COLUMN_DOCS``, ``CONFIG_COLUMN_DOCS`` and ``column_doc`` come from ``_features``, which imports ``datasets``: they are loaded
 on first use, so that the validator and the build's worker processes do not pay for it.
@@ -12,6 +13,9 @@ from ._configs import CONFIGS, DEFAULT_CONFIG, OPTIONAL_CONFIGS, UnknownConfig, 
 from ._rows import agreement_row, document_rows, global_id, registry_row
 from ._splits import SPLITS, split_of
 from ._stats import Stats
+from ._summary import CorpusSummary, DocumentSummary, StatsTally, label_counts, summarize
+from ._summaryreport import (DOCUMENT_COLUMNS, LS_COLUMNS, STATS_VIEWS, aligned, document_row, format_stats, left_out_note,
+                             write_rows)
 
 _LAZY = {"FEATURES", "COLUMN_DOCS", "CONFIG_COLUMN_DOCS", "column_doc"}
 
@@ -28,5 +32,6 @@ __all__ = [
     "BuildError", "BuildResult", "CONFIGS", "COLUMN_DOCS", "CONFIG_COLUMN_DOCS", "CheckResult", "DEFAULT_CONFIG", "FEATURES",
     "OPTIONAL_CONFIGS", "SPLITS", "Stats", "UnknownConfig", "agreement_row", "chosen_configs", "build", "check", "column_doc",
     "document_rows", "global_id", "registry_row", "split_of",
-    "write_release",
+    "write_release", "CorpusSummary", "DocumentSummary", "StatsTally", "label_counts", "summarize", "DOCUMENT_COLUMNS",
+    "LS_COLUMNS", "STATS_VIEWS", "aligned", "document_row", "format_stats", "left_out_note", "write_rows",
 ]

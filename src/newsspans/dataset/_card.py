@@ -102,7 +102,7 @@ def type_name(feature: Any) -> str:
 def _nullable(config: str, column: str) -> str:
     if config in CONFIG_NULLABLE:
         return " (nullable)" if column in CONFIG_NULLABLE[config] else ""
-    nullable = {"title", "published", "entity_id", "speaker", "cue", "speaker_entity_id", "group_id", "cluster_id", "wikidata"}
+    nullable = {"title", "published", "url", "entity_id", "speaker", "cue", "speaker_entity_id", "group_id", "cluster_id", "wikidata"}
     if config == "registry" and column == "entity_id":
         return ""
     return " (nullable)" if column in nullable else ""

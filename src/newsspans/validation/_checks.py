@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Sequence, Union
 
+from ..corpus import text_controls
 from ..labels import AUTHOR_CLAIMANT, ENTITY_ID_LABELS, GOLD
 from ..model import LAYERS, Annotations, DocumentMeta, Quote, RegistryEntry, Span, id_number
 from ..paths import display_path
@@ -244,6 +245,15 @@ class DocumentInput:
     @property
     def ann_file(self) -> str:
         return display_path(self.ann_path)
+
+
+def check_text(text: str, *, file: str, document_id: str) -> list[Problem]:
+    """W-TEXT-BOM and W-TEXT-NUL: a byte-order mark at the start of a document's text, NUL
+    characters in it (``corpus.text_controls``, what ``add`` refuses without ``--allow-bom`` or
+    ``--allow-nul``), located at the first one."""
+    return [Problem(f"W-TEXT-{c.kind.upper()}", f"the text holds {c.describe()}", file=file, line=c.line,
+                    document_id=document_id, start=c.offset, end=c.offset + 1)
+            for c in text_controls(text)]
 
 
 def check_document(doc: DocumentInput, *, registry: Optional[dict[str, RegistryEntry]],

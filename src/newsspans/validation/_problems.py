@@ -76,6 +76,16 @@ _CODES = (
          "restore the received text, or re-check every span and record the new SHA-256",
          "Texts enter the corpus byte for byte and are never edited: a changed hash means the text "
          "was edited after annotation, and every offset into it may now be wrong."),
+    Code("W-TEXT-BOM", WARNING, "a text starts with a byte-order mark (U+FEFF)",
+         "remove the mark (and shift every offset by one), or keep it if the received text has it",
+         "Windows editors write one; it is the text's first character, counted by every offset and shown by few "
+         "tools. newsspans add refuses such a text unless --allow-bom keeps it byte for "
+         "byte; a U+FEFF after the start (a zero-width no-break space) is not reported."),
+    Code("W-TEXT-NUL", WARNING, "a text holds a NUL character (U+0000)",
+         "remove the NUL characters (and re-check the offsets after them), or keep them if the received text has them",
+         "A NUL ends a string in C, so a tool built on C strings may cut the text there; it comes from a broken "
+         "conversion, not from an author. newsspans add refuses such a text unless --allow-nul keeps it byte for byte. "
+         "Reported at the first one, with how many there are."),
     # Span level
     Code("E-SPAN-TYPE", ERROR, "a span's start or end is not an integer", "write offsets as JSON integers (code points)",
          "Offsets are integers: Python code-point indices into the text as stored, end exclusive."),

@@ -310,6 +310,8 @@ class Corpus:
         self.digests[names[0]] = text_sha256
         text, problems = _decode(text_path, data, json_file=False)
         problems = [replace(p, document_id=doc_id) for p in problems]
+        if text is not None:
+            problems += checks.check_text(text, file=text_path, document_id=doc_id)
         meta_file = read_json_bytes(meta_bytes, meta_path, "document", doc_id)
         self.digests[names[1]] = sha256_hex(meta_bytes)
         problems += meta_file.problems

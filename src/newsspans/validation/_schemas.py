@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import labels
-from ..labels import DOCUMENT_ID, GROUP_PREFIX, ID_PREFIXES, SLUG, local_id_pattern
+from ..labels import DOCUMENT_ID, GROUP_PREFIX, ID_PREFIXES, SLUG, URL, local_id_pattern
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -117,21 +117,27 @@ def annotation_schema() -> dict[str, Any]:
 
 
 def document_schema() -> dict[str, Any]:
+    body = _object(
+        {
+            "id": {"type": "string", "pattern": DOCUMENT_ID, "description": "The text file's stem."},
+            "title": _nullable({"type": "string", "minLength": 1}),
+            "published": _nullable({"type": "string", "format": "date",
+                                    "description": "ISO 8601 date (YYYY-MM-DD): given to newsspans add, or where the text states it."}),
+            "source": {"type": "string", "minLength": 1,
+                       "description": "Where the text came from: the outlet or archive given to newsspans add --source, "
+                                      "else the file name the text was received as."},
+            "language": {"type": "string", "pattern": r"^[a-z]{2,3}$", "description": "ISO 639 code."},
+            "story_id": _slug("Documents reporting the same event share it; splits follow it."),
+            "sha256": {"type": "string", "pattern": SHA256, "description": "SHA-256 of the text file's bytes."},
+            "url": {"type": "string", "pattern": URL, "description": "Where the text was published (optional)."},
+        }
+    )
+    body["required"].remove("url")  # optional: metadata from before it stays valid
     return {
         "$schema": DRAFT,
         "$id": "urn:newsspans:schema:document",
         "title": "NewsSpans document metadata (corpus/documents/<document id>.json)",
-        **_object(
-            {
-                "id": {"type": "string", "pattern": DOCUMENT_ID, "description": "The text file's stem."},
-                "title": _nullable({"type": "string", "minLength": 1}),
-                "published": _nullable({"type": "string", "format": "date", "description": "ISO 8601 date, where the text states it."}),
-                "source": {"type": "string", "minLength": 1, "description": "File name the text was received as."},
-                "language": {"type": "string", "pattern": r"^[a-z]{2,3}$", "description": "ISO 639 code."},
-                "story_id": _slug("Documents reporting the same event share it; splits follow it."),
-                "sha256": {"type": "string", "pattern": SHA256, "description": "SHA-256 of the text file's bytes."},
-            }
-        ),
+        **body,
     }
 
 

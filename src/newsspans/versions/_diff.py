@@ -16,8 +16,10 @@ longer used) *is* a reused id. ``DiffResult`` lists both (``issued_lowered``, ``
 with it. (A state that does not record the counters, a release folder or a corpus from before
 them, is compared with the highest id numbers it uses.)
 
-``required_bump`` applies the release rule: a label-set or schema change is major; documents,
-annotations or registry entities added are minor; anything else (corrections) is a patch.
+``required_bump`` applies the release rule: a label-set or schema change, or a document removed
+(its rows and published ids leave the dataset), is major; documents, annotations or registry
+entities added are minor; anything else (corrections, annotations or registry entities removed from
+a document that stays) is a patch.
 """
 
 from __future__ import annotations
@@ -201,6 +203,8 @@ class DiffResult:
             return "major", "label set changed: " + "; ".join(_label_phrase(layer, d) for layer, d in self.labels.items())
         if self.schema_changed:
             return "major", "schema changed: " + ", ".join(self.schema_changed)
+        if self.documents_removed:
+            return "major", _removed_phrase(self.documents_removed)
         counts = self.counts()
         added = [f"{('documents' if k == 'documents' else LAYER_NAMES.get(k, 'registry entities'))} {n}"
                  for k in ("documents", *LAYERS, "registry") if (n := counts[k]["added"])]
@@ -229,6 +233,13 @@ class DiffResult:
             "required_bump": bump,
             "reason": reason,
         }
+
+
+def _removed_phrase(documents: list[str], shown: int = 5) -> str:
+    """Why removed documents take a major bump, naming the first ``shown`` of them."""
+    names = ", ".join(documents[:shown]) + (f", … ({len(documents) - shown} more)" if len(documents) > shown else "")
+    return (f"documents removed: {len(documents)} ({names}): their rows and published ids leave the dataset, which breaks "
+            "whoever refers to them")
 
 
 def _label_phrase(layer: str, d: dict[str, Any]) -> str:

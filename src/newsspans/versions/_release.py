@@ -1,9 +1,11 @@
 """``newsspans release``: bump the dataset version, rebuild ``data/``, write the CHANGELOG entry.
 
-The bump rule (also in the README and CHANGELOG.md): a label-set or schema change is **major**;
+The bump rule (also in the README and CHANGELOG.md): a label-set or schema change, or a document
+removed (``newsspans remove``: its rows and published ids leave the dataset), is **major**;
 documents, annotations or registry entities added are **minor**; anything else — corrections of
-labels, offsets, attributes, texts, metadata or card notes, removals — is a **patch**. A release
-asking for less than the rule requires is refused; asking for more is allowed.
+labels, offsets, attributes, texts, metadata or card notes, annotations or registry entities
+removed — is a **patch**. A release asking for less than the rule requires is refused; asking for
+more is allowed.
 
 The previous version's state, to diff against, is (first that applies) ``since``; the git tag
 ``v<current version>``; the oldest commit of the unbroken run of commits, from HEAD back, whose
@@ -38,7 +40,8 @@ BUMPS = ("major", "minor", "patch")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
 CHANGELOG_HEADER = (
     "# Changelog\n\nDataset versions of NewsSpans (the version lives in `corpus/dataset.json`). Semantic versioning:\n"
-    "a label-set or schema change is **major**; documents or annotations added are **minor**;\ncorrections are **patches**.\n"
+    "a label-set or schema change, or a document removed, is **major**; documents or annotations added are\n**minor**; "
+    "corrections are **patches**.\n"
 )
 
 

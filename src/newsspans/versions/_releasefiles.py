@@ -119,5 +119,6 @@ def release_document(row: dict[str, Any], features: dict[str, Any]) -> Document:
         Claim(_local(c["id"]), c["start"], c["end"], c["text"], claim_names[c["label"]], c["claimant"], c["cluster_id"])
         for c in row["claims"]
     )
-    meta = DocumentMeta(doc_id, row["title"], row["published"], row["source"], row["language"], row["story_id"], row["sha256"])
+    meta = DocumentMeta(doc_id, row["title"], row["published"], row["source"], row["language"], row["story_id"], row["sha256"],
+                        row.get("url"))  # a release from before the column has none
     return Document(meta, row["text"], Annotations(doc_id, entities, quotes, claims))
