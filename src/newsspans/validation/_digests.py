@@ -26,7 +26,8 @@ class FoldedDigests:
         if not digests:
             return
         lines = "".join(f"{path}\t{digest}\n" for path, digest in sorted(digests.items()))
-        self._blobs.append(zlib.compress(lines.encode("utf-8"), 1))
+        # A file name that is not UTF-8 reaches here as surrogate escapes: kept as its bytes.
+        self._blobs.append(zlib.compress(lines.encode("utf-8", "surrogateescape"), 1))
         self.counts.update(path.split("/", 1)[0] for path in digests)
 
     def lines(self) -> Iterator[str]:
@@ -42,7 +43,7 @@ def _blob_lines(blob: bytes, size: int = 1 << 16) -> Iterator[str]:
         rest += inflate.decompress(blob[start:start + size])
         *whole, rest = rest.split(b"\n")
         for line in whole:
-            yield line.decode("utf-8") + "\n"
+            yield line.decode("utf-8", "surrogateescape") + "\n"
     rest += inflate.flush()
     for line in rest.split(b"\n")[:-1]:
-        yield line.decode("utf-8") + "\n"
+        yield line.decode("utf-8", "surrogateescape") + "\n"
