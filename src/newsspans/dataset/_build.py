@@ -461,7 +461,8 @@ def _write_manifest(dest: Path, stats: Stats, files: list[dict[str, Any]]) -> No
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _check_out(out: Path) -> None:
+def check_out(out: Path) -> None:
+    """Refuse to replace ``out`` unless it is a release (it holds a manifest) or an empty folder."""
     if out.exists() and not out.is_dir():
         raise BuildError(f"{display_path(out)} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
@@ -499,7 +500,7 @@ def build(*, corpus: Union[str, Path], out: Path, configs: Optional[Sequence[str
     from ..validation import open_engine
 
     out = Path(out)
-    _check_out(out)
+    check_out(out)
     with staging(out, purpose="build") as tmp:
         runner = open_engine(engine, scheduler=scheduler, workers=workers)
         try:
@@ -512,6 +513,31 @@ def build(*, corpus: Union[str, Path], out: Path, configs: Optional[Sequence[str
             replace_dir(tmp, out)
         else:
             publish(tmp)
+    return BuildResult(out, written.stats, written.problems)
+
+
+def build_standoff(*, corpus: Union[str, Path], out: Path, workers: Optional[int] = None, engine: str = "local",
+                   scheduler: Optional[str] = None) -> BuildResult:
+    """Build the release of ``corpus`` without the texts (``_standoff``) into ``out``, replacing it
+    (when it is empty or a standoff release) only when the build succeeds. The full release is
+    written first inside the staged folder and removed with it: nothing else is written."""
+    from ..validation import open_engine
+    from ._standoff import check_standoff_out, write_standoff
+
+    out = Path(out)
+    check_standoff_out(out)
+    with staging(out, purpose="standoff") as tmp:
+        full, dest = tmp / "full", tmp / "standoff"
+        full.mkdir()
+        dest.mkdir()
+        runner = open_engine(engine, scheduler=scheduler, workers=workers)
+        try:
+            written = write_release(corpus, full, engine=runner, workers=default_workers() if workers is None else workers)
+        finally:
+            if runner is not None:
+                runner.close()
+        write_standoff(full, dest)
+        replace_dir(dest, out)
     return BuildResult(out, written.stats, written.problems)
 
 
