@@ -44,14 +44,15 @@ def _protocol(stats: Stats) -> list[str]:
 
 def _per_item(stats: Stats) -> str:
     """How many annotations each document has: the gold, and the annotators' layers it was made from."""
-    documents = stats.total("documents")
+    documents = sum(stats.layers_per_document.values())
     by_count = sorted(stats.layers_per_document.items(), reverse=True)
     if not any(n for n, _ in by_count):
         return f"One annotation per document (all {documents}): the released gold; the corpus has no annotator layers."
     spread = "; ".join(f"{docs} of the {documents} documents have {n} annotators' layers" for n, docs in by_count)
     who = ", ".join(f"{a} ({kind})" for a, kind in stats.annotators.items())
-    return (f"One released (gold) annotation per document, adjudicated from the annotators' layers where a document has "
-            f"them: {spread}. Annotators with layers (corpus/annotators.json): {who}.")
+    return (f"One released (gold) annotation per document, and beside it the annotators' own annotations of it "
+            f"(corpus/layers/, measured against each other and the gold): {spread}. Annotators with layers "
+            f"(corpus/annotators.json): {who}.")
 
 
 def _agreement_analysis(stats: Stats) -> list[str]:
@@ -83,9 +84,9 @@ def _suggestions_analysis(stats: Stats) -> list[str]:
 
 
 def _machine_tools(stats: Stats) -> list[str]:
-    """The annotators that are models (their layers were adjudicated into the gold) and the sources
-    of the stored suggestions (rule or model, with its version)."""
-    models = [f"{a}: an annotator that is a model (annotators.json), whose layers the gold was adjudicated from"
+    """The annotators that are models (they made layers) and the sources of the stored suggestions
+    (rule or model, with its version)."""
+    models = [f"{a}: an annotator that is a model (corpus/annotators.json), with its own layers (corpus/layers/)"
               for a, kind in stats.annotators.items() if kind == "model"]
     return models + [f"newsspans suggest, source {s}: pre-annotation stored apart from the gold (corpus/suggestions/) "
                      "and measured against it; never released as gold" for s in stats.suggestion_sources]
