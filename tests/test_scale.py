@@ -88,7 +88,7 @@ def test_row_groups_do_not_depend_on_how_rows_arrive(tmp_path):
 
 def test_a_subset_of_configs_builds_a_loadable_card(synthetic, tmp_path):
     result = build(corpus=synthetic, out=tmp_path / "core", configs=["documents", "entities"], workers=1)
-    assert sorted(p.name for p in (tmp_path / "core").iterdir()) == ["README.md", "documents", "entities", "manifest.json"]
+    assert sorted(p.name for p in (tmp_path / "core").iterdir()) == ["README.md", "croissant.json", "documents", "entities", "manifest.json"]
     card = (tmp_path / "core" / "README.md").read_text(encoding="utf-8")
     assert "config_name: tokens" not in card and "config_name: entities" in card
     assert set(json.loads((tmp_path / "core" / "manifest.json").read_text(encoding="utf-8"))["counts"]) == {"documents", "entities"}

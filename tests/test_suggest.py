@@ -454,9 +454,10 @@ def test_a_corpus_with_suggestions_builds_the_same_release(tmp_path):
     suggest(corpus=corpus, sources=SOURCES)
     assert run("build", "--corpus", corpus, "--out", tmp_path / "after", "--workers", "1")[0] == 0
     before, after = tree_bytes(tmp_path / "before"), tree_bytes(tmp_path / "after")
-    # Only the card (its Suggestions section) and the manifest (the source digest, the card's hash) change.
+    # Only the card (its Suggestions section), croissant.json (its machine annotation tools and analysis) and the
+    # manifest (the source digest, their hashes) change.
     assert before.keys() == after.keys()
-    assert {rel for rel in before if before[rel] != after[rel]} == {"README.md", "manifest.json"}
+    assert {rel for rel in before if before[rel] != after[rel]} == {"README.md", "croissant.json", "manifest.json"}
     parquet = [rel for rel in before if rel.endswith(".parquet")]
     assert parquet and all(before[rel] == after[rel] for rel in parquet)
 

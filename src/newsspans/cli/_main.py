@@ -21,7 +21,8 @@ from ._common import print_report
 #: The command modules, in the order of ``newsspans --help``.
 COMMAND_GROUPS = (_dataset, _validation, _summary, _agreement, _suggestions, _adjudication, _corpus, _formats, _review)
 #: The commands whose writes are all or nothing: interrupted or failed, they changed nothing.
-ATOMIC_COMMANDS = frozenset({"build", "render", "export", "add", "remove", "annotator", "import", "release", "adjudicate", "suggest"})
+ATOMIC_COMMANDS = frozenset({"build", "hydrate", "render", "export", "add", "remove", "annotator", "import", "release", "adjudicate",
+                             "suggest"})
 
 
 def make_parser() -> argparse.ArgumentParser:

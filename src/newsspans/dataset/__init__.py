@@ -1,5 +1,6 @@
-"""The release: build and check, rows, features, Parquet writing, splits, the card, statistics;
-and what a corpus holds as the build counts it (``summarize``: ``newsspans stats`` and ``ls``).
+"""The release: build and check, rows, features, Parquet writing, splits, the card, croissant.json,
+statistics; the release without the texts (``build_standoff``) and its hydration (``hydrate``); and
+what a corpus holds as the build counts it (``summarize``: ``newsspans stats`` and ``ls``).
 
 ``FEATURES``, ``COLUMN_DOCS``, ``CONFIG_COLUMN_DOCS`` and ``column_doc`` come from ``_features``, which imports ``datasets``: they are loaded
 on first use, so that the validator and the build's worker processes do not pay for it.
@@ -8,7 +9,8 @@ on first use, so that the validator and the build's worker processes do not pay 
 from typing import Any
 
 from ..errors import BuildError
-from ._build import BuildResult, CheckResult, build, check, write_release
+from ._build import BuildResult, CheckResult, build, build_standoff, check, write_release
+from ._hydrate import HydrateResult, TextsRefused, hydrate
 from ._configs import CONFIGS, DEFAULT_CONFIG, OPTIONAL_CONFIGS, UnknownConfig, chosen_configs
 from ._rows import agreement_row, document_rows, global_id, registry_row
 from ._splits import SPLITS, split_of
@@ -29,7 +31,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "BuildError", "BuildResult", "CONFIGS", "COLUMN_DOCS", "CONFIG_COLUMN_DOCS", "CheckResult", "DEFAULT_CONFIG", "FEATURES",
+    "BuildError", "BuildResult", "CONFIGS", "HydrateResult", "TextsRefused", "build_standoff", "hydrate", "COLUMN_DOCS", "CONFIG_COLUMN_DOCS", "CheckResult", "DEFAULT_CONFIG", "FEATURES",
     "OPTIONAL_CONFIGS", "SPLITS", "Stats", "UnknownConfig", "agreement_row", "chosen_configs", "build", "check", "column_doc",
     "document_rows", "global_id", "registry_row", "split_of",
     "write_release", "CorpusSummary", "DocumentSummary", "StatsTally", "label_counts", "summarize", "DOCUMENT_COLUMNS",

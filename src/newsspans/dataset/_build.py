@@ -69,6 +69,8 @@ class _ChunkOutput:
     labels: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in ("entities", "quotes", "claims", "sentences")})
     tokens: int = 0
     languages: set[str] = field(default_factory=set)
+    #: How many of the chunk's documents have each number of annotator layers.
+    layers: Counter = field(default_factory=Counter)
     #: The counts of agreement between the annotators (None: the corpus has none).
     agreement: Any = None
     #: The stored suggestions against gold (None: no document of the chunk has suggestions).
@@ -112,6 +114,7 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         if "tokens" in by_config:
             out.tokens += sum(len(r["tokens"]) for r in by_config["tokens"])
         out.languages.add(doc.meta.language)
+        out.layers[len(corpus.beside.layers)] += 1
         ann = doc.annotations
         _measure(out, corpus.beside, doc, agreement)
         out.labels["entities"].update(m.label for m in ann.entities)
@@ -281,6 +284,7 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
         )
     stats.version = dataset_value["version"]
     stats.dataset = dataset_value
+    stats.annotators = _annotators_with_layers(corpus)
     stats.source_digest = corpus.source_digest()
     _write_card_and_manifest(dest, stats)
     _check_unchanged(corpus, on_disk)
@@ -303,6 +307,7 @@ class _Pass:
             stats.labels[layer].update(counts)
         stats.tokens += chunk.tokens
         stats.languages |= chunk.languages
+        stats.layers_per_document.update(chunk.layers)
         if chunk.agreement is not None:
             if self.agreement is None:
                 self.agreement = chunk.agreement
@@ -326,6 +331,14 @@ def _agreement_job(corpus: Corpus) -> Any:
     if not annotators:
         return None
     return Job(None, tuple(annotator_pairs(annotators)), LAYERS, False)
+
+
+def _annotators_with_layers(corpus: Corpus) -> dict[str, str]:
+    """The kind of each annotator of annotators.json that has layers, by id, sorted (the corpus has
+    passed the gate, so annotators.json reads)."""
+    annotators, _ = corpus.read_annotators()
+    folders = set(corpus.layer_folders())
+    return {a: annotators[a].kind for a in sorted(annotators or {}) if a in folders}
 
 
 def _refuse(corpus_root: Path, workers: int, engine: Any = None) -> None:
@@ -438,13 +451,17 @@ def _write_documents(corpus: Corpus, registry, writers: _Writers, pass_: _Pass, 
 
 
 def _write_card_and_manifest(dest: Path, stats: Stats) -> None:
-    from ._card import render_card
+    """Write the card, ``croissant.json`` and the manifest of the data files in ``dest``."""
+    from ._card import citation, render_card
+    from ._croissant import CROISSANT, croissant_bytes
 
-    # Each data file is read once: its hash serves the card's content digest and the manifest.
+    # Each data file is read once: its hash serves the card's content digest, croissant.json and the manifest.
     hashed = {rel: _file_entry(dest, rel) for rel in sorted(f for files in stats.files.values() for f in files)}
     content_digest = sha256_hex("".join(f"{rel}\t{e['sha256']}\n" for rel, e in hashed.items()).encode("utf-8"))
     (dest / CARD).write_text(render_card(stats, content_digest), encoding="utf-8")
-    hashed[CARD] = _file_entry(dest, CARD)
+    (dest / CROISSANT).write_bytes(croissant_bytes(stats, hashed, citation=citation(stats)))
+    for rel in (CARD, CROISSANT):
+        hashed[rel] = _file_entry(dest, rel)
     _write_manifest(dest, stats, [hashed[rel] for rel in sorted(hashed)])
 
 
@@ -465,7 +482,8 @@ def _write_manifest(dest: Path, stats: Stats, files: list[dict[str, Any]]) -> No
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def _check_out(out: Path) -> None:
+def check_out(out: Path) -> None:
+    """Refuse to replace ``out`` unless it is a release (it holds a manifest) or an empty folder."""
     if out.exists() and not out.is_dir():
         raise BuildError(f"{display_path(out)} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MANIFEST).is_file():
@@ -503,7 +521,7 @@ def build(*, corpus: Union[str, Path], out: Path, configs: Optional[Sequence[str
     from ..validation import open_engine
 
     out = Path(out)
-    _check_out(out)
+    check_out(out)
     with staging(out, purpose="build") as tmp:
         runner = open_engine(engine, scheduler=scheduler, workers=workers)
         try:
@@ -516,6 +534,31 @@ def build(*, corpus: Union[str, Path], out: Path, configs: Optional[Sequence[str
             replace_dir(tmp, out)
         else:
             publish(tmp)
+    return BuildResult(out, written.stats, written.problems)
+
+
+def build_standoff(*, corpus: Union[str, Path], out: Path, workers: Optional[int] = None, engine: str = "local",
+                   scheduler: Optional[str] = None) -> BuildResult:
+    """Build the release of ``corpus`` without the texts (``_standoff``) into ``out``, replacing it
+    (when it is empty or a standoff release) only when the build succeeds. The full release is
+    written first inside the staged folder and removed with it: nothing else is written."""
+    from ..validation import open_engine
+    from ._standoff import check_standoff_out, write_standoff
+
+    out = Path(out)
+    check_standoff_out(out)
+    with staging(out, purpose="standoff") as tmp:
+        full, dest = tmp / "full", tmp / "standoff"
+        full.mkdir()
+        dest.mkdir()
+        runner = open_engine(engine, scheduler=scheduler, workers=workers)
+        try:
+            written = write_release(corpus, full, engine=runner, workers=default_workers() if workers is None else workers)
+        finally:
+            if runner is not None:
+                runner.close()
+        write_standoff(full, dest)
+        replace_dir(dest, out)
     return BuildResult(out, written.stats, written.problems)
 
 

@@ -370,14 +370,19 @@ def _suggestions(stats: Stats) -> list[str]:
     ]
 
 
-def _citation_and_versioning(stats: Stats) -> list[str]:
+def citation(stats: Stats) -> str:
+    """The release's BibTeX entry (the card's and ``croissant.json``'s ``citeAs``)."""
     name = stats.dataset["pretty_name"]
+    return ("@misc{newsspans,\n"
+            f"  title   = {{{{{name}}}: labeled spans of entities, quotes and claims in news}},\n"
+            f"  version = {{{stats.version}}},\n"
+            "  note    = {Dataset; see manifest.json for the exact files}\n}")
+
+
+def _citation_and_versioning(stats: Stats) -> list[str]:
     return [
         "## Citation Information",
-        "```bibtex\n@misc{newsspans,\n"
-        f"  title   = {{{{{name}}}: labeled spans of entities, quotes and claims in news}},\n"
-        f"  version = {{{stats.version}}},\n"
-        "  note    = {Dataset; see manifest.json for the exact files}\n}\n```",
+        f"```bibtex\n{citation(stats)}\n```",
         "## Versioning",
         "Versions follow semantic versioning: a label-set or schema change is major; documents or "
         "annotations added are minor; corrections are patches. `manifest.json` records the version, "

@@ -29,6 +29,10 @@ class Stats:
     #: in report order) on the documents that have both, and the sources that made them, sorted.
     suggestions: list[Any] = field(default_factory=list)
     suggestion_sources: list[str] = field(default_factory=list)
+    #: How many documents have each number of annotator layers (``corpus/layers/``): {layers: documents}.
+    layers_per_document: Counter = field(default_factory=Counter)
+    #: The kind (human, model) of each annotator of ``annotators.json`` that has layers, by id, sorted.
+    annotators: dict[str, str] = field(default_factory=dict)
 
     def total(self, config: str) -> int:
         return sum(self.split_rows.get(config, {}).values())
