@@ -35,7 +35,7 @@ from ..atomic import replace_dir, staging
 from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
 from ._configs import OPTIONAL_CONFIGS, chosen_configs
 from ._splits import split_of
-from ._stats import Stats
+from ._stats import DocumentTally, Stats
 
 MANIFEST = "manifest.json"
 CARD = "README.md"
@@ -52,6 +52,8 @@ class BuildResult:
     out: Path
     stats: Stats
     problems: list[Problem]
+    #: The counts stated in the notes of ``dataset.json`` that this release contradicts (``_notes``).
+    stale_notes: list[Any] = field(default_factory=list)
 
 
 def _tool_versions() -> dict[str, str]:
@@ -68,6 +70,8 @@ class _ChunkOutput:
     labels: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in ("entities", "quotes", "claims", "sentences")})
     tokens: int = 0
     languages: set[str] = field(default_factory=set)
+    #: Stories, metadata, annotation and layers of the chunk's documents.
+    tally: DocumentTally = field(default_factory=DocumentTally)
     #: The counts of agreement between the annotators (None: the corpus has none).
     agreement: Any = None
     #: The stored suggestions against gold (None: no document of the chunk has suggestions).
@@ -109,6 +113,7 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
             out.tokens += sum(len(r["tokens"]) for r in by_config["tokens"])
         out.languages.add(doc.meta.language)
         ann = doc.annotations
+        out.tally.add(doc.meta, ann, sorted(corpus.beside.layers), corpus.beside.decisions)
         _measure(out, corpus.beside, doc, agreement)
         out.labels["entities"].update(m.label for m in ann.entities)
         out.labels["quotes"].update(q.type for q in ann.quotes)
@@ -160,6 +165,8 @@ class BuildOutput:
 
     stats: Stats
     problems: list[Problem]
+    #: The counts stated in the notes of ``dataset.json`` that this release contradicts (``_notes``).
+    stale_notes: list[Any] = field(default_factory=list)
 
 
 class _Writers:
@@ -263,10 +270,23 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
         )
     stats.version = dataset_value["version"]
     stats.dataset = dataset_value
+    annotators, _ = corpus.read_annotators()  # checked by the gate: a valid corpus's file, or none
+    stats.annotators = {a.annotator_id: a.kind for a in (annotators or {}).values()}
     stats.source_digest = corpus.source_digest()
     _write_card_and_manifest(dest, stats)
     _check_unchanged(corpus, {**corpus.digests, **on_disk})
-    return BuildOutput(stats, problems)
+    return BuildOutput(stats, problems, _stale_notes(corpus, stats, dataset))
+
+
+def _stale_notes(corpus: Corpus, stats: Stats, dataset: Optional[bytes]) -> list[Any]:
+    """The counts stated in the released notes that the release's figures contradict, located in
+    ``dataset.json`` (``dataset``: the bytes released instead of the file's)."""
+    from ._facts import figures
+    from ._notes import stale_counts
+
+    raw = dataset if dataset is not None else corpus.files.read(DATASET)
+    return stale_counts(stats.dataset, figures(stats), file=corpus.files.shown(DATASET),
+                        raw=raw.decode("utf-8") if raw else "")
 
 
 @dataclass
@@ -285,6 +305,7 @@ class _Pass:
             stats.labels[layer].update(counts)
         stats.tokens += chunk.tokens
         stats.languages |= chunk.languages
+        stats.document_tally.merge(chunk.tally)
         if chunk.agreement is not None:
             if self.agreement is None:
                 self.agreement = chunk.agreement
@@ -495,7 +516,7 @@ def build(*, corpus: Union[str, Path], out: Path, configs: Optional[Sequence[str
             replace_dir(tmp, out)
         else:
             publish(tmp)
-    return BuildResult(out, written.stats, written.problems)
+    return BuildResult(out, written.stats, written.problems, written.stale_notes)
 
 
 @dataclass
