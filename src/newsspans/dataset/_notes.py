@@ -65,7 +65,7 @@ def count_statements(text: str) -> list[tuple[str, int, str]]:
     found = []
     for i, tok in enumerate(tokens):
         number = _number(tok.group())
-        if number is None:
+        if number is None or not _standalone(text, tok.start(), tok.end()):
             continue
         for nxt in tokens[i + 1:i + 2 + GAP]:
             word = nxt.group().lower()
@@ -75,6 +75,14 @@ def count_statements(text: str) -> list[tuple[str, int, str]]:
             if not nxt.group()[0].isalnum() or word == "of" or _number(word) is not None:
                 break
     return found
+
+
+def _standalone(text: str, start: int, end: int) -> bool:
+    """Whether the token at ``start:end`` is not part of a dotted, hyphenated or slashed number
+    (``1.0.0``, ``5.0``, ``2024-08-06``, ``7,200``, ``1/2``)."""
+    before = text[start - 1] if start else " "
+    after = text[end:end + 2]
+    return before not in ".-/,:" and not (len(after) == 2 and after[0] in ".-/,:" and after[1].isdigit())
 
 
 def _number(token: str) -> Optional[int]:
