@@ -118,7 +118,8 @@ def limitations_sentence(stats: Stats) -> str:
     """The size of the release and the splits it lacks, for the limitations section."""
     held = splits_with_documents(stats)
     empty = [s for s in SPLITS if s not in held]
-    where = (f"all in `{held[0]}`" if len(held) == 1 else "in " + ", ".join(f"`{s}`" for s in held))
+    names = [f"`{s}`" for s in held]
+    where = f"all in {names[0]}" if len(names) == 1 else f"in {', '.join(names[:-1])} and {names[-1]}"
     missing = (f" (no {' or '.join(f'`{s}`' for s in empty)} documents: evaluate on held-out data of your own)"
                if empty else "")
     return (f"This release holds {count(stats.total('documents'), 'document')} of "
