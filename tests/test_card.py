@@ -12,10 +12,7 @@ import pytest
 import yaml
 from helpers import CORPUS, DATA, metadata_of, read_json, run, split_of_document, write_json
 
-from newsspans.dataset import FEATURES, Stats, column_doc
-from newsspans.dataset._facts import annotations_creators, figures
-from newsspans.dataset._notes import count_statements, stale_counts
-from newsspans.dataset._splits import SPLITS
+from newsspans.dataset import FEATURES, SPLITS, Stats, annotations_creators, column_doc, count_statements, figures, stale_counts
 
 NOTES = ("license_note", "source_note", "annotation_note", "annotators_note", "limitations_note")
 

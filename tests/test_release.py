@@ -348,5 +348,5 @@ def test_a_tagless_clone_finds_every_version_by_the_commit_that_set_it(proj, tmp
     assert out.startswith(f"diff v{old} (corpus, version {old}) -> HEAD") and "(added: entity mentions 1)" in out
     code, _, err = run("diff", "v99.0.0", "HEAD", cwd=clone)
     assert code == 2 and "no commit whose corpus/dataset.json has that version" in err
-    from newsspans.versions._tags import version_commit
+    from newsspans.versions import version_commit
     assert version_commit(clone, old) == first

@@ -9,9 +9,11 @@ from typing import Any
 from ..errors import BuildError
 from ._build import BuildResult, CheckResult, build, check, write_release
 from ._configs import CONFIGS, DEFAULT_CONFIG, OPTIONAL_CONFIGS, UnknownConfig, chosen_configs
+from ._facts import annotations_creators, figures
+from ._notes import StaleCount, count_statements, stale_counts
 from ._rows import agreement_row, document_rows, global_id, registry_row
 from ._splits import SPLITS, split_of
-from ._stats import Stats
+from ._stats import DocumentTally, Stats
 
 _LAZY = {"FEATURES", "COLUMN_DOCS", "CONFIG_COLUMN_DOCS", "column_doc"}
 
@@ -28,5 +30,5 @@ __all__ = [
     "BuildError", "BuildResult", "CONFIGS", "COLUMN_DOCS", "CONFIG_COLUMN_DOCS", "CheckResult", "DEFAULT_CONFIG", "FEATURES",
     "OPTIONAL_CONFIGS", "SPLITS", "Stats", "UnknownConfig", "agreement_row", "chosen_configs", "build", "check", "column_doc",
     "document_rows", "global_id", "registry_row", "split_of",
-    "write_release",
+    "write_release", "DocumentTally", "StaleCount", "annotations_creators", "count_statements", "figures", "stale_counts",
 ]

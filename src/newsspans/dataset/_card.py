@@ -1,7 +1,9 @@
 """The dataset card (``data/README.md``): YAML metadata for ``datasets`` and the Hub, then prose.
 
 Everything that depends on the data is generated from the build's statistics: split sizes,
-label counts, the content digest. ``datasets`` keys its cache on the card's text alone, so the
+label counts, the content digest, and every statement about the documents, stories, annotation,
+annotators and splits (``_facts``; the hand-written notes of ``dataset.json`` follow them and
+state no count: ``_notes``). Each config's columns are described for that config (``_features``). ``datasets`` keys its cache on the card's text alone, so the
 digest and split sizes in ``dataset_info`` make any change to the data change the card, and a
 fresh ``load_dataset`` never returns stale rows.
 """
