@@ -6,7 +6,7 @@ import contextlib
 import io
 import json
 
-from helpers import CORPUS, ROOT, annotations_of, read_json, split_of_document, write_json
+from helpers import CORPUS, ROOT, annotations_of, read_json, run, split_of_document, write_json
 
 from newsspans.validation import iter_problems
 
@@ -75,3 +75,33 @@ def test_the_example_annotation_is_real_and_the_example_problem_is_what_the_vali
     write_json(corpus_copy / "annotations" / "000_1936301ef05f6424.json", real)
     [p] = list(iter_problems(corpus_copy))
     assert str(p) == problem.strip()
+
+
+def test_the_diff_example_works_on_a_fresh_clone(tmp_path):
+    """`newsspans diff v1.0.0 HEAD`, as the README writes it, in a fresh clone of a scratch repository
+    whose 1.0.0 was never tagged (as this project's was not): v1.0.0 is the commit that set it."""
+    import re
+    import shlex
+    import shutil
+    import subprocess
+
+    from helpers import git
+
+    [example] = set(re.findall(r"`(newsspans diff v1\.0\.0 HEAD)`", README))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("corpus", "schema"):
+        shutil.copytree(ROOT / name, repo / name)
+    dataset = read_json(repo / "corpus" / "dataset.json")
+    write_json(repo / "corpus" / "dataset.json", {**dataset, "version": "1.0.0"})
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "1.0.0")
+    write_json(repo / "corpus" / "dataset.json", {**dataset, "version": "1.1.0", "limitations_note": "Changed."})
+    git(repo, "commit", "-qam", "1.1.0")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(repo), str(clone)], check=True, capture_output=True)
+    argv = shlex.split(example)[1:]
+    code, out, err = run(*argv, cwd=clone)
+    assert code == 0, err
+    assert out.startswith("diff v1.0.0 (corpus, version 1.0.0) -> HEAD (corpus, version 1.1.0)")

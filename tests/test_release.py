@@ -5,9 +5,10 @@ from __future__ import annotations
 import errno
 import json
 import shutil
+import subprocess
 
 import pytest
-from helpers import CORPUS, ROOT, fresh_id, read_json, released_project, run, tree_bytes, unannotated_word, write_json
+from helpers import CORPUS, ROOT, fresh_id, git, read_json, released_project, run, tree_bytes, unannotated_word, write_json
 
 from newsspans import atomic
 from newsspans.versions import bump_version
@@ -256,3 +257,96 @@ def test_ctrl_c_during_a_release_is_one_line_and_changes_nothing(proj, monkeypat
     monkeypatch.setattr(pq.ParquetWriter, "write_table", interrupted)
     assert run("release", "--bump", "minor") == (130, "", "newsspans release: interrupted; nothing was changed\n")
     assert project_state(proj) == before and hidden(proj) == []
+
+
+# --- the release tags the commit it describes, or says which commands do it -------------------------
+# (always in a scratch repository under tmp_path, never the project's)
+
+def identity(root):
+    git(root, "config", "user.name", "t")
+    git(root, "config", "user.email", "t@example.org")
+
+
+def test_a_release_from_a_committed_corpus_is_committed_and_tagged(proj):
+    identity(proj)
+    add_mention(proj)
+    git(proj, "commit", "-qam", "a mention")
+    before = git(proj, "rev-parse", "HEAD").strip()
+    code, out, err = run("release", "--bump", "minor", "--date", "2030-01-02")
+    assert code == 0, err
+    new = version(proj)
+    assert f"tagged v{new}" in out
+    assert git(proj, "rev-parse", "HEAD~1").strip() == before
+    assert git(proj, "rev-parse", f"v{new}^{{commit}}").strip() == git(proj, "rev-parse", "HEAD").strip()
+    assert git(proj, "log", "-1", "--format=%s").strip() == f"Release {new}"
+    assert git(proj, "status", "--porcelain", "--untracked-files=all") == ""  # everything the release wrote is in it
+    assert set(git(proj, "show", "--name-only", "--format=", "HEAD").split()) >= {"corpus/dataset.json", "CHANGELOG.md",
+                                                                                  "data/manifest.json", "data/README.md"}
+    # The next release finds this one by its tag.
+    add_mention(proj)
+    code, out, _ = run("release", "--bump", "minor", "--dry-run")
+    assert code == 0 and f"compared with v{new}" in out and "would not commit or tag" in out
+
+
+def test_a_release_over_uncommitted_changes_prints_the_commands_that_commit_and_tag_it(proj):
+    identity(proj)
+    add_mention(proj)
+    head = git(proj, "rev-parse", "HEAD").strip()
+    code, out, err = run("release", "--bump", "minor")
+    assert code == 0, err
+    new = version(proj)
+    assert git(proj, "rev-parse", "HEAD").strip() == head and git(proj, "tag") == ""
+    [line] = [x for x in err.splitlines() if x.startswith("git: ")]
+    assert "uncommitted changes" in line and "corpus/annotations/" in line
+    command = line.split("run: ", 1)[1]
+    assert command == (f"git add -A -- corpus CHANGELOG.md data && git commit -m 'Release {new}' && "
+                       f"git tag -a v{new} -m 'Release {new}'")
+    subprocess.run(command, shell=True, cwd=proj, check=True, capture_output=True)
+    assert git(proj, "rev-parse", f"v{new}^{{commit}}").strip() == git(proj, "rev-parse", "HEAD").strip()
+    assert git(proj, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_a_release_whose_tag_exists_is_not_committed_and_says_so(proj):
+    identity(proj)
+    add_mention(proj)
+    git(proj, "commit", "-qam", "a mention")
+    new = bump_version(version(proj), "minor")
+    git(proj, "tag", f"v{new}", "HEAD~1")
+    head = git(proj, "rev-parse", "HEAD").strip()
+    code, _, err = run("release", "--bump", "minor")
+    assert code == 0, err
+    assert git(proj, "rev-parse", "HEAD").strip() == head
+    [line] = [x for x in err.splitlines() if x.startswith("git: ")]
+    assert f"the tag v{new} already exists" in line and f"git tag -f -a v{new}" in line
+
+
+def test_a_release_without_git_says_how_to_tag_it(tmp_path, monkeypatch):
+    root = tmp_path / "plain"
+    root.mkdir()
+    for name in ("corpus", "schema"):
+        shutil.copytree(ROOT / name, root / name)
+    shutil.copytree(CORPUS, tmp_path / "previous")
+    monkeypatch.chdir(root)
+    add_mention(root)
+    code, _, err = run("release", "--bump", "minor", "--since", str(tmp_path / "previous"))
+    assert code == 0, err
+    [line] = [x for x in err.splitlines() if x.startswith("git: ")]
+    assert "not in a git checkout" in line and f"git tag -a v{version(root)}" in line
+
+
+def test_a_tagless_clone_finds_every_version_by_the_commit_that_set_it(proj, tmp_path):
+    identity(proj)
+    first = git(proj, "rev-parse", "HEAD").strip()
+    add_mention(proj)
+    git(proj, "commit", "-qam", "a mention")
+    assert git(proj, "tag") == ""
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(proj), str(clone)], check=True, capture_output=True)
+    old = version(proj)
+    code, out, err = run("diff", f"v{old}", "HEAD", cwd=clone)
+    assert code == 0, err
+    assert out.startswith(f"diff v{old} (corpus, version {old}) -> HEAD") and "(added: entity mentions 1)" in out
+    code, _, err = run("diff", "v99.0.0", "HEAD", cwd=clone)
+    assert code == 2 and "no commit whose corpus/dataset.json has that version" in err
+    from newsspans.versions import version_commit
+    assert version_commit(clone, old) == first

@@ -42,7 +42,7 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print_report(exc.problems, err)
         print(f"build refused: {args.corpus}/ has errors; {args.out}/ was left unchanged", file=err)
         return 1
-    for p in result.problems:
+    for p in [*result.problems, *result.stale_notes]:
         print(str(p), file=err)
     s = result.stats
     print(

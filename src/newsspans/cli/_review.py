@@ -61,7 +61,11 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     print("", file=out)
     print(result.entry, file=out, end="")
     if not args.dry_run:
-        print("\nwrote corpus/dataset.json (version), rebuilt data/, added the entry to CHANGELOG.md; commit them", file=out)
+        print("\nwrote corpus/dataset.json (version), rebuilt data/, added the entry to CHANGELOG.md", file=out)
+    if result.tagged is not None:
+        print(f"git: {result.tagged.message}", file=out if result.tagged.tag or args.dry_run else err)
+    for note in result.stale_notes:
+        print(str(note), file=err)
     return 0
 
 
@@ -95,7 +99,10 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "else --since), check the bump against the rule — label-set or schema change: major; documents "
         "or annotations added: minor; corrections: patch —, then write the new version to "
         "corpus/dataset.json, rebuild data/ and add the entry, generated from the diff, to CHANGELOG.md, "
-        "all in one step. An interrupted release is finished by running the command again."))
+        "all in one step. An interrupted release is finished by running the command again. In a git checkout "
+        "where corpus/, CHANGELOG.md and data/ had no uncommitted change and nothing is staged, the release is "
+        "then committed and tagged v<version>; otherwise the git commands that do it are printed. A hand-written "
+        "note of corpus/dataset.json that states a count the release contradicts is warned about, one line each."))
     p.add_argument("--bump", choices=("major", "minor", "patch"), required=True, help="which part of the version to bump")
     p.add_argument("--root", type=Path, default=Path("."), help="project folder holding corpus/, data/ and CHANGELOG.md (default: .)")
     p.add_argument("--since", default=None, help="the previous version's state: a folder or a git revision (default: found in git)")

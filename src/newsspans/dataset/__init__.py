@@ -12,9 +12,11 @@ from ..errors import BuildError
 from ._build import BuildResult, CheckResult, build, build_standoff, check, write_release
 from ._hydrate import HydrateResult, TextsRefused, hydrate
 from ._configs import CONFIGS, DEFAULT_CONFIG, OPTIONAL_CONFIGS, UnknownConfig, chosen_configs
+from ._facts import annotations_creators, figures
+from ._notes import StaleCount, count_statements, stale_counts
 from ._rows import agreement_row, document_rows, global_id, registry_row
 from ._splits import SPLITS, split_of
-from ._stats import Stats
+from ._stats import DocumentTally, Stats
 from ._summary import CorpusSummary, DocumentSummary, StatsTally, label_counts, summarize
 from ._summaryreport import (DOCUMENT_COLUMNS, LS_COLUMNS, STATS_VIEWS, aligned, document_row, format_stats, left_out_note,
                              write_rows)
@@ -36,4 +38,5 @@ __all__ = [
     "document_rows", "global_id", "registry_row", "split_of",
     "write_release", "CorpusSummary", "DocumentSummary", "StatsTally", "label_counts", "summarize", "DOCUMENT_COLUMNS",
     "LS_COLUMNS", "STATS_VIEWS", "aligned", "document_row", "format_stats", "left_out_note", "write_rows",
+    "DocumentTally", "StaleCount", "annotations_creators", "count_statements", "figures", "stale_counts",
 ]

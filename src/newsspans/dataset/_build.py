@@ -35,7 +35,7 @@ from ..atomic import replace_dir, staging
 from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
 from ._configs import OPTIONAL_CONFIGS, chosen_configs
 from ._splits import split_of
-from ._stats import Stats
+from ._stats import DocumentTally, Stats
 from ._tables import NESTED, documents_table, rows_table
 
 MANIFEST = "manifest.json"
@@ -53,6 +53,8 @@ class BuildResult:
     out: Path
     stats: Stats
     problems: list[Problem]
+    #: The counts stated in the notes of ``dataset.json`` that this release contradicts (``_notes``).
+    stale_notes: list[Any] = field(default_factory=list)
 
 
 def _tool_versions() -> dict[str, str]:
@@ -69,8 +71,8 @@ class _ChunkOutput:
     labels: dict[str, Counter] = field(default_factory=lambda: {k: Counter() for k in ("entities", "quotes", "claims", "sentences")})
     tokens: int = 0
     languages: set[str] = field(default_factory=set)
-    #: How many of the chunk's documents have each number of annotator layers.
-    layers: Counter = field(default_factory=Counter)
+    #: Stories, metadata, annotation and layers of the chunk's documents.
+    tally: DocumentTally = field(default_factory=DocumentTally)
     #: The counts of agreement between the annotators (None: the corpus has none).
     agreement: Any = None
     #: The stored suggestions against gold (None: no document of the chunk has suggestions).
@@ -114,8 +116,8 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         if "tokens" in by_config:
             out.tokens += sum(len(r["tokens"]) for r in by_config["tokens"])
         out.languages.add(doc.meta.language)
-        out.layers[len(corpus.beside.layers)] += 1
         ann = doc.annotations
+        out.tally.add(doc.meta, ann, sorted(corpus.beside.layers), corpus.beside.decisions)
         _measure(out, corpus.beside, doc, agreement)
         out.labels["entities"].update(m.label for m in ann.entities)
         out.labels["quotes"].update(q.type for q in ann.quotes)
@@ -181,6 +183,8 @@ class BuildOutput:
 
     stats: Stats
     problems: list[Problem]
+    #: The counts stated in the notes of ``dataset.json`` that this release contradicts (``_notes``).
+    stale_notes: list[Any] = field(default_factory=list)
 
 
 class _Writers:
@@ -284,11 +288,23 @@ def write_release(corpus_root: Path, dest: Path, *, configs: Optional[Sequence[s
         )
     stats.version = dataset_value["version"]
     stats.dataset = dataset_value
-    stats.annotators = _annotators_with_layers(corpus)
+    annotators, _ = corpus.read_annotators()  # checked by the gate: a valid corpus's file, or none
+    stats.annotators = {a.annotator_id: a.kind for a in (annotators or {}).values()}
     stats.source_digest = corpus.source_digest()
     _write_card_and_manifest(dest, stats)
     _check_unchanged(corpus, on_disk)
-    return BuildOutput(stats, problems)
+    return BuildOutput(stats, problems, _stale_notes(corpus, stats, dataset))
+
+
+def _stale_notes(corpus: Corpus, stats: Stats, dataset: Optional[bytes]) -> list[Any]:
+    """The counts stated in the released notes that the release's figures contradict, located in
+    ``dataset.json`` (``dataset``: the bytes released instead of the file's)."""
+    from ._facts import figures
+    from ._notes import stale_counts
+
+    raw = dataset if dataset is not None else corpus.files.read(DATASET)
+    return stale_counts(stats.dataset, figures(stats), file=corpus.files.shown(DATASET),
+                        raw=raw.decode("utf-8") if raw else "")
 
 
 @dataclass
@@ -307,7 +323,7 @@ class _Pass:
             stats.labels[layer].update(counts)
         stats.tokens += chunk.tokens
         stats.languages |= chunk.languages
-        stats.layers_per_document.update(chunk.layers)
+        stats.document_tally.merge(chunk.tally)
         if chunk.agreement is not None:
             if self.agreement is None:
                 self.agreement = chunk.agreement
@@ -331,14 +347,6 @@ def _agreement_job(corpus: Corpus) -> Any:
     if not annotators:
         return None
     return Job(None, tuple(annotator_pairs(annotators)), LAYERS, False)
-
-
-def _annotators_with_layers(corpus: Corpus) -> dict[str, str]:
-    """The kind of each annotator of annotators.json that has layers, by id, sorted (the corpus has
-    passed the gate, so annotators.json reads)."""
-    annotators, _ = corpus.read_annotators()
-    folders = set(corpus.layer_folders())
-    return {a: annotators[a].kind for a in sorted(annotators or {}) if a in folders}
 
 
 def _refuse(corpus_root: Path, workers: int, engine: Any = None) -> None:
@@ -534,7 +542,7 @@ def build(*, corpus: Union[str, Path], out: Path, configs: Optional[Sequence[str
             replace_dir(tmp, out)
         else:
             publish(tmp)
-    return BuildResult(out, written.stats, written.problems)
+    return BuildResult(out, written.stats, written.problems, written.stale_notes)
 
 
 def build_standoff(*, corpus: Union[str, Path], out: Path, workers: Optional[int] = None, engine: str = "local",

@@ -1,7 +1,9 @@
 """The dataset card (``data/README.md``): YAML metadata for ``datasets`` and the Hub, then prose.
 
 Everything that depends on the data is generated from the build's statistics: split sizes,
-label counts, the content digest. ``datasets`` keys its cache on the card's text alone, so the
+label counts, the content digest, and every statement about the documents, stories, annotation,
+annotators and splits (``_facts``; the hand-written notes of ``dataset.json`` follow them and
+state no count: ``_notes``). Each config's columns are described for that config (``_features``). ``datasets`` keys its cache on the card's text alone, so the
 digest and split sizes in ``dataset_info`` make any change to the data change the card, and a
 fresh ``load_dataset`` never returns stale rows.
 """
@@ -17,6 +19,8 @@ from datasets.splits import SplitDict, SplitInfo
 
 from .. import labels
 from ._configs import DEFAULT_CONFIG
+from ._facts import (annotation_sentence, annotations_creators, annotators_section, count, documents_sentence,
+                     limitations_sentence, splits_sentence)
 from ._features import CONFIG_NULLABLE, FEATURES, column_doc
 from ._splits import RULE as SPLIT_RULE
 from ._splits import SPLITS
@@ -51,10 +55,8 @@ def metadata(stats: Stats, content_digest: str) -> dict[str, Any]:
     return {
         "pretty_name": ds["pretty_name"],
         "language": sorted(stats.languages),
-        "license": ds["license"],
-        "license_name": ds["license_name"],
-        "license_link": "README",
-        "annotations_creators": ["machine-generated"],
+        **_license(ds),
+        "annotations_creators": annotations_creators(stats),
         "language_creators": ["found"],
         "multilinguality": ["monolingual"] if len(stats.languages) == 1 else ["multilingual"],
         "size_categories": [_size_category(stats.total("documents"))],
@@ -65,6 +67,16 @@ def metadata(stats: Stats, content_digest: str) -> dict[str, Any]:
         "configs": configs,
         "dataset_info": infos,
     }
+
+
+def _license(ds: dict[str, Any]) -> dict[str, str]:
+    """The licence keys of the Hub's card metadata: ``license`` (an id of the Hub's list, where
+    ``unknown`` is one), and ``license_name`` only for ``other``, the Hub's value for a licence
+    that is not on its list. No ``license_link``: it names a licence file or URL, and an unknown
+    licence has none."""
+    if ds["license"] == "other":
+        return {"license": "other", "license_name": ds["license_name"]}
+    return {"license": ds["license"]}
 
 
 def _dataset_info(config: str, splits: list[str], stats: Stats, description: str) -> dict[str, Any]:
@@ -205,7 +217,8 @@ def _summary(stats: Stats, content_digest: str) -> list[str]:
         "**quotes** (content, speaker and cue) and **claims** (check-worthy or unimportant factual "
         "statements, ClaimBuster's scheme). Every span stores its text beside its offsets, and the "
         "build refuses a corpus in which `text[start:end]` differs from the stored text.",
-        f"This release holds {stats.total('documents')} documents, {stats.total('entities')} entity mentions, "
+        f"This release holds {count(stats.total('documents'), 'document')} of "
+        f"{count(len(stats.document_tally.stories), 'story', 'stories')}, {stats.total('entities')} entity mentions, "
         f"{stats.total('quotes')} quotes, {stats.total('claims')} claims and {stats.total('registry')} registry entities"
         + (f", and {stats.total('sentences')} sentences of {stats.tokens} tokens in the `tokens` and `sentences` views."
            if _has_views(stats) else "."),
@@ -265,27 +278,33 @@ def _labels(stats: Stats) -> list[str]:
         f"`{SPLIT_RULE}`. The registry and the agreement table each have a single split, `train`, that "
         "holds every entity or every agreement row (the `datasets` convention for a single table); it is not a "
         "training subset.",
+        splits_sentence(stats),
     ]
 
 
 def _creation(stats: Stats) -> list[str]:
-    """The sections written by hand, in ``corpus/dataset.json``, and the agreement measured."""
+    """The figures of the documents, their annotation and annotators (``_facts``), each followed by
+    the note written by hand in ``corpus/dataset.json``, and the agreement measured."""
     ds = stats.dataset
     return [
         "## Dataset Creation",
         "### Source Data",
+        documents_sentence(stats),
         ds["source_note"],
         "### Annotations",
         "#### Annotation process",
+        annotation_sentence(stats),
         ds["annotation_note"],
         "#### Who are the annotators?",
+        *annotators_section(stats),
         ds["annotators_note"],
         *_agreement(stats),
         *_suggestions(stats),
         "## Considerations and Limitations",
+        limitations_sentence(stats),
         ds["limitations_note"],
         "## Licensing Information",
-        f"`license: {ds['license']}` (`license_name: {ds['license_name']}`). {ds['license_note']}",
+        "Metadata: " + ", ".join(f"`{k}: {v}`" for k, v in _license(ds).items()) + f". {ds['license_note']}",
     ]
 
 

@@ -118,12 +118,10 @@ FEATURES: dict[str, Features] = {
     ),
 }
 
-#: What each column holds, for the card (every column of every config must be described): the
-#: columns of a config in ``CONFIG_COLUMN_DOCS`` are described there, the others here.
+#: What each column holds, for the card (every column of every config must be described, each for
+#: its own config): a column whose name means the same in every config that has it is described in
+#: ``COLUMN_DOCS``; one whose meaning depends on the config, in that config's ``CONFIG_COLUMN_DOCS``.
 COLUMN_DOCS: dict[str, str] = {
-    "id": "Stable id. Documents: the source file's stem. Spans: `<document id>:<local id>` (m… entity mentions, q… quotes, c… claims); never reused. Sentences (`tokens`, `sentences`): `<document id>:s<n>`, numbered in text order from 1; the same sentence has the same id in both configs.",
-    "document_id": "Id of the document the span or sentence belongs to.",
-    "text": "Documents: the text exactly as received (typos and glued words kept). Spans: the covered text, always equal to the document text at `[start:end]`.",
     "title": "Headline: given when the text was added, else where the text states one, else null.",
     "published": "Publication date (ISO 8601): given when the text was added, else where the text states it, else null.",
     "source": "Where the text came from: the outlet or archive given when it was added, else the file name it was received as.",
@@ -136,15 +134,11 @@ COLUMN_DOCS: dict[str, str] = {
     "claims": "The document's claims (as in the `claims` config, without `document_id`).",
     "start": "First character, as a Python code-point index into the document text.",
     "end": "One past the last character (end exclusive).",
-    "label": "Entities: one of the 18 OntoNotes 5.0 types. Claims: UFS (unimportant factual statement) or CFS (check-worthy factual statement).",
-    "entity_id": "Entity mentions: registry id of the referent (null for numeric and temporal types). Registry: the id.",
-    "type": "Quotes: direct, indirect or mixed. Registry: the entity type.",
     "content": "The reported statement: `{start, end, text}`; for a direct quote, exactly the characters between the quotation marks.",
     "speaker": "The minimal mention of the source, `{start, end, text}`, or null.",
     "cue": "The minimal attribution trigger (\"said\", \"according to\"), `{start, end, text}`, or null.",
     "speaker_entity_id": "Registry id of the speaker, or null.",
     "group_id": "Shared by the parts of one statement split by an attribution (`<document id>:g…`), else null.",
-    "cluster_id": "Shared by the same statement or claim reported in several documents, else null.",
     "claimant": "Who makes the claim: `author` for the article's own voice, else a registry id.",
     "name": "Canonical name.",
     "aliases": "Every surface form used for the entity in the corpus.",
@@ -157,8 +151,57 @@ COLUMN_DOCS: dict[str, str] = {
     "has_quote": "Whether the content of a quote overlaps the sentence.",
 }
 
-#: Columns described for one config only (their names mean something else in the other configs).
+_SPAN_TEXT = "The covered text, always equal to the document text at `[start:end]`."
+_SPAN_DOCUMENT = "Id of the document the {} belongs to."
+_SENTENCE_ID = ("Stable id `<document id>:s<n>`, sentences numbered in text order from 1; the same sentence has the same "
+                "id in the `tokens` and `sentences` configs.")
+
+
+def _span_id(prefix: str, what: str) -> str:
+    return f"Stable id `<document id>:{prefix}<n>` of the {what}; never reused, even after the {what} is deleted."
+
+
+#: Columns described for one config (their names mean something else in other configs).
 CONFIG_COLUMN_DOCS: dict[str, dict[str, str]] = {
+    "documents": {
+        "id": "Stable id: the stem of the text's file name.",
+        "text": "The text exactly as received (typos and glued words kept); every offset indexes it.",
+    },
+    "entities": {
+        "id": _span_id("m", "entity mention"),
+        "document_id": _SPAN_DOCUMENT.format("mention"),
+        "text": _SPAN_TEXT,
+        "label": "One of the 18 OntoNotes 5.0 entity types.",
+        "entity_id": "Registry id of the referent (the `registry` config's `entity_id`); null for numeric and temporal types.",
+    },
+    "quotes": {
+        "id": _span_id("q", "quote"),
+        "document_id": _SPAN_DOCUMENT.format("quote"),
+        "type": "`direct` (the whole statement inside quotation marks), `indirect` (a paraphrase) or `mixed` (quoted words inside a paraphrase).",
+        "cluster_id": "Shared by the same statement reported in several documents, else null.",
+    },
+    "claims": {
+        "id": _span_id("c", "claim"),
+        "document_id": _SPAN_DOCUMENT.format("claim"),
+        "text": _SPAN_TEXT,
+        "label": "UFS (unimportant factual statement) or CFS (check-worthy factual statement), ClaimBuster's scheme.",
+        "cluster_id": "Shared by the same claim made in several documents, else null.",
+    },
+    "registry": {
+        "entity_id": "The entity's id, which mentions (`entity_id`), quote speakers (`speaker_entity_id`) and claimants refer to.",
+        "type": "The entity's type: one of the 18 OntoNotes 5.0 entity types.",
+    },
+    "tokens": {
+        "id": _SENTENCE_ID,
+        "document_id": "Id of the document the sentence belongs to.",
+    },
+    "sentences": {
+        "id": _SENTENCE_ID,
+        "document_id": "Id of the document the sentence belongs to.",
+        "start": "First character of the sentence, as a Python code-point index into the document text.",
+        "end": "One past the sentence's last character (end exclusive).",
+        "text": "The sentence, equal to the document text at `[start:end]`.",
+    },
     "agreement": {
         "annotator_a": "Id of an annotator of `corpus/annotators.json`.",
         "annotator_b": "Id of the other annotator (after `annotator_a` by id), or `gold` for `annotator_a` against the released gold.",
@@ -178,7 +221,7 @@ CONFIG_COLUMN_DOCS: dict[str, dict[str, str]] = {
     },
 }
 
-#: Nullable columns of the configs of ``CONFIG_COLUMN_DOCS``.
+#: Nullable columns of the configs that the card's default set of nullable columns (``_card._nullable``) does not fit.
 CONFIG_NULLABLE: dict[str, frozenset[str]] = {"agreement": frozenset({"label", "value"})}
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ._facts import layer_annotators
 from ._stats import Stats
 
 #: The ``corpus/dataset.json`` notes that fill an RAI field as they are.
@@ -44,12 +45,12 @@ def _protocol(stats: Stats) -> list[str]:
 
 def _per_item(stats: Stats) -> str:
     """How many annotations each document has: the gold, and the annotators' layers it was made from."""
-    documents = sum(stats.layers_per_document.values())
-    by_count = sorted(stats.layers_per_document.items(), reverse=True)
+    documents = sum(stats.document_tally.layer_counts.values())
+    by_count = sorted(stats.document_tally.layer_counts.items(), reverse=True)
     if not any(n for n, _ in by_count):
         return f"One annotation per document (all {documents}): the released gold; the corpus has no annotator layers."
     spread = "; ".join(f"{docs} of the {documents} documents have {n} annotators' layers" for n, docs in by_count)
-    who = ", ".join(f"{a} ({kind})" for a, kind in stats.annotators.items())
+    who = ", ".join(f"{a} ({stats.annotators.get(a, 'kind not recorded')})" for a in layer_annotators(stats))
     return (f"One released (gold) annotation per document, and beside it the annotators' own annotations of it "
             f"(corpus/layers/, measured against each other and the gold): {spread}. Annotators with layers "
             f"(corpus/annotators.json): {who}.")
@@ -87,6 +88,6 @@ def _machine_tools(stats: Stats) -> list[str]:
     """The annotators that are models (they made layers) and the sources of the stored suggestions
     (rule or model, with its version)."""
     models = [f"{a}: an annotator that is a model (corpus/annotators.json), with its own layers (corpus/layers/)"
-              for a, kind in stats.annotators.items() if kind == "model"]
+              for a in layer_annotators(stats) if stats.annotators.get(a) == "model"]
     return models + [f"newsspans suggest, source {s}: pre-annotation stored apart from the gold (corpus/suggestions/) "
                      "and measured against it; never released as gold" for s in stats.suggestion_sources]

@@ -158,10 +158,12 @@ class AnnotatorsRead:
 class Beside:
     """What ``read_document`` read beside gold, for a caller that uses it (the build measures
     agreement and suggestions in the same pass): each annotator's layer, the suggestions file's
-    value (None when there is none or it broke its schema). Meaningful when the document has no error."""
+    value (None when there is none or it broke its schema), whether it has a decisions file. Meaningful when the document has no error."""
 
     layers: dict[str, Annotations] = field(default_factory=dict)
     suggestions: Any = None
+    #: Whether the document has an adjudication decisions file.
+    decisions: bool = False
 
 
 @dataclass
@@ -339,6 +341,7 @@ class Corpus:
         sources = self._sources().of(doc_id)
         if sources is NO_SOURCES:
             return []
+        self.beside.decisions = sources.decisions
         problems = []
         for annotator in sources.layers:
             problems += self._check_layer(doc_id, annotator, text, registry)

@@ -173,18 +173,26 @@ def _agreement_minimum() -> dict[str, Any]:
     }
 
 
+def _note(what: str) -> str:
+    return (f"Markdown, {what}: only what the build cannot compute (the card states the counts of documents, stories, "
+            "annotators, languages and splits; `build` and `release` warn about a count stated here that the release "
+            "contradicts).")
+
+
 def dataset_schema() -> dict[str, Any]:
     description = _object(
         {
             "version": {"type": "string", "pattern": SEMVER},
             "pretty_name": {"type": "string", "minLength": 1},
-            "license": {"type": "string", "minLength": 1},
-            "license_name": {"type": "string", "minLength": 1},
-            "license_note": {"type": "string", "minLength": 1, "description": "Markdown for the card's licensing section."},
-            "source_note": {"type": "string", "minLength": 1, "description": "Markdown: where the texts come from."},
-            "annotation_note": {"type": "string", "minLength": 1, "description": "Markdown: how the labels were made."},
-            "annotators_note": {"type": "string", "minLength": 1, "description": "Markdown: who made them."},
-            "limitations_note": {"type": "string", "minLength": 1, "description": "Markdown: known limitations."},
+            "license": {"type": "string", "minLength": 1, "description": "The card's `license`: an id of the Hub's list, "
+                        "`unknown` for an unknown licence, `other` for a licence off the list (then named by `license_name`)."},
+            "license_name": {"type": "string", "minLength": 1, "description": "The card's `license_name`, written only when "
+                             "`license` is `other`."},
+            "license_note": {"type": "string", "minLength": 1, "description": _note("for the card's licensing section")},
+            "source_note": {"type": "string", "minLength": 1, "description": _note("where the texts come from")},
+            "annotation_note": {"type": "string", "minLength": 1, "description": _note("how the labels were made")},
+            "annotators_note": {"type": "string", "minLength": 1, "description": _note("who made them")},
+            "limitations_note": {"type": "string", "minLength": 1, "description": _note("known limitations")},
         }
     )
     description["properties"]["agreement_minimum"] = _agreement_minimum()  # optional: not in "required"

@@ -17,6 +17,10 @@ the new version into a staged folder beside ``data/``; then put the new ``corpus
 (``atomic.write_files``). Killed before the journal is committed, nothing changed and a rerun
 releases afresh; killed after, a rerun of ``newsspans release`` (or any write in the project
 folder) finishes it, and says so. Either way the release happens exactly once.
+
+Last, the release commits what it wrote and tags that commit ``v<version>``, or says which git
+commands do it when it cannot (``_tags``); and it returns the counts stated in the hand-written
+notes of ``corpus/dataset.json`` that the new release contradicts (``dataset._notes``).
 """
 
 from __future__ import annotations
@@ -33,8 +37,9 @@ from ..errors import BadInput, NewsSpansError
 from ..atomic import clean_leftovers, finish_writes, pending_write, write_files
 from ..validation import ERROR, Problem, iter_problems
 from ._diff import DiffResult, diff, format_markdown
-from ._git import git_toplevel, resolve_revision, run_git, show_file
+from ._git import git_toplevel, resolve_revision
 from ._snapshot import open_snapshot, read_corpus
+from ._tags import Tagged, TagPlan, commit_and_tag, plan_tag, tag_name, version_commit
 
 BUMPS = ("major", "minor", "patch")
 _SEMVER = re.compile(r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)$")
@@ -64,6 +69,10 @@ class ReleaseResult:
     diff: Optional[DiffResult] = field(repr=False)  # None for a release finished by a rerun
     #: True when this run finished a release that an earlier run had committed but not completed.
     resumed: bool = False
+    #: The release's git commit and tag, or what to run to make them (``_tags``); None for a dry run.
+    tagged: Optional[Tagged] = None
+    #: The counts stated in the notes of ``dataset.json`` that the release contradicts (``dataset._notes``).
+    stale_notes: list = field(default_factory=list)
 
 
 def bump_version(version: str, bump: str) -> str:
@@ -85,21 +94,11 @@ def previous_release(root: Path, version: str) -> Optional[str]:
     top = git_toplevel(root.resolve())
     if top is None:
         return None
-    tag = resolve_revision(top, f"refs/tags/v{version}")
+    tag = resolve_revision(top, f"refs/tags/{tag_name(version)}")
     if tag is not None:
-        return f"v{version}"
+        return tag_name(version)
     rel = (root.resolve() / "corpus" / "dataset.json").relative_to(top).as_posix()
-    log = run_git(top, "log", "--first-parent", "--format=%H", "HEAD", "--", rel)
-    found = None
-    for commit in log.stdout.split() if log.returncode == 0 else []:
-        text = show_file(top, commit, rel)
-        try:
-            v = json.loads(text).get("version") if text else None
-        except ValueError:
-            v = None
-        if v != version:
-            break
-        found = commit
+    found = version_commit(top, version, dataset=rel, from_head=True)
     return found[:12] if found else None
 
 
@@ -140,8 +139,13 @@ def release(*, root: Path, bump: str, since: Optional[str] = None, date: Optiona
     changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else CHANGELOG_HEADER
     if _has_entry(changelog, outcome.new_version):
         raise ReleaseRefused(f"CHANGELOG.md already has an entry for {outcome.new_version} (nothing was changed)")
-    if not dry_run:
-        _write(root, raw, outcome, changelog)
+    plan = plan_tag(root, outcome.new_version)  # before writing: the paths it commits must hold nothing else
+    if dry_run:
+        outcome.tagged = Tagged(f"would commit and tag {tag_name(outcome.new_version)}" if plan.blocker is None else
+                                f"would not commit or tag {tag_name(outcome.new_version)}: {plan.blocker}")
+        return outcome
+    outcome.stale_notes = _write(root, raw, outcome, changelog)
+    outcome.tagged = commit_and_tag(plan)
     return outcome
 
 
@@ -160,6 +164,8 @@ def _resume(root: Path, pending: dict, *, dry_run: bool) -> ReleaseResult:
                              "`newsspans release` without --dry-run to finish it (nothing was changed)")
     finish_writes(root)
     clean_leftovers(root / "data")
+    result.tagged = commit_and_tag(TagPlan(root, result.new_version, None, "the release was finished by a rerun, so "
+                                           "what else the work tree holds is not known"))
     return result
 
 
@@ -198,9 +204,10 @@ def _plan(root: Path, *, current: str, bump: str, since: Optional[str], date: st
     return ReleaseResult(current, new_version, baseline, required, reason, entry, result)
 
 
-def _write(root: Path, raw_dataset: str, outcome: ReleaseResult, changelog: str) -> None:
+def _write(root: Path, raw_dataset: str, outcome: ReleaseResult, changelog: str) -> list:
     """Build the release with the new version into a staged folder, then put ``data/``,
-    ``corpus/dataset.json`` and ``CHANGELOG.md`` in place all at once (one journal)."""
+    ``corpus/dataset.json`` and ``CHANGELOG.md`` in place all at once (one journal); returns the
+    counts stated in the notes that the release contradicts."""
     from ..dataset import build
 
     dataset = dumps_canonical({**json.loads(raw_dataset), "version": outcome.new_version}).encode("utf-8")
@@ -211,4 +218,4 @@ def _write(root: Path, raw_dataset: str, outcome: ReleaseResult, changelog: str)
     def publish(staged: Path) -> None:
         write_files(root, files, folders={"data": staged}, meta=meta)
 
-    build(corpus=root / "corpus", out=root / "data", dataset=dataset, publish=publish)
+    return build(corpus=root / "corpus", out=root / "data", dataset=dataset, publish=publish).stale_notes

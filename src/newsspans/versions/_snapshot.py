@@ -6,7 +6,9 @@
   ``annotations/``), or a project folder holding ``corpus/``;
 - a release folder built by ``newsspans build`` (``manifest.json`` and Parquet per config);
 - in a git checkout, a revision (``v1.0.0``, ``HEAD~3``, a commit), optionally with a path:
-  ``REV:PATH`` (default path ``corpus``). A revision's corpus is read straight from git, a
+  ``REV:PATH`` (default path ``corpus``); ``v<version>`` without such a tag names the commit that
+  set that version in ``dataset.json`` (``_tags.resolve_version``), so a clone without the tags
+  still finds every version. A revision's corpus is read straight from git, a
   document's files at a time (``_corpusfiles.RevisionFiles``); a release folder, or a corpus whose
   bytes git would convert on the way out (line ends, filters: ``_gitobjects.checkout_converts``),
   is written with ``git archive`` into a temporary folder and read from there. The work tree, the
@@ -37,6 +39,7 @@ from ._corpusfiles import CorpusFiles, FolderFiles, RevisionFiles, RevisionTree
 from ._git import extract_revision, git_toplevel, resolve_revision
 from ._gitobjects import BlobReader, checkout_converts
 from ._releasefiles import ReleaseDocuments, config_files, features, read_manifest, read_registry
+from ._tags import resolve_version
 
 #: Keys of no meaning to a schema comparison.
 _DOC_KEYS = {"description", "title", "$comment", "examples"}
@@ -194,11 +197,20 @@ def open_snapshot(spec: str, *, repo: Optional[Path] = None, default_path: str =
         raise BadInput(f"{spec}: no such folder (and not in a git checkout, so not a revision either)")
     rev, sep, path = spec.partition(":")
     path = (path if sep else default_path).strip("/") or default_path
-    commit = resolve_revision(top, rev)
+    commit = resolve_revision(top, rev) or resolve_version(top, rev, dataset=_dataset_path(path))
     if commit is None:
-        raise BadInput(f"{spec}: no such folder, and {rev!r} is not a revision of the git checkout {top}")
+        raise BadInput(f"{spec}: no such folder, and {rev!r} is not a revision of the git checkout {top}"
+                       + (" (no such tag, and no commit whose corpus/dataset.json has that version)"
+                          if rev.startswith("v") and rev[1:2].isdigit() else ""))
     with _open_revision(top, commit, path, spec=spec, rev=rev) as snap:
         yield snap
+
+
+def _dataset_path(path: str) -> str:
+    """The ``dataset.json`` whose history dates the versions of the folder ``path`` of a revision:
+    its own for a corpus, the project's (``corpus/``) for a release folder or a project root."""
+    where = posixpath.normpath(path)
+    return "corpus/dataset.json" if where in (".", "data") else f"{where}/dataset.json"
 
 
 @contextlib.contextmanager
