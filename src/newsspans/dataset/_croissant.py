@@ -111,6 +111,11 @@ def _source(config: str, column: str, path: Optional[str] = None) -> dict[str, A
     return source
 
 
+#: A quote's parts are spans ``{start, end, text}``, whose fields mean what an entity mention's do.
+QUOTE_PARTS = ("content", "speaker", "cue")
+SPAN_DESCRIBED = "entities"
+
+
 def _field(config: str, field_id: str, description: str, feature: Any, column: str, *,
            path: Optional[str] = None, described: Optional[str] = None) -> dict[str, Any]:
     """The Croissant field of one feature: its type, its source (the column, and inside a struct
@@ -122,11 +127,12 @@ def _field(config: str, field_id: str, description: str, feature: Any, column: s
         field["repeated"] = True
         feature = feature.feature
     if isinstance(feature, dict):
-        described = described or (column if column in FEATURES else config)
+        described = described or (column if column in FEATURES else SPAN_DESCRIBED if column in QUOTE_PARTS else config)
         field["dataType"] = "sc:StructuredValue"
         field["subField"] = [
             _field(config, f"{field_id}/{name}", column_doc(described, name), sub, column,
-                   path=name if path is None else f"{path}.{name}", described=described)
+                   path=name if path is None else f"{path}.{name}",
+                   described=SPAN_DESCRIBED if name in QUOTE_PARTS else described)
             for name, sub in feature.items()
         ]
         return field
