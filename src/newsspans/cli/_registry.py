@@ -35,8 +35,7 @@ def cmd_list(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def cmd_show(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..corpus import corpus_folder
-    from ..registry import entity_uses, load_registry
-    from ..registry._store import entry_of
+    from ..registry import entity_uses, entry_of, load_registry
 
     corpus = corpus_folder(args.corpus)
     entry = entry_of(load_registry(corpus), args.entity_id, corpus)

@@ -9,11 +9,11 @@ of a rename or merge in one atomic step.
 
 from ._edit import RegistryEdit, add_entity, merge_entities, rename_entity, sort_registry
 from ._references import ID_FIELDS, USE_KINDS, annotation_references, decision_references
-from ._store import canonical, check_entity_id, check_entity_type, dumps_registry, load_registry
+from ._store import canonical, check_entity_id, check_entity_type, dumps_registry, entry_of, load_registry
 from ._uses import EntityUses, Use, entity_uses
 
 __all__ = [
     "EntityUses", "ID_FIELDS", "RegistryEdit", "USE_KINDS", "Use", "add_entity", "annotation_references", "canonical",
-    "check_entity_id", "check_entity_type", "decision_references", "dumps_registry", "entity_uses", "load_registry",
+    "check_entity_id", "check_entity_type", "decision_references", "dumps_registry", "entity_uses", "entry_of", "load_registry",
     "merge_entities", "rename_entity", "sort_registry",
 ]
