@@ -67,7 +67,7 @@ def test_an_offset_inside_a_surrogate_pair_is_refused():
     ann = Annotations("d", (EntityMention("m1", 2, 6, "Iran", "GPE", None),))
     task = ls.task(doc_of(text, ann))
     task["annotations"][0]["result"][0]["value"].update(start=1, text="\ude00 Iran")
-    with pytest.raises(FormatError, match=r"^<task>: task 0 \(document d\): region m1 1-7 \(UTF-16 code units\): "
+    with pytest.raises(FormatError, match=r"^<task>: task at index 0 \(document d\): region m1 1-7 \(UTF-16 code units\): "
                                           r"an offset falls inside a character \(a surrogate pair\)$"):
         ls.parse_task(task, text=text, document_id="d")
 
@@ -80,7 +80,7 @@ def test_code_point_offsets_under_a_utf16_label_are_caught_with_a_hint():
     parsed = ls.parse_task(task, text=text, document_id="d")  # the format is fine: the span is wrong
     with pytest.raises(FormatError) as caught:
         check(parsed, text=text, registry=REGISTRY)
-    assert str(caught.value) == ("<task>: [E-SPAN-TEXT] task 0 (document d): region m1 2-6 (utf-16): stored text 'Iran' != document text ' Ira'"
+    assert str(caught.value) == ("<task>: [E-SPAN-TEXT] task at index 0 (document d): region m1 2-6 (utf-16): stored text 'Iran' != document text ' Ira'"
                                  " — the offsets match in codepoints: set data.offset_unit to 'codepoints' for this task"
                                  " (else: did you mean 3-7?)")  # the validator's fix, in the task's unit
     assert [p.code for p in caught.value.problems] == ["E-SPAN-TEXT"]
@@ -131,7 +131,7 @@ def test_a_malformed_export_names_file_line_and_task_and_writes_nothing(exported
     tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
     err = broken(exported, corpus_copy, edit)
     assert err.startswith(f"newsspans import: {exported / 'tasks.json'}:")
-    assert message.format(task=f"task {task_of(tasks)} (document {DOC})") in err
+    assert message.format(task=f"task at index {task_of(tasks)} (document {DOC})") in err
 
 
 def test_an_unknown_claimant_is_refused_with_the_validators_code(exported, corpus_copy):
@@ -158,7 +158,7 @@ def test_every_error_of_every_task_is_reported_and_nothing_is_written(exported, 
     expected = [("E-SPAN-TEXT", DOC), ("E-ENT-REF", DOC), ("E-ENT-LABEL", other)]
     assert [(p.code, p.document_id) for p in caught.value.problems] == sorted(expected, key=lambda x: task_of(tasks, x[1]))
     assert str(caught.value).startswith("3 errors:\n") and str(caught.value).count("\n") == 3
-    assert f"[E-ENT-LABEL] task {task_of(tasks, other)} (document {other}): region m1 " in str(caught.value)
+    assert f"[E-ENT-LABEL] task at index {task_of(tasks, other)} (document {other}): region m1 " in str(caught.value)
     assert "unknown label \"PERSN\" — did you mean 'PERSON'?" in str(caught.value)
 
 
@@ -213,3 +213,21 @@ def test_the_offset_index_converts_as_the_definition(text):
     for i in range(len(text) + 1):
         assert index.to_utf16(i) == len(text[:i].encode("utf-16-le")) // 2
         assert index.from_utf16(index.to_utf16(i)) == i
+
+
+def test_import_errors_name_a_task_by_its_label_studio_id_and_by_its_index_only_without_one(exported, corpus_copy):
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
+    for k, t in enumerate(tasks):  # as Label Studio numbers them once imported: not by position
+        t["id"] = 900 - 7 * k
+    tasks.reverse()
+    k = task_of(tasks)
+    result(tasks)[0]["value"]["start"] += 1
+    before = annotation_files(corpus_copy)
+    (exported / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    code, out, err = run("import", "labelstudio", exported / "tasks.json", "--corpus", corpus_copy)
+    assert code == 1 and f"] task id {tasks[k]['id']} (document {DOC}): region m1 " in err and "task at index" not in err
+    del tasks[k]["id"]  # a task Label Studio never numbered: by its index in the file, and said so
+    (exported / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    code, out, err = run("import", "labelstudio", exported / "tasks.json", "--corpus", corpus_copy)
+    assert code == 1 and f"] task at index {k} (document {DOC}): region m1 " in err
+    assert annotation_files(corpus_copy) == before

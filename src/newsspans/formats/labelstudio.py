@@ -49,7 +49,7 @@ not cancelled goes to the layer of the annotator its user (``completed_by``: an 
 an object with ``id`` and/or ``email``, or an e-mail address) is mapped to: a task with several
 annotations imports as several layers. An annotation whose user is not in the map, or with no
 ``completed_by``, and two annotations of one task by the same annotator are refused, located at
-the task (its index and ``id``) and naming the user id, never an e-mail address. Without a map, a
+the task (its Label Studio ``id``; its index in the file when it has none) and naming the user id, never an e-mail address. Without a map, a
 task with several annotations is refused with the user ids it holds and the options to pass.
 ``ground_truth`` and ``lead_time`` are not read.
 
@@ -364,10 +364,19 @@ class TaskLocation:
     line: Optional[int] = None
 
     @property
+    def short(self) -> str:
+        """The task as Label Studio numbers it, ``task id 17``; a task without an ``id`` (one not
+        yet imported into Label Studio, such as our own export's) by its position in the file,
+        counted from 0 and said so: ``task at index 3``."""
+        if self.task_id is None:
+            return f"task at index {self.index}"
+        shown = self.task_id if isinstance(self.task_id, int) or self.task_id.isalnum() else repr(self.task_id)
+        return f"task id {shown}"
+
+    @property
     def name(self) -> str:
-        """``task 3 (id 17, document 000_x)``."""
-        own = f"id {self.task_id}, " if self.task_id is not None else ""
-        return f"task {self.index} ({own}document {self.document})"
+        """``task id 17 (document 000_x)``, or ``task at index 3 (document 000_x)`` (``short``)."""
+        return f"{self.short} (document {self.document})"
 
     def source(self, path: list[Any], label: str = "", hint: Optional[str] = None, name: str = "") -> Source:
         """The source of the value at ``path`` inside the task."""
@@ -861,7 +870,7 @@ def _task_document(run: ImportRun, value: dict[str, Any], loc: TaskLocation, src
         raise FormatError(loc.source(["data"]).error(
             "data.document_id is missing; tasks must come from `newsspans export labelstudio`, or be read through the "
             "labelstudio section of a mapping file (--mapping FILE, docs/import-labelstudio.md)"))
-    doc_id = run.document_id(doc_id, lambda: loc.source(["data", "document_id"]), f"task {loc.index}")
+    doc_id = run.document_id(doc_id, lambda: loc.source(["data", "document_id"]), loc.short)
     text = run.text(doc_id, src)
     if value["data"].get(TEXT) != text:
         raise FormatError(replace(loc, document=doc_id).source(["data", TEXT]).error(
