@@ -118,7 +118,7 @@ def line_of_region(exported, err):
      "[E-SPAN-TEXT] {task}: region m1 1-24 (utf-16): stored text 'Russian Security Council' != document text 'ussian Security Council'"
      " — did you mean 0-24?"),
     (lambda t: result(t)[0]["value"].update(labels=["HUMAN"]), '[E-ENT-LABEL] {task}: region m1 0-24 (utf-16): unknown label "HUMAN"'),
-    (lambda t: result(t)[1]["value"].update(text=["nobody"]), "[E-ENT-REF] {task}: entity_id of region m1: 'nobody' is not in the registry"),
+    (lambda t: result(t)[1]["value"].update(taxonomy=[["ORG", "nobody"]]), "[E-ENT-REF] {task}: entity_id of region m1: 'nobody' is not in the registry"),
     # What only Label Studio's format has.
     (lambda t: t[task_of(t)]["annotations"].append({"result": []}),
      "{task}: the task holds 2 annotations that were not cancelled (2 without completed_by); keep one in Label Studio, "
@@ -148,7 +148,7 @@ def test_every_error_of_every_task_is_reported_and_nothing_is_written(exported, 
     tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
     other = next(d for d in document_ids() if d != DOC)
     result(tasks)[0]["value"].update(start=1)
-    result(tasks)[1]["value"].update(text=["nobody"])
+    result(tasks)[1]["value"].update(taxonomy=[["ORG", "nobody"]])
     result(tasks, other)[0]["value"].update(labels=["PERSN"])
     (exported / "tasks.json").write_text(json.dumps(tasks, indent=1, ensure_ascii=False), encoding="utf-8")
     before = annotation_files(corpus_copy)
@@ -231,3 +231,106 @@ def test_import_errors_name_a_task_by_its_label_studio_id_and_by_its_index_only_
     code, out, err = run("import", "labelstudio", exported / "tasks.json", "--corpus", corpus_copy)
     assert code == 1 and f"] task at index {k} (document {DOC}): region m1 " in err
     assert annotation_files(corpus_copy) == before
+
+
+# --- the registry as a choice list; each per-region field shown only where it applies ------------
+
+
+def _views(config: str):
+    """Each per-region control of the config with the View it sits in (None: outside any conditional View)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(config)
+    found = {}
+
+    def walk(node, view):
+        for child in node:
+            here = child if child.tag == "View" and child.get("visibleWhen") else view
+            if child.get("perRegion") == "true":
+                found[child.get("name")] = (child, view)
+            walk(child, here)
+
+    walk(root, None)
+    return found
+
+
+def _visible_for(view) -> set[tuple[str, str]]:
+    """The (labels control, label) of the regions whose selection shows ``view``, as Label Studio
+    decides it: the region's control must be whenTagName (when given) and carry one of whenLabelValue's labels."""
+    from newsspans.labels import CLAIM_LABELS, ENTITY_LABELS
+
+    every = {(ls.ENTITY, x) for x in ENTITY_LABELS} | {(ls.QUOTE, x) for x in (ls.CONTENT, ls.SPEAKER, ls.CUE)} | \
+        {(ls.CLAIM, x) for x in CLAIM_LABELS}
+    assert view.get("visibleWhen") == "region-selected"
+    tag, labels = view.get("whenTagName"), view.get("whenLabelValue")
+    return {(c, x) for c, x in every if tag in (None, c) and (labels is None or x in labels.split(","))}
+
+
+def test_each_per_region_field_shows_only_for_the_regions_it_applies_to(exported):
+    from newsspans.labels import CLAIM_LABELS, ENTITY_ID_LABELS
+
+    config = (exported / "labeling-config.xml").read_text(encoding="utf-8")
+    controls = _views(config)
+    applies = {  # what the corpus has each field on (the schema's items), by region
+        "entity_id": {(ls.ENTITY, x) for x in ENTITY_ID_LABELS},
+        "quote_type": {(ls.QUOTE, ls.CONTENT)}, "speaker_entity_id": {(ls.QUOTE, ls.CONTENT)},
+        "group_id": {(ls.QUOTE, ls.CONTENT)},
+        "claimant": {(ls.CLAIM, x) for x in CLAIM_LABELS},
+        "cluster_id": {(ls.QUOTE, ls.CONTENT)} | {(ls.CLAIM, x) for x in CLAIM_LABELS},
+    }
+    assert set(controls) == set(applies)
+    for name, (control, view) in controls.items():
+        assert view is not None, f"{name} is shown for every region"
+        assert _visible_for(view) == applies[name], name
+
+
+def test_the_registry_ids_are_a_taxonomy_of_choices_under_their_types(exported):
+    config = (exported / "labeling-config.xml").read_text(encoding="utf-8")
+    taxonomy, _ = _views(config)["entity_id"]
+    assert taxonomy.tag == "Taxonomy" and taxonomy.get("leafsOnly") == "true"
+    registry = {e["entity_id"]: e["type"] for e in read_json(CORPUS / "registry.json")["entities"]}
+    listed = {leaf.get("value"): top.get("value") for top in taxonomy for leaf in top}
+    assert listed == registry
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
+    items = [r for t in tasks for a in t["annotations"] for r in a["result"] if r.get("from_name") == "entity_id"]
+    assert items and all(r["type"] == "taxonomy" for r in items)
+    mentions = {m["id"]: m["entity_id"] for m in read_json(CORPUS / "annotations" / f"{DOC}.json")["entities"] if m["entity_id"]}
+    mine = [r for r in result(tasks) if r.get("from_name") == "entity_id"]
+    assert {r["id"]: r["value"]["taxonomy"] for r in mine} == {m: [[registry[e], e]] for m, e in mentions.items()}
+
+
+def test_an_export_with_typed_registry_ids_still_imports(exported, corpus_copy):
+    """An export written before the choice list (a text area per mention) imports as it did."""
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
+    for t in tasks:
+        for r in t["annotations"][0]["result"]:
+            if r.get("type") == "taxonomy":
+                r["type"], r["value"]["text"] = "textarea", [r["value"].pop("taxonomy")[0][-1]]
+    (exported / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    for path in (corpus_copy / "annotations").glob("*.json"):
+        path.write_text('{"document_id": "x", "entities": [], "quotes": [], "claims": []}\n', encoding="utf-8")
+    code, out, err = run("import", "labelstudio", exported / "tasks.json", "--corpus", corpus_copy)
+    assert code == 0, err
+    assert annotation_files(corpus_copy) == annotation_files(CORPUS)
+
+
+@pytest.mark.parametrize("taxonomy, says", [
+    ([["PERSON"]], "is a type, not an entity"),
+    ([["PERSON", "a"], ["PERSON", "b"]], "must hold one value"),
+    (["PERSON"], "list of taxonomy paths"),
+])
+def test_a_taxonomy_choice_that_is_not_one_entity_is_refused(exported, corpus_copy, taxonomy, says):
+    def edit(tasks):
+        item = next(r for r in result(tasks) if r.get("from_name") == "entity_id")
+        item["value"]["taxonomy"] = taxonomy
+    err = broken(exported, corpus_copy, edit)
+    assert "entity_id of region m" in err and says in err
+
+
+def test_without_a_registry_the_id_is_typed():
+    config = ls.labeling_config()
+    control, view = _views(config)["entity_id"]
+    assert control.tag == "TextArea" and view is not None
+    ann = Annotations("d", (EntityMention("m1", 0, 4, "Iran", "GPE", "iran"),))
+    item = next(r for r in ls.task(doc_of("Iran", ann))["annotations"][0]["result"] if r["from_name"] == "entity_id")
+    assert item["type"] == "textarea" and item["value"]["text"] == ["iran"]
