@@ -50,6 +50,11 @@ FILE``), every ``.ann`` is read in brat's general syntax instead, as a corpus wi
 types and attribution events (Source, Cue, Content): ``_brat_attribution`` says what becomes what
 (docs/import-brat.md). Both readers share the line loop of ``_brat_read``.
 
+**Registry ids in brat.** The export writes ``tools.conf`` (a ``[normalization]`` entry ``NewsSpans``)
+and ``NewsSpans.tsv`` (the registry as brat's ``tools/norm_db_init.py`` reads it) at the top of ``out``;
+once the DB is built, an annotator links a mention to a registry entry in brat's normalization
+dialog, and the ``N`` line brat writes is read back as the ``entity_id`` (docs/import-brat.md).
+
 Limits, reported at export and never silent: brat's line format cannot hold a span whose text
 contains a line break, and such a corpus is refused.
 """

@@ -13,13 +13,19 @@ One task per document: ``data`` holds ``text``, ``document_id`` and ``offset_uni
 annotation's ``result`` holds, in the order of the corpus annotation file:
 
 - an entity mention: a ``labels`` region of the control ``entity`` (id ``m4``), and its registry id
-  as the per-region text area ``entity_id``;
+  as the per-region ``entity_id``: a ``Taxonomy`` choice (``[["PERSON", "masoud-pezeshkian"]]``) of
+  the registry's ids under their types (``entity_id_choices``), or, without a registry, a text area;
 - a quote: a ``labels`` region ``Quote`` of the control ``quote`` for the content (id ``q6``), with
   the per-region ``quote_type`` choice and the text areas ``speaker_entity_id``, ``group_id`` and
   ``cluster_id``; ``Speaker`` and ``Cue`` regions (ids ``q6.speaker``, ``q6.cue``) tied to the
   content by relations labelled ``speaker`` and ``cue``;
 - a claim: a ``labels`` region ``CFS`` or ``UFS`` of the control ``claim`` (id ``c1``) with the text
   areas ``claimant`` and ``cluster_id``.
+
+Each per-region control sits in a ``View`` shown only while a region it applies to is selected
+(``visibleWhen="region-selected"``, ``whenTagName``, ``whenLabelValue``), so that no annotator fills in
+a field on a region that cannot hold it. A problem names its task by its Label Studio ``id``
+(``TaskLocation.short``), and a task without one by its index in the file.
 
 **Suggestions** (``--suggestions``: ``corpus/suggestions/``) go into a task as one prediction,
 ``{"model_version", "score", "result"}``: the result encoded as an annotation's (same regions,
