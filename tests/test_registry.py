@@ -288,3 +288,22 @@ def test_a_registry_listing_an_id_twice_is_never_rewritten(corpus_copy):
     before = tree_bytes(corpus_copy)
     code, out, err = run("registry", "sort", "--corpus", corpus_copy)
     assert code == 1 and "listed twice" in err and tree_bytes(corpus_copy) == before
+
+
+def test_a_rename_that_fails_while_writing_leaves_every_file_as_it_was(corpus_copy, monkeypatch):
+    import newsspans.atomic as atomic
+
+    old = most_used(corpus_copy)
+    real, calls = atomic._write_staged, []
+
+    def failing(path, data, created):
+        calls.append(path)
+        if len(calls) == 3:  # a full disk, say, with some files of the rename staged already
+            raise OSError(28, "No space left on device", str(path))
+        return real(path, data, created)
+
+    monkeypatch.setattr(atomic, "_write_staged", failing)
+    before = tree_bytes(corpus_copy)
+    code, out, err = run("registry", "rename", old, "fresh-" + old, "--corpus", corpus_copy)
+    assert code == 1 and "No space left on device" in err and err.count("\n") == 1
+    assert tree_bytes(corpus_copy) == before  # no file renamed, no staged file left behind
