@@ -403,7 +403,7 @@ def test_our_own_export_read_through_a_mapping_naming_its_controls_changes_nothi
     before = tree_bytes(corpus_copy)
     report = import_("labelstudio", src=tmp_path / "ls", corpus=corpus_copy, mapping=own)
     assert not report.changes and not report.rewritten and tree_bytes(corpus_copy) == before
-    assert any("control 'entity_id' (textarea): not in labelstudio.controls" in n for n in report.notes)
+    assert any("control 'entity_id' (taxonomy): not in labelstudio.controls" in n for n in report.notes)
 
 
 # -- the documentation's example --------------------------------------------------------------------
