@@ -186,3 +186,76 @@ def test_import_of_an_unknown_document_is_refused(exported, corpus_copy):
     shutil.copy(exported / f"{DOC}.ann", exported / "999_unknown.ann")
     code, out, err = run("import", "brat", exported, "--corpus", corpus_copy)
     assert code == 1 and "no document '999_unknown' in the corpus" in err
+
+
+# --- the registry as brat's normalization DB ------------------------------------------------------
+
+
+def _brat_section(conf: str, section: str) -> dict[str, dict[str, str]]:
+    """The entries of ``section`` of a brat configuration, parsed as brat parses them: a name, then
+    comma-separated ``KEY:VALUE`` arguments (brat's ``projectconfig``)."""
+    import re
+
+    entries, current = {}, None
+    for line in conf.split("\n"):
+        m = re.match(r"^\s*\[(.*)\]\s*$", line)
+        if m:
+            current = m.group(1)
+            continue
+        if current != section or not line.strip() or line.lstrip().startswith("#"):
+            continue
+        name, _, args = re.match(r"^(\S+)(?:\s+(.*))?$", line).group(1, 0, 2)
+        entries[name] = dict(re.match(r"^(\S*?):(\S*)$", a.strip()).groups() for a in (args or "").split(",") if a.strip())
+    return entries
+
+
+def test_tools_conf_names_the_registry_db_the_ann_normalizations_use(exported):
+    normalization = _brat_section((exported / brat.TOOLS_CONF).read_text(encoding="utf-8"), "normalization")
+    assert set(normalization) == {brat.DB}
+    assert normalization[brat.DB].get("<URL>")  # brat skips a database without one
+    ann = (exported / f"{DOC}.ann").read_text(encoding="utf-8")
+    assert f"\tReference T1 {brat.DB}:" in ann
+
+
+def test_the_normalization_data_is_the_registry_in_norm_db_init_format(exported):
+    """Each line as brat's tools/norm_db_init.py reads it: ID, then TYPE:LABEL:STRING triples."""
+    registry = {e["entity_id"]: e for e in read_json(CORPUS / "registry.json")["entities"]}
+    lines = (exported / brat.NORM_DATA).read_text(encoding="utf-8").rstrip("\n").split("\n")
+    assert brat.NORM_DATA.rsplit(".", 1)[0] == brat.DB  # the script names the DB after the file
+    read = {}
+    for line in lines:
+        entity_id, rest = line.split("\t", 1)
+        triples = [t.split(":", 2) for t in rest.split("\t")]
+        assert all(len(t) == 3 and t[0] in ("name", "attr", "info") for t in triples)
+        read[entity_id] = triples
+    assert list(read) == sorted(registry)
+    for entity_id, triples in read.items():
+        e = registry[entity_id]
+        names = [s for kind, _, s in triples if kind == "name"]
+        assert names[0] == e["name"] and set(names) == {e["name"], *e["aliases"]}
+        assert ["attr", "Type", e["type"]] in triples
+        assert (["info", "Wikidata", e["wikidata"]] in triples) == bool(e["wikidata"])
+
+
+def test_an_entity_id_set_in_brat_is_imported(exported, corpus_copy):
+    """An annotator links a mention to another registry entry in brat's normalization dialog: brat
+    writes the N line, and the import takes its id as the mention's entity_id."""
+    registry = {e["entity_id"]: e for e in read_json(CORPUS / "registry.json")["entities"]}
+    gold = read_json(CORPUS / "annotations" / f"{DOC}.json")
+    k, m = next((k, m) for k, m in enumerate(gold["entities"]) if m["entity_id"])
+    other = next(e for e in registry.values() if e["type"] == m["label"] and e["entity_id"] != m["entity_id"])
+    ann = (exported / f"{DOC}.ann").read_text(encoding="utf-8").split("\n")
+    tid = next(line.split("\t")[0] for line in ann if line.startswith("T") and line.split("\t")[1] == f"{m['label']} {m['start']} {m['end']}")
+    old = next(line for line in ann if line.startswith("N") and f"\tReference {tid} {brat.DB}:" in line)
+    edit_line(exported, old, f"{old.split(chr(9))[0]}\tReference {tid} {brat.DB}:{other['entity_id']}\t{other['name']}")
+    code, out, err = run("import", "brat", exported, "--corpus", corpus_copy)
+    assert code == 0, err
+    assert read_json(corpus_copy / "annotations" / f"{DOC}.json")["entities"][k]["entity_id"] == other["entity_id"]
+
+
+def test_a_registry_name_brat_cannot_hold_is_refused_at_export():
+    entry = next(iter(REGISTRY.values()))
+    from dataclasses import replace as dc_replace
+
+    with pytest.raises(FormatError, match="holds a tab or a line break"):
+        brat.norm_data({entry.entity_id: dc_replace(entry, name="Two\tparts")})

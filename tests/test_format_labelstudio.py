@@ -67,7 +67,7 @@ def test_an_offset_inside_a_surrogate_pair_is_refused():
     ann = Annotations("d", (EntityMention("m1", 2, 6, "Iran", "GPE", None),))
     task = ls.task(doc_of(text, ann))
     task["annotations"][0]["result"][0]["value"].update(start=1, text="\ude00 Iran")
-    with pytest.raises(FormatError, match=r"^<task>: task 0 \(document d\): region m1 1-7 \(UTF-16 code units\): "
+    with pytest.raises(FormatError, match=r"^<task>: task at index 0 \(document d\): region m1 1-7 \(UTF-16 code units\): "
                                           r"an offset falls inside a character \(a surrogate pair\)$"):
         ls.parse_task(task, text=text, document_id="d")
 
@@ -80,7 +80,7 @@ def test_code_point_offsets_under_a_utf16_label_are_caught_with_a_hint():
     parsed = ls.parse_task(task, text=text, document_id="d")  # the format is fine: the span is wrong
     with pytest.raises(FormatError) as caught:
         check(parsed, text=text, registry=REGISTRY)
-    assert str(caught.value) == ("<task>: [E-SPAN-TEXT] task 0 (document d): region m1 2-6 (utf-16): stored text 'Iran' != document text ' Ira'"
+    assert str(caught.value) == ("<task>: [E-SPAN-TEXT] task at index 0 (document d): region m1 2-6 (utf-16): stored text 'Iran' != document text ' Ira'"
                                  " — the offsets match in codepoints: set data.offset_unit to 'codepoints' for this task"
                                  " (else: did you mean 3-7?)")  # the validator's fix, in the task's unit
     assert [p.code for p in caught.value.problems] == ["E-SPAN-TEXT"]
@@ -118,7 +118,7 @@ def line_of_region(exported, err):
      "[E-SPAN-TEXT] {task}: region m1 1-24 (utf-16): stored text 'Russian Security Council' != document text 'ussian Security Council'"
      " — did you mean 0-24?"),
     (lambda t: result(t)[0]["value"].update(labels=["HUMAN"]), '[E-ENT-LABEL] {task}: region m1 0-24 (utf-16): unknown label "HUMAN"'),
-    (lambda t: result(t)[1]["value"].update(text=["nobody"]), "[E-ENT-REF] {task}: entity_id of region m1: 'nobody' is not in the registry"),
+    (lambda t: result(t)[1]["value"].update(taxonomy=[["ORG", "nobody"]]), "[E-ENT-REF] {task}: entity_id of region m1: 'nobody' is not in the registry"),
     # What only Label Studio's format has.
     (lambda t: t[task_of(t)]["annotations"].append({"result": []}),
      "{task}: the task holds 2 annotations that were not cancelled (2 without completed_by); keep one in Label Studio, "
@@ -131,7 +131,7 @@ def test_a_malformed_export_names_file_line_and_task_and_writes_nothing(exported
     tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
     err = broken(exported, corpus_copy, edit)
     assert err.startswith(f"newsspans import: {exported / 'tasks.json'}:")
-    assert message.format(task=f"task {task_of(tasks)} (document {DOC})") in err
+    assert message.format(task=f"task at index {task_of(tasks)} (document {DOC})") in err
 
 
 def test_an_unknown_claimant_is_refused_with_the_validators_code(exported, corpus_copy):
@@ -148,7 +148,7 @@ def test_every_error_of_every_task_is_reported_and_nothing_is_written(exported, 
     tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
     other = next(d for d in document_ids() if d != DOC)
     result(tasks)[0]["value"].update(start=1)
-    result(tasks)[1]["value"].update(text=["nobody"])
+    result(tasks)[1]["value"].update(taxonomy=[["ORG", "nobody"]])
     result(tasks, other)[0]["value"].update(labels=["PERSN"])
     (exported / "tasks.json").write_text(json.dumps(tasks, indent=1, ensure_ascii=False), encoding="utf-8")
     before = annotation_files(corpus_copy)
@@ -158,7 +158,7 @@ def test_every_error_of_every_task_is_reported_and_nothing_is_written(exported, 
     expected = [("E-SPAN-TEXT", DOC), ("E-ENT-REF", DOC), ("E-ENT-LABEL", other)]
     assert [(p.code, p.document_id) for p in caught.value.problems] == sorted(expected, key=lambda x: task_of(tasks, x[1]))
     assert str(caught.value).startswith("3 errors:\n") and str(caught.value).count("\n") == 3
-    assert f"[E-ENT-LABEL] task {task_of(tasks, other)} (document {other}): region m1 " in str(caught.value)
+    assert f"[E-ENT-LABEL] task at index {task_of(tasks, other)} (document {other}): region m1 " in str(caught.value)
     assert "unknown label \"PERSN\" — did you mean 'PERSON'?" in str(caught.value)
 
 
@@ -213,3 +213,124 @@ def test_the_offset_index_converts_as_the_definition(text):
     for i in range(len(text) + 1):
         assert index.to_utf16(i) == len(text[:i].encode("utf-16-le")) // 2
         assert index.from_utf16(index.to_utf16(i)) == i
+
+
+def test_import_errors_name_a_task_by_its_label_studio_id_and_by_its_index_only_without_one(exported, corpus_copy):
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
+    for k, t in enumerate(tasks):  # as Label Studio numbers them once imported: not by position
+        t["id"] = 900 - 7 * k
+    tasks.reverse()
+    k = task_of(tasks)
+    result(tasks)[0]["value"]["start"] += 1
+    before = annotation_files(corpus_copy)
+    (exported / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    code, out, err = run("import", "labelstudio", exported / "tasks.json", "--corpus", corpus_copy)
+    assert code == 1 and f"] task id {tasks[k]['id']} (document {DOC}): region m1 " in err and "task at index" not in err
+    del tasks[k]["id"]  # a task Label Studio never numbered: by its index in the file, and said so
+    (exported / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    code, out, err = run("import", "labelstudio", exported / "tasks.json", "--corpus", corpus_copy)
+    assert code == 1 and f"] task at index {k} (document {DOC}): region m1 " in err
+    assert annotation_files(corpus_copy) == before
+
+
+# --- the registry as a choice list; each per-region field shown only where it applies ------------
+
+
+def _views(config: str):
+    """Each per-region control of the config with the View it sits in (None: outside any conditional View)."""
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(config)
+    found = {}
+
+    def walk(node, view):
+        for child in node:
+            here = child if child.tag == "View" and child.get("visibleWhen") else view
+            if child.get("perRegion") == "true":
+                found[child.get("name")] = (child, view)
+            walk(child, here)
+
+    walk(root, None)
+    return found
+
+
+def _visible_for(view) -> set[tuple[str, str]]:
+    """The (labels control, label) of the regions whose selection shows ``view``, as Label Studio
+    decides it: the region's control must be whenTagName (when given) and carry one of whenLabelValue's labels."""
+    from newsspans.labels import CLAIM_LABELS, ENTITY_LABELS
+
+    every = {(ls.ENTITY, x) for x in ENTITY_LABELS} | {(ls.QUOTE, x) for x in (ls.CONTENT, ls.SPEAKER, ls.CUE)} | \
+        {(ls.CLAIM, x) for x in CLAIM_LABELS}
+    assert view.get("visibleWhen") == "region-selected"
+    tag, labels = view.get("whenTagName"), view.get("whenLabelValue")
+    return {(c, x) for c, x in every if tag in (None, c) and (labels is None or x in labels.split(","))}
+
+
+def test_each_per_region_field_shows_only_for_the_regions_it_applies_to(exported):
+    from newsspans.labels import CLAIM_LABELS, ENTITY_ID_LABELS
+
+    config = (exported / "labeling-config.xml").read_text(encoding="utf-8")
+    controls = _views(config)
+    applies = {  # what the corpus has each field on (the schema's items), by region
+        "entity_id": {(ls.ENTITY, x) for x in ENTITY_ID_LABELS},
+        "quote_type": {(ls.QUOTE, ls.CONTENT)}, "speaker_entity_id": {(ls.QUOTE, ls.CONTENT)},
+        "group_id": {(ls.QUOTE, ls.CONTENT)},
+        "claimant": {(ls.CLAIM, x) for x in CLAIM_LABELS},
+        "cluster_id": {(ls.QUOTE, ls.CONTENT)} | {(ls.CLAIM, x) for x in CLAIM_LABELS},
+    }
+    assert set(controls) == set(applies)
+    for name, (control, view) in controls.items():
+        assert view is not None, f"{name} is shown for every region"
+        assert _visible_for(view) == applies[name], name
+
+
+def test_the_registry_ids_are_a_taxonomy_of_choices_under_their_types(exported):
+    config = (exported / "labeling-config.xml").read_text(encoding="utf-8")
+    taxonomy, _ = _views(config)["entity_id"]
+    assert taxonomy.tag == "Taxonomy" and taxonomy.get("leafsOnly") == "true"
+    registry = {e["entity_id"]: e["type"] for e in read_json(CORPUS / "registry.json")["entities"]}
+    listed = {leaf.get("value"): top.get("value") for top in taxonomy for leaf in top}
+    assert listed == registry
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
+    items = [r for t in tasks for a in t["annotations"] for r in a["result"] if r.get("from_name") == "entity_id"]
+    assert items and all(r["type"] == "taxonomy" for r in items)
+    mentions = {m["id"]: m["entity_id"] for m in read_json(CORPUS / "annotations" / f"{DOC}.json")["entities"] if m["entity_id"]}
+    mine = [r for r in result(tasks) if r.get("from_name") == "entity_id"]
+    assert {r["id"]: r["value"]["taxonomy"] for r in mine} == {m: [[registry[e], e]] for m, e in mentions.items()}
+
+
+def test_an_export_with_typed_registry_ids_still_imports(exported, corpus_copy):
+    """An export written before the choice list (a text area per mention) imports as it did."""
+    tasks = json.loads((exported / "tasks.json").read_text(encoding="utf-8"))
+    for t in tasks:
+        for r in t["annotations"][0]["result"]:
+            if r.get("type") == "taxonomy":
+                r["type"], r["value"]["text"] = "textarea", [r["value"].pop("taxonomy")[0][-1]]
+    (exported / "tasks.json").write_text(json.dumps(tasks, ensure_ascii=False, indent=1), encoding="utf-8")
+    for path in (corpus_copy / "annotations").glob("*.json"):
+        path.write_text('{"document_id": "x", "entities": [], "quotes": [], "claims": []}\n', encoding="utf-8")
+    code, out, err = run("import", "labelstudio", exported / "tasks.json", "--corpus", corpus_copy)
+    assert code == 0, err
+    assert annotation_files(corpus_copy) == annotation_files(CORPUS)
+
+
+@pytest.mark.parametrize("taxonomy, says", [
+    ([["PERSON"]], "is a type, not an entity"),
+    ([["PERSON", "a"], ["PERSON", "b"]], "must hold one value"),
+    (["PERSON"], "list of taxonomy paths"),
+])
+def test_a_taxonomy_choice_that_is_not_one_entity_is_refused(exported, corpus_copy, taxonomy, says):
+    def edit(tasks):
+        item = next(r for r in result(tasks) if r.get("from_name") == "entity_id")
+        item["value"]["taxonomy"] = taxonomy
+    err = broken(exported, corpus_copy, edit)
+    assert "entity_id of region m" in err and says in err
+
+
+def test_without_a_registry_the_id_is_typed():
+    config = ls.labeling_config()
+    control, view = _views(config)["entity_id"]
+    assert control.tag == "TextArea" and view is not None
+    ann = Annotations("d", (EntityMention("m1", 0, 4, "Iran", "GPE", "iran"),))
+    item = next(r for r in ls.task(doc_of("Iran", ann))["annotations"][0]["result"] if r["from_name"] == "entity_id")
+    assert item["type"] == "textarea" and item["value"]["text"] == ["iran"]

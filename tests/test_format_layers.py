@@ -277,7 +277,7 @@ def test_completed_by_objects_map_by_id_or_e_mail_and_no_e_mail_enters_the_corpu
 def test_an_unmapped_user_is_refused_by_its_id(corpus, tmp_path):
     path = tasks_file(tmp_path, ls_annotation(11, HOLT), ls_annotation({"id": 12, "email": EMAIL}, AVALON_LAST))
     err = refused(corpus, "import", "labelstudio", path, "--corpus", corpus, "--map-annotator", "11=model-a")
-    assert f"{path}:" in err and "task 0 (id 5, document doc_a): annotation 1: user 12 is not in the annotator map; " \
+    assert f"{path}:" in err and "task id 5 (document doc_a): annotation 1: user 12 is not in the annotator map; " \
                                   "map it to an annotator: --map-annotator 12=ID" in err
     assert EMAIL not in err
 
@@ -293,7 +293,7 @@ def test_several_annotations_without_a_map_are_refused_with_the_options_to_pass(
     path = tasks_file(tmp_path, ls_annotation(11, HOLT), ls_annotation({"id": 12, "email": EMAIL}, AVALON_LAST),
                       ls_annotation(13, HOLT, cancelled=True))
     err = refused(corpus, "import", "labelstudio", path, "--corpus", corpus)
-    assert err.endswith("task 0 (id 5, document doc_a): the task holds 2 annotations that were not cancelled "
+    assert err.endswith("task id 5 (document doc_a): the task holds 2 annotations that were not cancelled "
                         "(by user 11 and user 12); import each as its annotator's layer: --map-annotator 11=ID "
                         "--map-annotator 12=ID (or --annotator-map FILE)\n")
     assert EMAIL not in err
@@ -302,7 +302,7 @@ def test_several_annotations_without_a_map_are_refused_with_the_options_to_pass(
 def test_two_annotations_of_one_annotator_are_refused_where_they_are(corpus, tmp_path):
     path = tasks_file(tmp_path, ls_annotation(11, HOLT), ls_annotation(12, AVALON_LAST))
     err = refused(corpus, "import", "labelstudio", path, "--corpus", corpus, "--map-annotator", "11=ann-b", "--map-annotator", "12=ann-b")
-    assert "task 0 (id 5, document doc_a): annotations 0 (user 11) and 1 (user 12) are both ann-b's" in err
+    assert "task id 5 (document doc_a): annotations 0 (user 11) and 1 (user 12) are both ann-b's" in err
     line = int(err.split(":")[2])
     assert path.read_text(encoding="utf-8").split("\n")[line - 1].strip() == "{"  # the second annotation's opening
     assert '"completed_by": 12' in "\n".join(path.read_text(encoding="utf-8").split("\n")[line - 1:line + 2])
@@ -386,7 +386,7 @@ def test_brat_layers_import_every_annotators_folder_in_one_step(layered, tmp_pat
     out = tmp_path / "brat"
     code, _, err = run("export", "brat", "--corpus", layered, "--out", out, "--layers")
     assert code == 0, err
-    assert sorted(p.name for p in out.iterdir()) == ["ann-b", "model-a"]
+    assert sorted(p.name for p in out.iterdir()) == ["NewsSpans.tsv", "ann-b", "model-a", "tools.conf"]  # the registry's normalization, for every folder
     assert sorted(p.name for p in (out / "ann-b").iterdir()) == ["annotation.conf", "doc_a.ann", "doc_a.txt"]
     expected = tree_bytes(layered / "layers")
     # ann-b's issued counters (m7) are above its ids: a fresh corpus derives them from the ids

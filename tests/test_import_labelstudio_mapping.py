@@ -160,8 +160,8 @@ def test_an_ner_project_imports_through_its_controls_with_utf16_offsets(corpus, 
     assert "control 'comment' (textarea): not in labelstudio.controls: 1 result not imported" in notes
     assert "control 'scratch': mapped to \"drop\": 1 region not imported" in notes
     assert report.ignored["Label Studio results"] == [
-        "task 0 (id 7, document task-7) result[5] (sentiment choices)", "task 0 (id 7, document task-7) result[6] (comment textarea)"]
-    assert report.ignored["Label Studio regions"] == ["task 0 (id 7, document task-7) result[3] (scratch)"]
+        "task id 7 (document task-7) result[5] (sentiment choices)", "task id 7 (document task-7) result[6] (comment textarea)"]
+    assert report.ignored["Label Studio regions"] == ["task id 7 (document task-7) result[3] (scratch)"]
     assert run("validate", corpus)[0] == 0
 
 
@@ -183,7 +183,7 @@ def test_a_validator_problem_is_located_at_the_region(corpus, tmp_path):
     err = refused(corpus, src, new_documents=True)
     lines = src.read_text(encoding="utf-8").split("\n")
     line = int(err.split(":")[1])
-    assert err.startswith(f"tasks.json:{line}: [E-ENT-ID-MISSING] task 0 (id 7, document task-7): region pErS0n0001 Person ")
+    assert err.startswith(f"tasks.json:{line}: [E-ENT-ID-MISSING] task id 7 (document task-7): region pErS0n0001 Person ")
     assert '"value"' in lines[line - 1] and "Idris Kalvane" in lines[line + 2]
 
 
@@ -268,7 +268,7 @@ def test_a_broken_attribution_is_refused_at_its_result_item(corpus, tmp_path, ed
     edit(result)
     src = tasks_file(tmp_path / "tasks.json", task(8, result))
     err = refused(corpus, src, new_documents=True)
-    assert err.startswith("tasks.json:") and "task 0 (id 8, document task-8): " in err and says in err
+    assert err.startswith("tasks.json:") and "task id 8 (document task-8): " in err and says in err
     assert err.count("\n") == 0 and "Traceback" not in err
 
 
@@ -284,8 +284,8 @@ def test_quote_labels_and_the_default_type_follow_the_mapping(corpus, tmp_path):
                       mapping=mapping(unknown="skip", ls_type={"attribute": "kind", "values": {"Verbatim": "direct"},
                                                                "default": "indirect"}))
     assert report.ignored["Label Studio regions"] == [
-        "task 0 (id 8, document task-8) region t0p1c00001 (attribution Topic)",
-        "task 0 (id 8, document task-8) region t0p1c00002 (attribution Topic)"]
+        "task id 8 (document task-8) region t0p1c00001 (attribution Topic)",
+        "task id 8 (document task-8) region t0p1c00002 (attribution Topic)"]
     assert [row[1] for row in quote_rows(corpus)] == ["indirect", "direct", "indirect", "indirect"]
 
 
@@ -355,7 +355,7 @@ def test_a_task_naming_a_corpus_document_keeps_what_label_studio_does_not_carry(
 def test_a_task_whose_text_cannot_be_told_is_refused(corpus, tmp_path, data, says):
     src = tasks_file(tmp_path / "tasks.json", task(7, NER, data=data))
     err = refused(corpus, src, new_documents=True)
-    assert err.startswith("tasks.json:") and "task 0 (id 7, document ?)" in err and says in err
+    assert err.startswith("tasks.json:") and "task id 7 (document ?)" in err and says in err
 
 
 def test_a_cancelled_annotation_is_left_out_and_the_live_one_imported(corpus, tmp_path):
@@ -363,7 +363,7 @@ def test_a_cancelled_annotation_is_left_out_and_the_live_one_imported(corpus, tm
     live = {"id": 2, "completed_by": 1, "result": NER, "was_cancelled": False}
     src = tasks_file(tmp_path / "tasks.json", task(7, [], annotations=[cancelled, live]))
     report = imported(corpus, src, new_documents=True)
-    assert report.ignored["cancelled annotations"] == ["task 0 (id 7, document task-7)"]
+    assert report.ignored["cancelled annotations"] == ["task id 7 (document task-7)"]
     assert len(read_json(corpus / "annotations" / "task-7.json")["entities"]) == 3
 
 
@@ -403,7 +403,7 @@ def test_our_own_export_read_through_a_mapping_naming_its_controls_changes_nothi
     before = tree_bytes(corpus_copy)
     report = import_("labelstudio", src=tmp_path / "ls", corpus=corpus_copy, mapping=own)
     assert not report.changes and not report.rewritten and tree_bytes(corpus_copy) == before
-    assert any("control 'entity_id' (textarea): not in labelstudio.controls" in n for n in report.notes)
+    assert any("control 'entity_id' (taxonomy): not in labelstudio.controls" in n for n in report.notes)
 
 
 # -- the documentation's example --------------------------------------------------------------------

@@ -180,7 +180,7 @@ def test_an_empty_label_studio_result_changes_nothing(tasks_file, corpus_copy):
     code, out, err = run("import", "labelstudio", tasks_file, "--corpus", corpus_copy)
     assert code == 0, err
     assert corpus_state(corpus_copy) == before
-    assert f"task {task_index(tasks)} (document {DOC}): holds no entity mentions, quotes or claims" in err
+    assert f"task at index {task_index(tasks)} (document {DOC}): holds no entity mentions, quotes or claims" in err
 
 
 def test_a_label_studio_control_without_regions_is_absent(tasks_file, corpus_copy):
@@ -368,7 +368,7 @@ def test_a_label_studio_document_id_must_name_a_corpus_document(tasks_file, corp
     code, out, err = run("import", "labelstudio", tasks_file, "--corpus", corpus_copy)
     assert code == 1 and "Traceback" not in err and err.count("\n") == 1
     assert tree_bytes(tmp_path) == before  # nothing written anywhere: not in the corpus, not beside it
-    assert f"task {k} (document ?): " in err
+    assert f"task at index {k} (document ?): " in err
     assert ("is not a document id" in err) or ("no document '999_not_in_the_corpus' in the corpus" in err)
 
 
@@ -389,7 +389,7 @@ def test_a_document_in_two_tasks_is_refused(tasks_file, corpus_copy):
     tasks.append(copy.deepcopy(tasks[k]))
     save_tasks(tasks_file, tasks)
     code, out, err = run("import", "labelstudio", tasks_file, "--corpus", corpus_copy)
-    assert code == 1 and f"task {len(tasks) - 1} (document ?): document {DOC} is already in task {k}" in err
+    assert code == 1 and f"task at index {len(tasks) - 1} (document ?): document {DOC} is already in task at index {k}" in err
 
 
 # --- Label Studio: drafts, region notes, predictions, tasks without an annotation ---------------
@@ -413,7 +413,7 @@ def test_drafts_and_region_notes_are_reported_not_imported(tasks_file, corpus_co
     code, out, err = run("import", "labelstudio", tasks_file, "--corpus", corpus_copy)
     assert code == 0, err
     assert corpus_state(corpus_copy) == before  # neither the draft's label nor the notes reach the corpus
-    where = f"task {k} (id 41, document {DOC})"
+    where = f"task id 41 (document {DOC})"
     assert f"note: {tasks_file}:" in err
     assert f": {where}: 1 draft not imported (unsubmitted work: submit it in Label Studio and export again)\n" in err
     assert f": {where}: 2 drafts not imported (" in err
@@ -448,7 +448,7 @@ def test_a_task_without_an_annotation_is_skipped_with_a_note(tasks_file, corpus_
     assert code == 0, err
     assert read_json(corpus_copy / "annotations" / f"{DOC}.json") == before
     assert next(m for m in read_json(corpus_copy / "annotations" / f"{other}.json")["entities"] if m["id"] == region["id"])["label"] == "TIME"
-    assert f"task {k} (document {DOC}): no annotation that was not cancelled: the task is skipped and its document kept as it is\n" in err
+    assert f"task at index {k} (document {DOC}): no annotation that was not cancelled: the task is skipped and its document kept as it is\n" in err
 
 
 def test_predictions_are_never_taken_as_annotations(tasks_file, corpus_copy):
@@ -463,9 +463,9 @@ def test_predictions_are_never_taken_as_annotations(tasks_file, corpus_copy):
     code, out, err = run("import", "labelstudio", tasks_file, "--corpus", corpus_copy)
     assert code == 0, err
     assert corpus_state(corpus_copy) == before
-    assert (f"task {k} (document {DOC}): no annotation that was not cancelled (it holds predictions only, which are never taken "
+    assert (f"task at index {k} (document {DOC}): no annotation that was not cancelled (it holds predictions only, which are never taken "
             "as annotations): the task is skipped and its document kept as it is\n") in err
-    assert f"task {k} (document {DOC}): 1 prediction not imported (never taken as annotations)\n" in err
+    assert f"task at index {k} (document {DOC}): 1 prediction not imported (never taken as annotations)\n" in err
     assert "not imported: 1 prediction, 1 task without an annotation (each named in a note)\n" in out
 
 

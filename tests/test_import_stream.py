@@ -132,7 +132,7 @@ def test_an_import_refuses_a_broken_file_as_json_does_and_locates_later_tasks_by
     (tmp_path / "moved.json").write_text(moved, encoding="utf-8")
     code, _, err = run("import", "labelstudio", tmp_path / "moved.json", "--corpus", corpus_copy)
     assert code == 1
-    assert f"moved.json:{line_of(moved, [1, 'annotations', 0, 'result', item, 'value'])}: [E-SPAN-TEXT] task 1 " in err
+    assert f"moved.json:{line_of(moved, [1, 'annotations', 0, 'result', item, 'value'])}: [E-SPAN-TEXT] task at index 1 " in err
     assert tree_bytes(corpus_copy) == before
 
 

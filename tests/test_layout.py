@@ -14,6 +14,7 @@ ORDER = [
     {"_version", "errors", "labels", "model", "paths", "atomic", "tokenize"},
     {"corpus"},
     {"validation"},
+    {"registry"},
     {"agreement"},
     {"suggestions"},
     {"dataset"},

@@ -15,14 +15,14 @@ from .._version import __version__
 from ..errors import BadInput, NewsSpansError
 from ..paths import display_path
 from ..validation import CorpusInvalid
-from . import _adjudication, _agreement, _corpus, _dataset, _formats, _review, _suggestions, _summary, _validation
+from . import _adjudication, _agreement, _corpus, _dataset, _formats, _registry, _review, _suggestions, _summary, _validation
 from ._common import print_report
 
 #: The command modules, in the order of ``newsspans --help``.
-COMMAND_GROUPS = (_dataset, _validation, _summary, _agreement, _suggestions, _adjudication, _corpus, _formats, _review)
+COMMAND_GROUPS = (_dataset, _validation, _summary, _agreement, _suggestions, _adjudication, _corpus, _registry, _formats, _review)
 #: The commands whose writes are all or nothing: interrupted or failed, they changed nothing.
 ATOMIC_COMMANDS = frozenset({"build", "hydrate", "render", "export", "add", "remove", "annotator", "import", "release", "adjudicate",
-                             "suggest"})
+                             "suggest", "registry"})
 
 
 def make_parser() -> argparse.ArgumentParser:

@@ -174,7 +174,7 @@ class MappedImport:
         except UnicodeEncodeError as exc:
             raise FormatError(loc.source(["data"]).error(f"the text holds a lone surrogate at {exc.start}; it cannot be "
                                                          "stored as UTF-8")) from None
-        doc_id = self.run.new_document(doc_id, data_bytes, where, f"task {loc.index}")
+        doc_id = self.run.new_document(doc_id, data_bytes, where, loc.short)
         return doc_id, self.run.text(doc_id, src)
 
     @staticmethod

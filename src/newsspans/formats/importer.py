@@ -65,7 +65,7 @@ class Source:
     line: Optional[int]
     #: What the tool calls it: ``T4 PERSON 79-96``, ``region m1 0-24 (utf-16)``, ``A1 QuoteType E1``.
     label: str = ""
-    #: What encloses it in the file, if anything: ``task 0 (document 000_x)``.
+    #: What encloses it in the file, if anything: ``task at index 0 (document 000_x)``.
     context: str = ""
     #: The tool side's own suggestion when this span is wrong (a wrong offset unit, say).
     hint: Optional[str] = None

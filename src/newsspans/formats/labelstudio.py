@@ -13,13 +13,19 @@ One task per document: ``data`` holds ``text``, ``document_id`` and ``offset_uni
 annotation's ``result`` holds, in the order of the corpus annotation file:
 
 - an entity mention: a ``labels`` region of the control ``entity`` (id ``m4``), and its registry id
-  as the per-region text area ``entity_id``;
+  as the per-region ``entity_id``: a ``Taxonomy`` choice (``[["PERSON", "masoud-pezeshkian"]]``) of
+  the registry's ids under their types (``entity_id_choices``), or, without a registry, a text area;
 - a quote: a ``labels`` region ``Quote`` of the control ``quote`` for the content (id ``q6``), with
   the per-region ``quote_type`` choice and the text areas ``speaker_entity_id``, ``group_id`` and
   ``cluster_id``; ``Speaker`` and ``Cue`` regions (ids ``q6.speaker``, ``q6.cue``) tied to the
   content by relations labelled ``speaker`` and ``cue``;
 - a claim: a ``labels`` region ``CFS`` or ``UFS`` of the control ``claim`` (id ``c1``) with the text
   areas ``claimant`` and ``cluster_id``.
+
+Each per-region control sits in a ``View`` shown only while a region it applies to is selected
+(``visibleWhen="region-selected"``, ``whenTagName``, ``whenLabelValue``), so that no annotator fills in
+a field on a region that cannot hold it. A problem names its task by its Label Studio ``id``
+(``TaskLocation.short``), and a task without one by its index in the file.
 
 **Suggestions** (``--suggestions``: ``corpus/suggestions/``) go into a task as one prediction,
 ``{"model_version", "score", "result"}``: the result encoded as an annotation's (same regions,
@@ -49,7 +55,7 @@ not cancelled goes to the layer of the annotator its user (``completed_by``: an 
 an object with ``id`` and/or ``email``, or an e-mail address) is mapped to: a task with several
 annotations imports as several layers. An annotation whose user is not in the map, or with no
 ``completed_by``, and two annotations of one task by the same annotator are refused, located at
-the task (its index and ``id``) and naming the user id, never an e-mail address. Without a map, a
+the task (its Label Studio ``id``; its index in the file when it has none) and naming the user id, never an e-mail address. Without a map, a
 task with several annotations is refused with the user ids it holds and the options to pass.
 ``ground_truth`` and ``lead_time`` are not read.
 
@@ -91,7 +97,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Op
 from xml.sax.saxutils import quoteattr
 
 from ..corpus import dumps_canonical
-from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, GOLD, ID_PREFIXES, QUOTE_TYPES, local_id_pattern
+from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_ID_LABELS, ENTITY_LABELS, GOLD, ID_PREFIXES, QUOTE_TYPES, local_id_pattern
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
 from ..paths import display_path
 from ..validation import line_of
@@ -114,8 +120,9 @@ OFFSET_UNITS = (UTF16, CODEPOINTS)
 TEXT = "text"
 ENTITY, QUOTE, CLAIM = "entity", "quote", "claim"
 CONTENT, SPEAKER, CUE = "Quote", "Speaker", "Cue"
+ENTITY_ID = "entity_id"
 _PER_REGION = {
-    ENTITY: ("entity_id",),
+    ENTITY: (ENTITY_ID,),
     QUOTE: ("quote_type", "speaker_entity_id", "group_id", "cluster_id"),
     CLAIM: ("claimant", "cluster_id"),
 }
@@ -177,14 +184,25 @@ def from_utf16(text: str, offset: int) -> Optional[int]:
 # --- writing ----------------------------------------------------------------------------------
 
 
-def labeling_config(*, offset_unit: str = UTF16) -> str:
-    """The Label Studio labeling config, generated from ``newsspans.labels``."""
+def labeling_config(*, offset_unit: str = UTF16, registry: Optional[Mapping[str, RegistryEntry]] = None) -> str:
+    """The Label Studio labeling config, generated from ``newsspans.labels``: the three labels
+    controls, then each per-region field in a ``View`` shown only while a region it applies to is
+    selected (``visibleWhen="region-selected"`` with ``whenTagName``/``whenLabelValue``): the
+    registry id for a mention of a type that names a referent, the quote fields for a ``Quote``
+    region, the claimant for a claim, the cluster for either. With ``registry`` (holding an
+    entry), the registry id is chosen from a ``Taxonomy`` of the registry's ids under their types
+    (``entity_id_choices``); without, it is typed."""
     def labels(name: str, values: Iterable[str]) -> list[str]:
         return [f'  <Labels name="{name}" toName="{TEXT}">'] + [f"    <Label value={quoteattr(v)}/>" for v in values] + ["  </Labels>"]
 
     def area(name: str, hint: str) -> str:
         return f'    <TextArea name="{name}" toName="{TEXT}" perRegion="true" maxSubmissions="1" editable="true" placeholder={quoteattr(hint)}/>'
 
+    def shown_for(labels_: Iterable[str], tag: Optional[str] = None) -> str:
+        when_tag = f' whenTagName="{tag}"' if tag else ""
+        return f'  <View visibleWhen="region-selected"{when_tag} whenLabelValue={quoteattr(",".join(labels_))}>'
+
+    entity_id = entity_id_choices(registry) if registry else [area(ENTITY_ID, "registry id of an entity mention")]
     return "\n".join([
         "<View>",
         f"  <!-- NewsSpans {TASKS}: start/end offsets count {'UTF-16 code units (as the browser does)' if offset_unit == UTF16 else 'Unicode code points'}. -->",
@@ -196,54 +214,86 @@ def labeling_config(*, offset_unit: str = UTF16) -> str:
         '    <Relation value="cue"/>',
         "  </Relations>",
         f'  <Text name="{TEXT}" value="$text"/>',
-        '  <View visibleWhen="region-selected">',
-        area("entity_id", "registry id of an entity mention"),
+        "  <!-- Each per-region field shows only while a region it applies to is selected. -->",
+        shown_for(ENTITY_ID_LABELS, ENTITY),
+        *entity_id,
+        "  </View>",
+        shown_for([CONTENT], QUOTE),
         f'    <Choices name="quote_type" toName="{TEXT}" perRegion="true" choice="single">',
         *[f"      <Choice value={quoteattr(t)}/>" for t in QUOTE_TYPES],
         "    </Choices>",
         area("speaker_entity_id", "registry id of the quote's speaker"),
         area("group_id", "g<n>: parts of one split statement"),
-        area("cluster_id", "same statement in several documents"),
+        "  </View>",
+        shown_for(CLAIM_LABELS, CLAIM),
         area("claimant", f"{AUTHOR_CLAIMANT} or a registry id"),
+        "  </View>",
+        shown_for([CONTENT, *CLAIM_LABELS]),  # a quote's or a claim's: no one tag, so by their (distinct) labels
+        area("cluster_id", "same statement in several documents"),
         "  </View>",
         "</View>",
         "",
     ])
 
 
+def entity_id_choices(registry: Mapping[str, RegistryEntry]) -> list[str]:
+    """The ``Taxonomy`` an annotator picks a mention's registry id from: the registry's types, each
+    holding the ids of its entries, sorted (``leafsOnly``: an id, never a type). A ``Taxonomy``
+    rather than ``Choices``: its dropdown has a search box and opens one type at a time, so a
+    registry of thousands of entries stays usable, where thousands of radio buttons would not;
+    its result is the path to the choice, ``[["PERSON", "masoud-pezeshkian"]]``."""
+    by_type: dict[str, list[str]] = {}
+    for e in registry.values():
+        by_type.setdefault(e.type, []).append(e.entity_id)
+    lines = [f'    <Taxonomy name="{ENTITY_ID}" toName="{TEXT}" perRegion="true" leafsOnly="true" showFullPath="true" '
+             'placeholder="registry id (type to search)">']
+    for entity_type in [t for t in ENTITY_ID_LABELS if t in by_type]:
+        lines.append(f"      <Choice value={quoteattr(entity_type)}>")
+        lines += [f"        <Choice value={quoteattr(i)}/>" for i in sorted(by_type[entity_type])]
+        lines.append("      </Choice>")
+    return [*lines, "    </Taxonomy>"]
+
+
 def task(doc: Document, *, offset_unit: str = UTF16, layers: Optional[Sequence[Layer]] = None,
          users: Optional[Mapping[str, int]] = None, suggested: Optional[Suggested] = None,
-         model_version: Optional[str] = None, gold: bool = True) -> dict[str, Any]:
+         model_version: Optional[str] = None, gold: bool = True,
+         registry: Optional[Mapping[str, RegistryEntry]] = None) -> dict[str, Any]:
     """The Label Studio task of one document, with its annotation as one completed annotation; with
     ``layers``, one completed annotation per layer instead, each by its annotator's user id
     (``users``; by default 1, 2, ... in the order of ``layers``). With ``suggested`` (holding at
     least one item), one prediction of ``model_version`` too: the suggestions as regions, each with
-    its score, and their mean score; without ``gold``, no annotation (predictions only)."""
+    its score, and their mean score; without ``gold``, no annotation (predictions only). With
+    ``registry`` (holding an entry), a mention's registry id is the ``Taxonomy`` choice of
+    ``labeling_config(registry=...)``; without, a text area's text."""
     offsets = Offsets(doc.text) if offset_unit == UTF16 else None
+    taxonomy = registry or None
     if layers is not None and users is None:
         users = export_users([layer.annotator for layer in layers], None)
     value: dict[str, Any] = {"data": {TEXT: doc.text, "document_id": doc.id, "offset_unit": offset_unit}}
-    value["annotations"] = _annotations(doc, offsets, layers, users) if gold else []
+    value["annotations"] = _annotations(doc, offsets, layers, users, taxonomy) if gold else []
     if suggested is not None and suggested.count:
         value["predictions"] = [{"model_version": model_version or "", "score": suggested.mean_score,
-                                 "result": _result(suggested.annotations, offsets, scores=suggested.provenance)}]
+                                 "result": _result(suggested.annotations, offsets, taxonomy,
+                                                                    scores=suggested.provenance)}]
     return value
 
 
 def _annotations(doc: Document, offsets: Optional[Offsets], layers: Optional[Sequence[Layer]],
-                 users: Optional[Mapping[str, int]]) -> list[dict[str, Any]]:
+                 users: Optional[Mapping[str, int]], taxonomy: Optional[Mapping[str, RegistryEntry]]) -> list[dict[str, Any]]:
     if layers is None:
-        return [{"result": _result(doc.annotations, offsets), "was_cancelled": False, "ground_truth": False}]
-    return [{"result": _result(layer.annotations, offsets), "was_cancelled": False,
+        return [{"result": _result(doc.annotations, offsets, taxonomy), "was_cancelled": False, "ground_truth": False}]
+    return [{"result": _result(layer.annotations, offsets, taxonomy), "was_cancelled": False,
              "ground_truth": layer.annotator == GOLD, "completed_by": users[layer.annotator]}
             for layer in layers]
 
 
-def _result(ann: Annotations, offsets: Optional[Offsets], *,
+def _result(ann: Annotations, offsets: Optional[Offsets], taxonomy: Optional[Mapping[str, RegistryEntry]] = None, *,
             scores: Optional[Mapping[str, tuple[str, float]]] = None) -> list[dict[str, Any]]:
     """The result list of one annotation: its regions, per-region values and relations (``offsets``:
     converting to UTF-16 code units, or None to write code points). With ``scores`` (a prediction's:
-    item id -> (source, score)), each item's labels regions carry its ``score``."""
+    item id -> (source, score)), each item's labels regions carry its ``score``. With ``taxonomy``
+    (the registry), a registry id is the taxonomy path ``[type, id]`` (the registry's type of the
+    entry; the mention's label for an id the registry lacks)."""
     result: list[dict[str, Any]] = []
 
     def region(rid: str, control: str, label: str, span: Span) -> dict[str, Any]:
@@ -259,12 +309,18 @@ def _result(ann: Annotations, offsets: Optional[Offsets], *,
         if value is None:
             return
         v = of["value"]
-        kind, payload = ("choices", {"choices": [value]}) if name == "quote_type" else ("textarea", {"text": [value]})
+        if name == "quote_type":
+            kind, payload = "choices", {"choices": [value]}
+        elif name == ENTITY_ID and taxonomy is not None:
+            entry = taxonomy.get(value)
+            kind, payload = "taxonomy", {"taxonomy": [[entry.type if entry else v["labels"][0], value]]}
+        else:
+            kind, payload = "textarea", {"text": [value]}
         result.append({"id": of["id"], "from_name": name, "to_name": TEXT, "type": kind,
                        "value": {"start": v["start"], "end": v["end"], **payload}})
 
     for m in ann.entities:
-        extra(region(m.id, ENTITY, m.label, m.span), "entity_id", m.entity_id)
+        extra(region(m.id, ENTITY, m.label, m.span), ENTITY_ID, m.entity_id)
     for q in ann.quotes:
         content = region(q.id, QUOTE, CONTENT, q.content)
         extra(content, "quote_type", q.type)
@@ -284,12 +340,14 @@ def _result(ann: Annotations, offsets: Optional[Offsets], *,
 
 def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit: str = UTF16,
            layers: Optional[LayerSource] = None, users: Optional[UserMap] = None,
-           suggestions: Optional[SuggestionSource] = None, gold: bool = True, **_: object) -> Report:
+           suggestions: Optional[SuggestionSource] = None, gold: bool = True,
+           registry: Optional[Mapping[str, RegistryEntry]] = None, **_: object) -> Report:
     """Write ``tasks.json`` (every document) and ``labeling-config.xml`` into ``out``; with
     ``layers``, one annotation per layer and ``annotator-map.json`` (``completed_by`` user ids:
     ``users``' when given, else 1, 2, ... in the order of ``layers.annotators``). With
     ``suggestions``, each task whose document has suggestions gets them as one prediction; without
-    ``gold``, tasks hold no annotation."""
+    ``gold``, tasks hold no annotation. With ``registry``, a mention's registry id is chosen from
+    the registry's ids (``entity_id_choices``)."""
     if offset_unit not in OFFSET_UNITS:
         raise FormatError(f"unknown offset unit {offset_unit!r}; choose one of {', '.join(OFFSET_UNITS)}")
     report = Report()
@@ -304,7 +362,7 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit:
             suggested = suggestions.of(doc) if suggestions is not None else None
             tally.add(suggested)
             _write_json(fh, task(doc, offset_unit=offset_unit, layers=chosen, users=user_ids, suggested=suggested, gold=gold,
-                                 model_version=suggestions.model_version if suggestions else None),
+                                 model_version=suggestions.model_version if suggestions else None, registry=registry),
                         whole=len(doc.text) < _STREAMED_FROM)
             if gold:
                 for ann in [x.annotations for x in chosen] if chosen is not None else [doc.annotations]:
@@ -312,7 +370,7 @@ def export(documents: Iterable[tuple[str, Document]], *, out: Path, offset_unit:
         fh.write("\n]\n")
     if suggestions is not None:
         report.notes.append(tally.note(f"as predictions (model_version {suggestions.model_version})"))
-    (out / CONFIG).write_text(labeling_config(offset_unit=offset_unit), encoding="utf-8", newline="\n")
+    (out / CONFIG).write_text(labeling_config(offset_unit=offset_unit, registry=registry), encoding="utf-8", newline="\n")
     report.files += [path, out / CONFIG]
     if user_ids is not None:
         (out / ANNOTATOR_MAP).write_text(dumps_canonical({str(u): a for a, u in sorted(user_ids.items(), key=lambda x: x[1])}),
@@ -364,10 +422,19 @@ class TaskLocation:
     line: Optional[int] = None
 
     @property
+    def short(self) -> str:
+        """The task as Label Studio numbers it, ``task id 17``; a task without an ``id`` (one not
+        yet imported into Label Studio, such as our own export's) by its position in the file,
+        counted from 0 and said so: ``task at index 3``."""
+        if self.task_id is None:
+            return f"task at index {self.index}"
+        shown = self.task_id if isinstance(self.task_id, int) or self.task_id.isalnum() else repr(self.task_id)
+        return f"task id {shown}"
+
+    @property
     def name(self) -> str:
-        """``task 3 (id 17, document 000_x)``."""
-        own = f"id {self.task_id}, " if self.task_id is not None else ""
-        return f"task {self.index} ({own}document {self.document})"
+        """``task id 17 (document 000_x)``, or ``task at index 3 (document 000_x)`` (``short``)."""
+        return f"{self.short} (document {self.document})"
 
     def source(self, path: list[Any], label: str = "", hint: Optional[str] = None, name: str = "") -> Source:
         """The source of the value at ``path`` inside the task."""
@@ -541,10 +608,10 @@ def _read_item(i: int, item: Any, result: _Result, *, offsets: Offsets, unit: st
         raise _Malformed(("from_name",), f"from_name must name a control of the labeling config; got {control!r}")
     if kind == "labels":
         _read_region(i, rid, control, v, result, offsets=offsets, unit=unit)
-    elif kind in ("textarea", "choices"):
+    elif kind in ("textarea", "choices", "taxonomy"):
         _read_per_region(i, rid, control, kind, v, result)
     else:
-        raise _Malformed(("type",), f"result type {kind!r} is not used by NewsSpans (labels, textarea, choices, relation)")
+        raise _Malformed(("type",), f"result type {kind!r} is not used by NewsSpans (labels, textarea, choices, taxonomy, relation)")
 
 
 def _read_region(i: int, rid: str, control: str, v: dict[str, Any], result: _Result, *, offsets: Offsets, unit: str) -> None:
@@ -566,13 +633,25 @@ def _read_per_region(i: int, rid: str, control: str, kind: str, v: dict[str, Any
     names = {n for names in _PER_REGION.values() for n in names}
     if control not in names:
         raise _Malformed(("from_name",), f"unknown per-region control {control!r}; known: {', '.join(sorted(names))}")
-    values = v.get("text" if kind == "textarea" else "choices")
+    values = _taxonomy_leaves(v, control, rid) if kind == "taxonomy" else v.get("text" if kind == "textarea" else "choices")
     if not isinstance(values, list) or len(values) > 1 or not all(isinstance(x, str) for x in values):
         raise _Malformed(("value",), f"{control} of region {rid} must hold one value")
     if control in result.extras.get(rid, {}):
         raise _Malformed((), f"region {rid} has two {control} values")
     found = values[0].strip() if values else ""
     result.extras.setdefault(rid, {})[control] = (i, found or None)
+
+
+def _taxonomy_leaves(v: dict[str, Any], control: str, rid: str) -> list[str]:
+    """The chosen leaves of a taxonomy value (``{"taxonomy": [["PERSON", "masoud-pezeshkian"]]}``:
+    each choice is its path from the top, the registry id last); a type chosen without an id under
+    it is refused."""
+    paths = v.get("taxonomy")
+    if not isinstance(paths, list) or not all(isinstance(p, list) and p and all(isinstance(x, str) for x in p) for p in paths):
+        raise _Malformed(("value", "taxonomy"), f"{control} of region {rid} must be a list of taxonomy paths (lists of strings)")
+    if any(len(p) == 1 and p[0] in ENTITY_ID_LABELS for p in paths):
+        raise _Malformed(("value", "taxonomy"), f"{control} of region {rid} is a type, not an entity: choose an id under it")
+    return [p[-1] for p in paths]
 
 
 def _span(v: dict[str, Any], *, offsets: Offsets, unit: str, rid: str) -> tuple[Span, str, Optional[str]]:
@@ -861,7 +940,7 @@ def _task_document(run: ImportRun, value: dict[str, Any], loc: TaskLocation, src
         raise FormatError(loc.source(["data"]).error(
             "data.document_id is missing; tasks must come from `newsspans export labelstudio`, or be read through the "
             "labelstudio section of a mapping file (--mapping FILE, docs/import-labelstudio.md)"))
-    doc_id = run.document_id(doc_id, lambda: loc.source(["data", "document_id"]), f"task {loc.index}")
+    doc_id = run.document_id(doc_id, lambda: loc.source(["data", "document_id"]), loc.short)
     text = run.text(doc_id, src)
     if value["data"].get(TEXT) != text:
         raise FormatError(replace(loc, document=doc_id).source(["data", TEXT]).error(
