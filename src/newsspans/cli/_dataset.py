@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..validation import CorpusInvalid
-from ._common import DEFAULT_CORPUS, DEFAULT_OUT, add_engine_options, corpus_location, positive, print_report
+from ._common import DEFAULT_OUT, add_corpus_argument, add_engine_options, positive, print_report
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -58,8 +58,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "Validate the corpus and write the release folder: Parquet per config and split, the dataset "
         "card (README.md) and manifest.json. A corpus with errors writes nothing and leaves the "
         "output folder unchanged."))
-    p.add_argument("--corpus", type=corpus_location, default=DEFAULT_CORPUS,
-                   help="corpus folder, or packed corpus (newsspans pack) at a path or an fsspec URL (default: corpus)")
+    add_corpus_argument(p, packed=True)
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="release folder (default: data)")
     p.add_argument("--check", action="store_true", help="rebuild in a temporary folder and fail, listing the files, if --out is stale")
     p.add_argument("--configs", action="append", metavar="NAME", help="write only these configs (repeat or comma-separate; default: all)")

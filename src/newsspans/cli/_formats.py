@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ._common import DEFAULT_CORPUS, positive
+from ._common import add_corpus_argument, positive
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -111,7 +111,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "(labelstudio: UTF-16 code units by default). A span the format cannot hold fails the export."))
     p.add_argument("format", choices=sorted(EXPORTERS), metavar="FORMAT", help=", ".join(EXPORTERS))
     p.add_argument("--out", type=Path, required=True, help="output folder (new or empty)")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.add_argument("--label-map", choices=LABEL_MAPS, default=None,
                    help="conll only: ontonotes (18 types, default) or conll (PER/ORG/LOC/MISC, the map in the card)")
     p.add_argument("--offsets", choices=OFFSET_UNITS, default=None,
@@ -150,7 +150,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "brat: a folder of <id>.ann (and <id>.txt); labelstudio: a JSON export (or a folder holding tasks.json); conll: "
         "a CoNLL file or a folder of them; doccano: a .jsonl export or a folder of them; spacy: a .spacy DocBin or a "
         "folder of them, subfolders too (an export's split of many documents is a folder)"))
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.add_argument("--dry-run", action="store_true", help="print what the import would change and write nothing")
     p.add_argument("--max-deletions", type=share, default=DEFAULT_MAX_DELETIONS, metavar="SHARE",
                    help="refuse the import when a document layer would lose more than this share of its annotations, "

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import NewsSpansError
-from ._common import DEFAULT_CORPUS, add_engine_options, corpus_location, positive
+from ._common import add_corpus_argument, add_deprecated_spelling, add_engine_options, corpus_location, positive
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -27,7 +27,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.max_errors is not None and args.max_errors < 0:
         print("newsspans validate: --max-errors must be 0 or more", file=err)
         return 2
-    corpus = args.corpus_option if args.corpus_option is not None else args.corpus
+    corpus = args.corpus
     if isinstance(corpus, Path) and not corpus.is_dir():
         print(f"newsspans validate: {corpus}: no such corpus folder", file=err)
         return 2
@@ -56,10 +56,8 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "item offsets: what was found — the fix), then the counts per code and PASSED or FAILED. "
         "Exit 0 when there is no error (warnings allowed), 1 when there are errors, 2 for a usage error. "
         "Nothing is modified."))
-    p.add_argument("corpus", type=corpus_location, nargs="?", default=DEFAULT_CORPUS,
-                   help="corpus folder or packed corpus (default: corpus); the same as --corpus")
-    p.add_argument("--corpus", dest="corpus_option", type=corpus_location, metavar="CORPUS",
-                   help="corpus folder, or packed corpus (newsspans pack) at a path or an fsspec URL")
+    add_corpus_argument(p, packed=True)
+    add_deprecated_spelling(p, new="--corpus", new_dest="corpus", type=corpus_location, metavar="CORPUS")
     p.add_argument("--format", choices=("text", "json"), default="text", help="text lines (default) or one JSON report")
     p.add_argument("--select", action="append", metavar="CODE", help="report only these codes (repeat, or comma-separate; globs such as 'E-SPAN-*' work)")
     p.add_argument("--ignore", action="append", metavar="CODE", help="do not report these codes")
