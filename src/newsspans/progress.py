@@ -54,25 +54,33 @@ class Display:
         self.total: Optional[int] = None
         self.what = "documents"
         self.done = 0
-        self.started = clock()
+        self._first: Optional[tuple[float, int]] = None  # (when, how many done) at the stage's first advance
         self._drawn = 0  # characters of the line now on the terminal
         self._last: Optional[float] = None  # when it was last drawn
 
     def stage(self, total: Optional[int], *, what: str = "documents") -> None:
-        self.total, self.what, self.done, self.started = total, what, 0, self.clock()
+        self.total, self.what, self.done, self._first = total, what, 0, None
         self._draw(force=True)
 
     def advance(self, n: int = 1) -> None:
         self.done += n
+        if self._first is None:
+            self._first = (self.clock(), self.done)
         self._draw(force=False)
+
+    def rate(self) -> Optional[float]:
+        """Done per second since the stage's first advance (so the setup before it, a model
+        loaded or a pool of processes started, does not count); None before a second one."""
+        if self._first is None or self.done == self._first[1]:
+            return None
+        return (self.done - self._first[1]) / max(self.clock() - self._first[0], 1e-9)
 
     def text(self) -> str:
         """The line as it reads now: ``label: 1,500/4,000 documents, 812/s, 0:03 left``."""
-        elapsed = max(self.clock() - self.started, 1e-9)
-        rate = self.done / elapsed
         count = f"{self.done:,}/{self.total:,}" if self.total is not None else f"{self.done:,}"
         parts = [f"{self.label}: {count} {self.what}"]
-        if self.done:
+        rate = self.rate()
+        if rate is not None:
             parts.append(f"{rate:,.0f}/s" if rate >= 10 else f"{rate:.1f}/s")
             if self.total is not None and self.total >= self.done:
                 parts.append(f"{_duration((self.total - self.done) / rate)} left")

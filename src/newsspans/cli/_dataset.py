@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..validation import CorpusInvalid
-from ._common import DEFAULT_OUT, add_corpus_argument, add_engine_options, positive, print_report
+from ._common import DEFAULT_OUT, add_corpus_argument, add_engine_options, add_quiet_option, positive, print_report
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -64,4 +64,5 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--configs", action="append", metavar="NAME", help="write only these configs (repeat or comma-separate; default: all)")
     p.add_argument("--workers", type=positive, metavar="N", help="processes that read and convert documents (default: one per core; the output does not depend on it)")
     add_engine_options(p, "read, check and convert the documents")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_build)

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import BadInput
-from ._common import add_corpus_argument, add_deprecated_spelling
+from ._common import add_corpus_argument, add_deprecated_spelling, add_quiet_option
 
 def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..review import render
 
-    result = render(corpus=args.corpus, out=args.out)
+    result = render(corpus=args.corpus, out=args.out, force=args.force)
     status = "valid" if not result.problems else f"{result.errors} error(s), {result.problems - result.errors} warning(s) shown in place"
     compared = f", {result.comparisons} comparison page(s) of annotator layers" if result.comparisons else ""
     print(f"wrote {args.out}/index.html: {result.documents} document page(s), {result.entities} entity page(s){compared}; "
@@ -83,6 +83,9 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "index. No server, no network: open OUT/index.html in a browser."))
     add_corpus_argument(p)
     p.add_argument("--out", type=Path, required=True, help="folder for the pages (created; replaced if it holds an earlier render)")
+    p.add_argument("--force", action="store_true", help="replace --out whatever it holds (in one step, once the pages are "
+                   "written), unless it overlaps the corpus or holds the working directory")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("diff", help="annotation-level differences between two corpus states", description=(

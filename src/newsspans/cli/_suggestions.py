@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import BadInput
-from ._common import add_corpus_argument, positive
+from ._common import add_corpus_argument, add_quiet_option, positive
 
 
 def _sources(text: str) -> list[str]:
@@ -96,4 +96,5 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
                    help="processes that suggest (default: one per core; the files do not depend on it)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                    help="of --evaluate: text (default; an aligned table), json (stable keys) or markdown")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_suggest)

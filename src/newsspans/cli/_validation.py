@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import NewsSpansError
-from ._common import add_corpus_argument, add_deprecated_spelling, add_engine_options, corpus_location, positive
+from ._common import (add_corpus_argument, add_deprecated_spelling, add_engine_options, add_quiet_option, corpus_location,
+                      positive)
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -66,4 +67,5 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--list-checks", action="store_true", help="print the table of every check and exit")
     p.add_argument("--workers", type=positive, metavar="N", help="processes that check documents (default: one per core; the report does not depend on it)")
     add_engine_options(p, "check the documents")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_validate)
