@@ -8,7 +8,8 @@ its stderr is a terminal and it was not told ``--quiet``. So a library call, a p
 test capturing stderr never sees a character of it, and stdout is never touched.
 
 The line is redrawn in place (a carriage return, then spaces over what is left of the previous
-line: no terminal escape codes), at most ``INTERVAL`` apart, cut to the terminal's width so it
+line: no terminal escape codes), at most ``INTERVAL`` apart (but a stage's start and its last
+count are always drawn), cut to the terminal's width so it
 never wraps, and erased before anything else is written to the terminal (``Display.guard``) and
 at the end. Worker processes (spawned) and other threads see no current display: only the
 process and thread that runs the command draws.
@@ -66,7 +67,7 @@ class Display:
         self.done += n
         if self._first is None:
             self._first = (self.clock(), self.done)
-        self._draw(force=False)
+        self._draw(force=self.done == self.total)  # the last count of a stage is always shown
 
     def rate(self) -> Optional[float]:
         """Done per second since the stage's first advance (so the setup before it, a model
