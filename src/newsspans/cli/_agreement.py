@@ -7,7 +7,6 @@ status 2; a file that cannot be read exit status 1. Nothing is written.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TextIO
 
 from ..model import LAYERS

@@ -29,15 +29,14 @@ def corpus_location(text: str):
     return text if "://" in text else Path(text)
 
 
-def add_corpus_argument(p: "argparse.ArgumentParser", *, packed: bool = False, required: bool = False,
-                        what: str = "corpus folder") -> None:
-    """``--corpus DIR``, the corpus a command reads, spelled the same on every command (default:
-    ``corpus``, unless ``required``). ``packed``: a packed corpus (``newsspans pack``) at a path or
-    an fsspec URL is read too."""
+def add_corpus_argument(p: "argparse.ArgumentParser", *, packed: bool = False, what: str = "corpus folder",
+                        default: Optional[Path] = DEFAULT_CORPUS) -> None:
+    """``--corpus DIR``, the corpus a command reads, spelled the same on every command (``default``
+    None: no default, the command asks for it). ``packed``: a packed corpus (``newsspans pack``) at
+    a path or an fsspec URL is read too."""
     kind = f"{what}, or packed corpus (newsspans pack) at a path or an fsspec URL" if packed else what
-    p.add_argument("--corpus", type=corpus_location if packed else Path, metavar="DIR", required=required,
-                   default=None if required else DEFAULT_CORPUS,
-                   help=kind + ("" if required else f" (default: {DEFAULT_CORPUS})"))
+    p.add_argument("--corpus", type=corpus_location if packed else Path, metavar="DIR", default=default,
+                   help=kind + (f" (default: {default})" if default is not None else ""))
 
 
 def add_quiet_option(p: "argparse.ArgumentParser") -> None:

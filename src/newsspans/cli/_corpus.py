@@ -112,7 +112,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p = sub.add_parser("unpack", help="write a packed corpus back as a corpus folder, byte for byte", description=(
         "Write the packed corpus (made by `newsspans pack`) as a corpus folder in the new folder OUT, every "
         "file byte for byte as packed; a shard that was changed is refused, naming it and its line."))
-    p.add_argument("--corpus", type=Path, metavar="DIR", help="the packed corpus's folder (required)")
+    add_corpus_argument(p, what="the packed corpus's folder (required)", default=None)
     add_deprecated_spelling(p, new="--corpus", new_dest="corpus", type=Path, metavar="PACKED")
     p.add_argument("--out", type=Path, required=True, help="the corpus folder to write (new, or empty)")
     p.set_defaults(func=cmd_unpack)
