@@ -135,7 +135,7 @@ def plan(old: Path, new: Path, bad: Path, work: Path) -> list[tuple[str, list[st
         steps.append((f"import {fmt}", ["import", fmt, str(work / f"export-{fmt}"), "--corpus", str(target)], copy_of_old(target)))
     steps.append(("render", ["render", "--corpus", str(old), "--out", str(work / "render")], fresh(work / "render")))
     steps.append(("diff", ["diff", str(old), str(new)], None))
-    steps.append(("validate (many problems)", ["validate", str(bad)], None))
+    steps.append(("validate (many problems)", ["validate", "--corpus", str(bad)], None))
     return steps
 
 

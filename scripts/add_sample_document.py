@@ -207,7 +207,7 @@ def add_sample(root: Path, *, doc_id: str = DOC_ID, story_id: str = STORY_ID, bu
         log(newsspans("export", "labelstudio", "--out", exported, cwd=root).strip())
         annotate_tasks(exported / "tasks.json", doc_id)
         log(newsspans("import", "labelstudio", exported / "tasks.json", cwd=root).strip())
-    report = newsspans("validate", "corpus", cwd=root)
+    report = newsspans("validate", "--corpus", "corpus", cwd=root)
     last = report.strip().splitlines()[-1]
     if "with 0 error(s) and 0 warning(s)" not in last:
         raise SystemExit(f"the sample is not annotated cleanly:\n{report}")

@@ -62,7 +62,7 @@ from _bench_peers import (CORE, FASTJSONSCHEMA_MISSING, stage_arrow_peer, stage_
 def stage_ours_validate(corpus: Path, out: Path) -> None:
     from newsspans.cli import main
 
-    code = main(["validate", str(corpus)], stdout=io.StringIO(), stderr=sys.stderr)
+    code = main(["validate", "--corpus", str(corpus)], stdout=io.StringIO(), stderr=sys.stderr)
     if code != 0:
         raise SystemExit(f"validate failed with {code}")
 

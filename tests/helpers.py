@@ -239,6 +239,6 @@ def invented_corpus(root: Path, *, registry: list[dict], texts: dict[str, str], 
             add_document(Path(tmp) / f"{doc_id}.txt", corpus=root, story_id=story_id)
     for doc_id, ann in (gold or {}).items():
         (root / "annotations" / f"{doc_id}.json").write_text(dumps_canonical(ann.to_dict()), encoding="utf-8")
-    code, out, err = run("validate", root)
+    code, out, err = run("validate", "--corpus", root)
     assert code == 0, out + err
     return root

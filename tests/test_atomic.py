@@ -379,7 +379,7 @@ def test_a_killed_build_between_the_two_renames_is_put_back_by_the_next_run(proj
     monkeypatch.setattr(os, "rename", real_rename)
     assert not (root / "data").exists()
     assert [p.name.split("-")[0] for p in root.iterdir() if p.name.startswith(".")] == [".data.old"]
-    run("validate", "corpus")  # a command that only reads leaves it
+    run("validate", "--corpus", "corpus")  # a command that only reads leaves it
     assert not (root / "data").exists()
     assert run("build", "--corpus", "corpus", "--out", "data")[0] == 0
     assert tree_bytes(root / "data") == new and leftovers(root) == []
@@ -593,7 +593,7 @@ def released_template(tmp_path_factory):
     correct_a_claim(template / "corpus")
     done = base / "done"
     shutil.copytree(template, done)
-    code, _, err = run("release", "--bump", "patch", "--date", "2030-01-02", "--root", str(done))
+    code, _, err = run("release", "--bump", "patch", "--date", "2030-01-02", "--corpus", str(done / "corpus"))
     assert code == 0, err
     return template, project_state(template), project_state(done)
 
@@ -604,7 +604,7 @@ def test_a_release_killed_at_any_change_is_finished_or_redone_exactly_once_by_a_
     shutil.copytree(template, work)
 
     def release(root):
-        code, out, err = run("release", "--bump", "patch", "--date", "2030-01-02", "--root", str(root))
+        code, out, err = run("release", "--bump", "patch", "--date", "2030-01-02", "--corpus", str(root / "corpus"))
         assert code == 0, err
         return out
 

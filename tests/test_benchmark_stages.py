@@ -105,7 +105,7 @@ def test_the_peers_refuse_what_they_check(corpus, stage, damage):
 
 def _validate(corpus: Path) -> tuple[int, dict]:
     out = io.StringIO()
-    code = main(["validate", str(corpus), "--format", "json", "--workers", "1"], stdout=out, stderr=io.StringIO())
+    code = main(["validate", "--corpus", str(corpus), "--format", "json", "--workers", "1"], stdout=out, stderr=io.StringIO())
     return code, json.loads(out.getvalue())["counts"]
 
 

@@ -88,7 +88,7 @@ def test_add_refusal_is_one_line(tmp_path):
 
 
 def test_validate_passes_on_the_corpus():
-    code, out, err = run("validate", str(CORPUS))
+    code, out, err = run("validate", "--corpus", str(CORPUS))
     assert code == 0
     assert out.splitlines()[-1] == "*** PASSED *** with 0 error(s) and 0 warning(s)"
 

@@ -88,7 +88,7 @@ def corpus(tmp_path: Path) -> Path:
     root = invented_corpus(tmp_path / "corpus", registry=REGISTRY, texts=TEXTS, story_id="2030-01-01-avalon-bridge", gold=gold)
     add_annotator(corpus=root, annotator_id="model-a", kind="model", note="a rule-based tagger")
     add_annotator(corpus=root, annotator_id="ann-b", kind="human")
-    code, _, err = run("validate", root)
+    code, _, err = run("validate", "--corpus", root)
     assert code == 0, err
     return root
 
@@ -168,7 +168,7 @@ def test_annotator_writes_the_layer_and_leaves_gold_byte_identical(corpus, tmp_p
         assert layer(corpus, "ann-b", doc_id).read_bytes() == (corpus / "annotations" / f"{doc_id}.json").read_bytes()
     assert not (corpus / "layers" / "model-a").exists()
     assert "ann-b/doc_a" in stdout and "as 2 layers of ann-b" in stdout
-    code, _, err = run("validate", corpus)
+    code, _, err = run("validate", "--corpus", corpus)
     assert code == 0, err
 
 
@@ -396,7 +396,7 @@ def test_brat_layers_import_every_annotators_folder_in_one_step(layered, tmp_pat
     code, stdout, err = run("import", "brat", out, "--corpus", layered, "--layers")
     assert code == 0, err
     assert tree_bytes(layered / "layers") == expected and gold_files(layered) == gold
-    code, _, err = run("validate", layered)
+    code, _, err = run("validate", "--corpus", layered)
     assert code == 0, err
 
 

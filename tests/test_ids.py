@@ -281,7 +281,7 @@ def test_a_counter_lowered_since_the_release_refuses_the_release_in_one_line(pro
     for bump in ("major", "minor", "patch"):
         with pytest.raises(NewsSpansError, match="issued lowered"):
             release(root=proj, bump=bump)
-    code, out, err = run("release", "--bump", "major", "--root", str(proj), cwd=proj)
+    code, out, err = run("release", "--bump", "major", "--corpus", str(proj / "corpus"), cwd=proj)
     assert code == 1 and out == ""
     assert len(err.strip().splitlines()) == 1 and f"{DOC} issued.entities" in err
     assert {p: p.read_bytes() for p in sorted(proj.rglob("*")) if p.is_file() and ".git" not in p.parts} == before

@@ -126,7 +126,7 @@ def test_a_polnear_like_file_becomes_quotes_and_entity_mentions(corpus, tmp_path
     assert f"{shown}: relations not imported: 1 (Coref: 1); NewsSpans has no relations between annotations" in report.notes
     assert any(n.startswith(f"{shown}: events of other types not imported: 1 (Sentiment: 1)") for n in report.notes)
     assert report.carried == {"entity mentions": 1, "quotes": 4, "claims": 0}
-    assert run("validate", corpus)[0] == 0
+    assert run("validate", "--corpus", corpus)[0] == 0
 
 
 def test_a_bom_and_crlf_file_reads_as_the_plain_one(corpus, tmp_path):

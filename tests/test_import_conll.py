@@ -62,7 +62,7 @@ def make_corpus(root: Path, docs: dict[str, tuple[str, list]], registry: list[di
         add_document(source, corpus=root, story_id=STORY)
         (root / "annotations" / f"{doc_id}.json").write_text(dumps_canonical(mentions(doc_id, text, gold).to_dict()),
                                                               encoding="utf-8")
-    code, out, err = run("validate", root)
+    code, out, err = run("validate", "--corpus", root)
     assert code == 0, out + err
     return root
 
@@ -329,7 +329,7 @@ def test_a_new_document_is_created_byte_for_byte_as_the_rebuilt_text(empty, tmp_
     assert ann(empty, "quote")["entities"] == [
         {"id": "m1", "start": text.index("3"), "end": text.index("3") + 1, "text": "3", "label": "CARDINAL", "entity_id": None},
         {"id": "m2", "start": text.index("10"), "end": text.index("10") + 4, "text": "10 %", "label": "PERCENT", "entity_id": None}]
-    code, out, err = run("validate", empty)
+    code, out, err = run("validate", "--corpus", empty)
     assert code == 0, out
 
 

@@ -195,7 +195,7 @@ def test_a_new_document_is_created_byte_for_byte(corpus, tmp_path):
     assert (corpus / "texts" / "dock_strike.txt").read_bytes() == text.encode("utf-8")
     assert read_json(corpus / "documents" / "dock_strike.json")["story_id"] == "2031-02-04-dock-strike"
     assert [(m[3], m[4]) for m in entities(corpus, "dock_strike")] == [("9 a.m.", "TIME"), ("Friday", "DATE")]
-    code, out, err = run("validate", corpus)
+    code, out, err = run("validate", "--corpus", corpus)
     assert code == 0, out + err
 
 

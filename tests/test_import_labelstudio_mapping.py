@@ -162,7 +162,7 @@ def test_an_ner_project_imports_through_its_controls_with_utf16_offsets(corpus, 
     assert report.ignored["Label Studio results"] == [
         "task id 7 (document task-7) result[5] (sentiment choices)", "task id 7 (document task-7) result[6] (comment textarea)"]
     assert report.ignored["Label Studio regions"] == ["task id 7 (document task-7) result[3] (scratch)"]
-    assert run("validate", corpus)[0] == 0
+    assert run("validate", "--corpus", corpus)[0] == 0
 
 
 def test_an_entity_label_the_mapping_does_not_name_is_refused_unless_skipped(corpus, tmp_path):
@@ -241,7 +241,7 @@ def test_quote_parts_are_tied_by_labelled_and_unlabelled_relations(corpus, tmp_p
     assert "relation labelled 'mentions': not in labelstudio.relations: 1 relation not imported" in notes
     assert ("relation that does not join two imported quote regions (a content and its speaker or cue): 1 relation "
             "not imported") in notes
-    assert run("validate", corpus)[0] == 0
+    assert run("validate", "--corpus", corpus)[0] == 0
 
 
 @pytest.mark.parametrize("edit, says", [
@@ -320,7 +320,7 @@ def test_a_task_without_document_id_needs_new_documents_and_a_dry_run_writes_not
                          "--new-documents", "--story-id", "orsk-news")
     assert code == 0, err
     assert read_json(corpus / "documents" / "task-7.json")["story_id"] == "orsk-news"
-    assert run("validate", corpus)[0] == 0
+    assert run("validate", "--corpus", corpus)[0] == 0
 
 
 def write_mapping(tmp_path: Path) -> Path:
@@ -379,7 +379,7 @@ def test_several_annotations_go_to_their_annotators_layers_through_the_map(corpu
     assert code == 0, err
     assert [m["text"] for m in read_json(corpus / "annotations" / "task-7.json")["entities"]] == ["Monday", "40", "2030"]
     assert [m["text"] for m in read_json(corpus / "layers" / "ann-b" / "task-7.json")["entities"]] == ["40"]
-    assert run("validate", corpus)[0] == 0
+    assert run("validate", "--corpus", corpus)[0] == 0
 
 
 def test_without_a_labelstudio_section_a_foreign_task_is_refused_as_before(corpus, tmp_path):

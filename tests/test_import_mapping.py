@@ -129,7 +129,7 @@ def test_a_new_document_is_created_byte_for_byte_in_the_imports_one_write(corpus
     assert meta["sha256"] == hashlib.sha256(data).hexdigest() and meta["story_id"] == "boats"
     assert meta["source"] == "fresh-1.txt" and meta["language"] == "en"
     assert [m["text"] for m in read_json(corpus / "annotations" / "fresh-1.json")["entities"]] == ["Monday"]
-    assert run("validate", corpus)[0] == 0
+    assert run("validate", "--corpus", corpus)[0] == 0
     # Imported again: the document exists with the same text, so nothing is created.
     code, out, err = run("import", "brat", folder, "--corpus", corpus, "--new-documents", "--allow-deletions", "--dry-run")
     assert code == 0 and "new document" not in out + err
@@ -214,7 +214,7 @@ def test_create_entities_links_an_alias_or_creates_an_entry_listed_for_review(co
                                 "wikidata": None}
     assert "new registry entries, for review" in out + err and "ada-quill (PERSON 'Ada Quill')" in out + err
     assert len(entries) == len(json.loads(registry)["entities"]) + 2
-    assert run("validate", corpus)[0] == 0
+    assert run("validate", "--corpus", corpus)[0] == 0
 
 
 def test_loc_without_any_ontonotes_place_type_is_ambiguous_and_never_taken_silently(corpus, tmp_path):

@@ -89,7 +89,7 @@ def make_corpus(root: Path, texts: dict[str, str] = TEXTS) -> Path:
 @pytest.fixture
 def corpus(tmp_path: Path) -> Path:
     root = make_corpus(tmp_path / "corpus")
-    code, out, err = run("validate", root)
+    code, out, err = run("validate", "--corpus", root)
     assert code == 0, out + err
     return root
 
@@ -149,7 +149,7 @@ def test_export_then_import_into_an_empty_corpus_brings_every_document_back(corp
     # The split quote's group and the claims' cluster travel in the export's record, by id.
     assert [q["group_id"] for q in read_json(empty / "annotations" / "a1.json")["quotes"]] == ["g1", "g1"]
     assert [q["cluster_id"] for q in read_json(empty / "annotations" / "a1.json")["claims"]] == ["port-budget"]
-    assert run("validate", empty)[0] == 0
+    assert run("validate", "--corpus", empty)[0] == 0
 
 
 def test_a_split_exported_in_several_files_comes_back_whole(corpus, tmp_path):

@@ -11,7 +11,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "newsspans"
 #: Layers from the bottom up: a module may import from its own layer and the ones below.
 ORDER = [
-    {"_version", "errors", "labels", "model", "paths", "atomic", "tokenize"},
+    {"_version", "errors", "labels", "model", "paths", "atomic", "progress", "tokenize"},
     {"corpus"},
     {"validation"},
     {"registry"},

@@ -141,10 +141,10 @@ def test_the_new_annotation_file_holds_what_was_drawn_with_fresh_ids(project):
 
 
 def test_validate_finds_no_problem(project):
-    code, out, err = run("validate", "corpus", cwd=project.root)
+    code, out, err = run("validate", "--corpus", "corpus", cwd=project.root)
     assert code == 0, out
     assert out.splitlines()[-1] == "*** PASSED *** with 0 error(s) and 0 warning(s)"
-    code, out, err = run("validate", "corpus", "--format", "json", cwd=project.root)
+    code, out, err = run("validate", "--corpus", "corpus", "--format", "json", cwd=project.root)
     assert code == 0 and json.loads(out)["counts"] == {}
 
 

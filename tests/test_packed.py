@@ -82,7 +82,7 @@ def test_an_output_that_is_not_new_is_refused(corpus_copy, tmp_path):
     assert code == 2 and "not an empty folder" in err and (tmp_path / "packed" / "keep.txt").read_text() == "mine"
     packed = tmp_path / "p2"
     assert run("pack", "--corpus", corpus_copy, "--out", packed)[0] == 0
-    code, out, err = run("unpack", packed, "--out", tmp_path / "packed")
+    code, out, err = run("unpack", "--corpus", packed, "--out", tmp_path / "packed")
     assert code == 2 and "not an empty folder" in err
 
 
@@ -102,7 +102,7 @@ def test_a_damaged_shard_is_refused_naming_it_and_its_line(corpus_copy, tmp_path
     manifest = read_manifest(packed)
     manifest["shards"][0]["sha256"] = hashlib.sha256(shard.read_bytes()).hexdigest()
     (packed / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
-    code, out, err = run("unpack", packed, "--out", tmp_path / "back")
+    code, out, err = run("unpack", "--corpus", packed, "--out", tmp_path / "back")
     assert code == 1 and f"{shard}:1: 'TEXTS/" in err and "is not a file of document" in err
     assert not (tmp_path / "back").exists()
 
@@ -111,8 +111,8 @@ def test_the_commands_say_what_they_did(corpus_copy, tmp_path):
     code, out, err = run("pack", "--corpus", corpus_copy, "--out", tmp_path / "packed", "--shard-bytes", "1")
     n = len(document_ids(corpus_copy))
     assert code == 0 and f"packed {n} document(s)" in out and f"{n} shard(s)" in out
-    code, out, err = run("unpack", tmp_path / "packed", "--out", tmp_path / "back")
+    code, out, err = run("unpack", "--corpus", tmp_path / "packed", "--out", tmp_path / "back")
     assert code == 0 and f"unpacked {n} document(s)" in out
-    code, out, err = run("unpack", tmp_path / "nothing", "--out", tmp_path / "b2")
+    code, out, err = run("unpack", "--corpus", tmp_path / "nothing", "--out", tmp_path / "b2")
     assert code == 2 and "is not a packed corpus" in err
     shutil.rmtree(tmp_path / "back")

@@ -128,7 +128,7 @@ def test_without_git_the_previous_version_is_named_with_since(tmp_path, monkeypa
 
 
 def test_not_a_project_or_unknown_revision_is_exit_2(proj, tmp_path):
-    code, _, err = run("release", "--bump", "patch", "--root", str(tmp_path / "nowhere"))
+    code, _, err = run("release", "--bump", "patch", "--corpus", str(tmp_path / "nowhere" / "corpus"))
     assert code == 2 and "not a NewsSpans project" in err
     add_mention(proj)
     code, _, err = run("release", "--bump", "minor", "--since", "v7.7.7")

@@ -36,7 +36,7 @@ def rendered(tmp_path_factory):
 
 
 def validate_report(corpus: Path) -> dict:
-    code, out, err = run("validate", str(corpus), "--format", "json")
+    code, out, err = run("validate", "--corpus", str(corpus), "--format", "json")
     assert code in (0, 1), err
     return json.loads(out)
 

@@ -231,7 +231,7 @@ def test_a_lone_surrogate_is_reported_and_refused_by_the_build_and_shown_by_rend
     assert "E-FILE-SURROGATE" in [p.code for p in problems]
     surrogate = next(p for p in problems if p.code == "E-FILE-SURROGATE")
     assert surrogate.line is not None and surrogate.item and "\\ud" in surrogate.message
-    code, out, err = run("validate", corpus_copy)
+    code, out, err = run("validate", "--corpus", corpus_copy)
     assert code == 1 and "[E-FILE-SURROGATE]" in out
     code, _, err = run("build", "--corpus", corpus_copy, "--out", tmp_path / "data")
     assert code == 1 and "[E-FILE-SURROGATE]" in err and "Traceback" not in err
@@ -262,7 +262,7 @@ def test_deep_nesting_is_one_problem(corpus_copy, tmp_path, name, depth):
     path.write_text(text.replace(": ", ": " + "[" * depth + "]" * depth + ', "deep": ', 1), encoding="utf-8")
     problems = [p for p in iter_problems(corpus_copy, workers=1) if p.severity == "error"]
     assert [p.code for p in problems] == ["E-FILE-JSON"] and problems[0].file.endswith(name)
-    for argv in (["validate", corpus_copy], ["build", "--corpus", corpus_copy, "--out", tmp_path / "data"],
+    for argv in (["validate", "--corpus", corpus_copy], ["build", "--corpus", corpus_copy, "--out", tmp_path / "data"],
                  ["render", "--corpus", corpus_copy, "--out", tmp_path / "review"], ["diff", CORPUS, corpus_copy],
                  ["diff", corpus_copy, CORPUS, "--format", "json"]):
         code, out, err = run(*argv)
@@ -310,13 +310,13 @@ def test_a_file_name_that_is_not_utf8_is_printed_and_rendered(corpus_copy, tmp_p
     for folder, suffix in (("texts", ".txt"), ("documents", ".json"), ("annotations", ".json")):
         source = os.fsencode(corpus_copy / folder / f"{DOC}{suffix}")
         shutil.copyfile(source, os.fsencode(corpus_copy / folder) + b"/caf\xe9" + suffix.encode())
-    for argv in (["validate", corpus_copy], ["validate", corpus_copy, "--format", "json"],
+    for argv in (["validate", "--corpus", corpus_copy], ["validate", "--corpus", corpus_copy, "--format", "json"],
                  ["build", "--corpus", corpus_copy, "--out", tmp_path / "data"],
                  ["render", "--corpus", corpus_copy, "--out", tmp_path / "review"]):
         code, out, err = run(*argv)
         assert code in (0, 1) and "Traceback" not in err, argv
         (out + err).encode("utf-8")  # printable in UTF-8 as it is, whatever the stream's error handler
-    assert "caf\\udce9" in run("validate", corpus_copy)[1]
+    assert "caf\\udce9" in run("validate", "--corpus", corpus_copy)[1]
     code, out, err = run("diff", CORPUS, corpus_copy)  # prints the id as the OS gave it (surrogate escapes)
     assert code == 0 and "Traceback" not in err
 
@@ -535,7 +535,7 @@ def test_fuzz_a_mutated_corpus_never_gives_a_traceback(changes, diff_format):
         for change in changes:
             apply(corpus, scratch, change)
         results = {
-            "validate": _main("validate", corpus, "--workers", "1"),
+            "validate": _main("validate", "--corpus", corpus, "--workers", "1"),
             "build": _main("build", "--corpus", corpus, "--out", scratch / "data", "--workers", "1"),
             "render": _main("render", "--corpus", corpus, "--out", scratch / "review"),
             "diff": _main("diff", CORPUS, corpus, "--format", diff_format),

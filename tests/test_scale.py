@@ -67,8 +67,8 @@ def test_parallel_validation_reports_the_same_problems_in_the_same_order(synthet
     assert parallel == serial
     assert [p.code for p in serial].count("E-SPAN-TEXT") == 3
     out1, out2 = io.StringIO(), io.StringIO()
-    assert main(["validate", str(broken), "--workers", "1"], stdout=out1) == 1
-    assert main(["validate", str(broken), "--workers", "2"], stdout=out2) == 1
+    assert main(["validate", "--corpus", str(broken), "--workers", "1"], stdout=out1) == 1
+    assert main(["validate", "--corpus", str(broken), "--workers", "2"], stdout=out2) == 1
     assert out1.getvalue() == out2.getvalue()
 
 

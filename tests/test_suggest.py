@@ -342,7 +342,7 @@ SOURCES = ["gazetteer", "numeric"]
 
 
 def test_the_invented_corpus_is_valid(tmp_path):
-    code, out, err = run("validate", make_corpus(tmp_path))
+    code, out, err = run("validate", "--corpus", make_corpus(tmp_path))
     assert code == 0, out + err
 
 
@@ -370,7 +370,7 @@ def test_suggest_writes_schema_valid_files_and_touches_nothing_else(tmp_path):
     assert a1["issued"] == {"entities": 4, "quotes": 0, "claims": 0}
     assert list(a1["entities"][0]) == ["id", "start", "end", "text", "label", "entity_id", "source", "score"]
     assert result.counts == {("entities", "gazetteer@2"): 3, ("entities", "rules-numeric@2"): 2}  # Kalvane in a3 too
-    assert run("validate", corpus)[0] == 0
+    assert run("validate", "--corpus", corpus)[0] == 0
 
 
 def test_suggestions_are_attributed_only_where_the_corpus_has_annotators(tmp_path):
@@ -398,7 +398,7 @@ def test_suggestions_are_attributed_only_where_the_corpus_has_annotators(tmp_pat
     (corpus / "annotators.json").unlink()
     suggest(corpus=corpus, sources=SOURCES)
     assert "annotator" not in read_json(corpus / "suggestions" / "a1.json")
-    assert not (corpus / "annotators.json").exists() and run("validate", corpus)[0] == 0
+    assert not (corpus / "annotators.json").exists() and run("validate", "--corpus", corpus)[0] == 0
 
 
 def test_the_suggest_command_counts_and_a_dry_run_writes_nothing(tmp_path):

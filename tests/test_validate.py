@@ -18,7 +18,7 @@ import make_fixtures  # noqa: E402
 
 @pytest.mark.parametrize("name", make_fixtures.fixture_names())
 def test_each_fixture_prints_its_expected_lines(name):
-    code, out, err = run("validate", f"{name}/corpus", cwd=FIXTURES)
+    code, out, err = run("validate", "--corpus", f"{name}/corpus", cwd=FIXTURES)
     lines = make_fixtures.problem_lines(out.splitlines())
     expected = (FIXTURES / name / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert lines == expected
@@ -63,7 +63,7 @@ def test_validation_modifies_nothing(corpus_copy):
     write_json(ann, value)
     before = tree_bytes(corpus_copy)
     stamps = {p: p.stat().st_mtime_ns for p in corpus_copy.rglob("*")}
-    assert run("validate", str(corpus_copy))[0] == 1
+    assert run("validate", "--corpus", str(corpus_copy))[0] == 1
     assert tree_bytes(corpus_copy) == before
     assert {p: p.stat().st_mtime_ns for p in corpus_copy.rglob("*")} == stamps
 
@@ -83,7 +83,7 @@ def two_problems(tmp_path):
 
 
 def test_explanation_is_printed_once_per_run(two_problems):
-    code, out, _ = run("validate", str(two_problems))
+    code, out, _ = run("validate", "--corpus", str(two_problems))
     assert code == 1
     assert out.count("[E-SPAN-TEXT]") == 2
     assert out.count("(E-SPAN-TEXT) Every span stores its text") == 1
@@ -93,7 +93,7 @@ def test_explanation_is_printed_once_per_run(two_problems):
 
 
 def test_json_report_has_every_problem_with_its_fields(two_problems):
-    code, out, _ = run("validate", str(two_problems), "--format", "json")
+    code, out, _ = run("validate", "--corpus", str(two_problems), "--format", "json")
     report = json.loads(out)
     assert code == 1
     assert (report["result"], report["errors"], report["warnings"]) == ("FAILED", 2, 1)
@@ -105,13 +105,13 @@ def test_json_report_has_every_problem_with_its_fields(two_problems):
 
 
 def test_select_ignore_no_warnings_and_max_errors(two_problems):
-    _, out, _ = run("validate", str(two_problems), "--select", "W-*")
+    _, out, _ = run("validate", "--corpus", str(two_problems), "--select", "W-*")
     assert "[E-SPAN-TEXT]" not in out and "[W-QUOTE-GROUP]" in out and out.endswith("*** PASSED *** with 0 error(s) and 1 warning(s)\n")
-    code, out, _ = run("validate", str(two_problems), "--ignore", "E-SPAN-TEXT,W-QUOTE-GROUP")
+    code, out, _ = run("validate", "--corpus", str(two_problems), "--ignore", "E-SPAN-TEXT,W-QUOTE-GROUP")
     assert code == 0 and out.endswith("*** PASSED *** with 0 error(s) and 0 warning(s)\n")
-    code, out, _ = run("validate", str(two_problems), "--no-warnings")
+    code, out, _ = run("validate", "--corpus", str(two_problems), "--no-warnings")
     assert code == 1 and "W-QUOTE-GROUP" not in out
-    code, out, _ = run("validate", str(two_problems), "--max-errors", "1")
+    code, out, _ = run("validate", "--corpus", str(two_problems), "--max-errors", "1")
     assert code == 1 and out.count("[E-SPAN-TEXT]") == 1
     assert "... 1 more error(s) not shown (--max-errors 1)" in out
     assert "*** FAILED *** with 2 error(s) and 1 warning(s)" in out
@@ -122,18 +122,18 @@ def test_select_ignore_no_warnings_and_max_errors(two_problems):
     (["--max-errors", "-1"], "--max-errors must be 0 or more"),
 ])
 def test_usage_errors_exit_2(argv, message):
-    code, out, err = run("validate", str(CORPUS), *argv)
+    code, out, err = run("validate", "--corpus", str(CORPUS), *argv)
     assert code == 2 and message in err and out == ""
 
 
 def test_a_missing_folder_is_a_usage_error(tmp_path):
-    code, out, err = run("validate", str(tmp_path / "nope"))
+    code, out, err = run("validate", "--corpus", str(tmp_path / "nope"))
     assert code == 2 and err == f"newsspans validate: {tmp_path / 'nope'}: no such corpus folder\n"
 
 
 def test_build_refuses_with_the_same_report(two_problems, tmp_path):
     code, _, err = run("build", "--corpus", str(two_problems), "--out", str(tmp_path / "d"))
-    _, out, _ = run("validate", str(two_problems))
+    _, out, _ = run("validate", "--corpus", str(two_problems))
     assert code == 1
     assert err.splitlines()[:-1] == out.splitlines()
     assert not (tmp_path / "d").exists()
@@ -168,7 +168,7 @@ def test_list_checks_prints_the_table():
 
 
 def test_real_corpus_warnings_are_none():
-    code, out, _ = run("validate", str(CORPUS))
+    code, out, _ = run("validate", "--corpus", str(CORPUS))
     assert (code, out) == (0, "*** PASSED *** with 0 error(s) and 0 warning(s)\n")
 
 

@@ -73,7 +73,7 @@ def parallel(monkeypatch):
 def test_valid_layers_pass(corpus_copy):
     with_layers(corpus_copy, "test-a", "test-b")
     assert codes(corpus_copy) == []
-    assert run("validate", str(corpus_copy))[0] == 0
+    assert run("validate", "--corpus", str(corpus_copy))[0] == 0
 
 
 def _only_gold_changes(name: str) -> bool:

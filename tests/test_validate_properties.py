@@ -49,7 +49,7 @@ def validate(corpus: Path, name: str, data: bytes):
     try:
         problems = list(iter_problems(corpus))
         out, err = io.StringIO(), io.StringIO()
-        code = main(["validate", str(corpus)], stdout=out, stderr=err)
+        code = main(["validate", "--corpus", str(corpus)], stdout=out, stderr=err)
     finally:
         target.write_bytes(original)
     assert "Traceback" not in out.getvalue() + err.getvalue()

@@ -329,12 +329,31 @@ def staging(out: Union[str, Path], *, purpose: str = "tmp") -> Iterator[Path]:
             _unlock(fd)
 
 
-def refuse_unless_new(out: Union[str, Path], error: type = NewsSpansError) -> None:
+def refuse_unless_new(out: Union[str, Path], error: type = NewsSpansError, *, advice: str = "choose another --out") -> None:
     """Raise ``error`` when ``out`` exists and is not an empty folder: a command writing a whole
     folder (``staged_dir``) never mixes with or replaces other files."""
     out = Path(out)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise error(f"{display_path(out)} exists and is not an empty folder; choose another --out")
+        raise error(f"{display_path(out)} exists and is not an empty folder; {advice}")
+
+
+def refuse_unless_replaceable(out: Union[str, Path], *, keep: Iterable[Union[str, Path]] = (),
+                              error: type = NewsSpansError) -> None:
+    """Raise ``error`` unless ``out`` may be replaced whole (``--force``: ``staged_dir`` swaps the
+    new folder in at once): a folder or nothing, and neither a folder of ``keep`` (the corpus a
+    command reads), nor inside one, nor holding one, nor the working directory or a folder above it."""
+    out = Path(out)
+    if os.path.lexists(out) and not out.is_dir():
+        raise error(f"{display_path(out)} exists and is not a folder; --force replaces a folder only")
+    o = out.resolve()
+    for folder in keep:
+        k = Path(folder).resolve()
+        if o == k or k in o.parents or o in k.parents:
+            raise error(f"--out {display_path(out)} overlaps {display_path(folder)}, which the command reads: --force "
+                        "never replaces it; choose a folder outside it")
+    here = Path.cwd().resolve()
+    if o == here or o in here.parents:
+        raise error(f"--out {display_path(out)} holds the working directory: --force never replaces it; choose another folder")
 
 
 @contextmanager
@@ -358,12 +377,6 @@ _STAGED = ".newsspans-new."
 _STAGED_NAME = re.compile(r"\.newsspans-new\.(\d+)\..+~")
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _write_synced(path: Path, data: bytes) -> None:
     fd = _create(path)
     try:
@@ -381,7 +394,11 @@ SYNC_BATCH, SYNC_THREADS = 256, 16
 
 
 def _create(path: Path) -> int:
-    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666 & ~_umask())
+    """A new file, for writing: mode 0o666 less the umask (the system applies it, as to the staged
+    folders' 0o777), so a reader running as another user (a brat server, a Label Studio container)
+    reads what the umask lets it. Never by reading the umask with ``os.umask``, which sets it for a
+    moment for every thread of the process."""
+    return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
 
 
 def _write_staged(path: Path, data: bytes, created: Callable[[Path], None]) -> int:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TextIO
 
-from ._common import DEFAULT_CORPUS
+from ._common import add_corpus_argument
 
 
 def _print_documents(result, out: TextIO, err: TextIO, *, dry_run: bool) -> None:
@@ -56,7 +55,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "or edit with items) and an optional reason. Run it again after deciding: decisions made are kept, and once "
         "every decision of a document is made its gold is written, with stable ids. All files are written in one "
         "step, or none. See docs/adjudication.md."))
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.add_argument("--docs", nargs="+", metavar="ID", help="only these documents (default: every document with two or more layers)")
     p.add_argument("--annotators", nargs="+", metavar="ID",
                    help="compare only these annotators' layers (two or more; default: every annotator of "

@@ -7,11 +7,10 @@ status 2; a file that cannot be read exit status 1. Nothing is written.
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TextIO
 
 from ..model import LAYERS
-from ._common import DEFAULT_CORPUS, positive
+from ._common import add_corpus_argument, positive
 
 
 def cmd_agree(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -40,7 +39,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "annotator's layers with gold: F1 and agreement on matched items per layer and label, and "
         "Krippendorff's alpha on tokens (docs/agreement.md defines each metric and the matching "
         "rule). Undefined values (nothing to compare) show as '-' (null in JSON). Nothing is written."))
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.add_argument("--docs", nargs="+", metavar="ID", help="only these documents (default: all)")
     p.add_argument("--layer", action="append", choices=LAYERS, help="only this layer (repeat for several; default: all)")
     p.add_argument("--by", choices=("corpus", "document"), default="corpus",

@@ -7,7 +7,8 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ._common import DEFAULT_CORPUS, DEFAULT_SCHEMA
+from ..errors import BadInput
+from ._common import DEFAULT_SCHEMA, add_corpus_argument, add_deprecated_spelling
 
 
 def cmd_add(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -83,8 +84,10 @@ def cmd_pack(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def cmd_unpack(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..corpus import unpack
 
-    result = unpack(packed=args.packed, out=args.out)
-    print(f"unpacked {result.documents} document(s) of {args.packed} into {result.out}: {result.files} file(s)", file=out)
+    if args.corpus is None:
+        raise BadInput("give the packed corpus to unpack: --corpus DIR")
+    result = unpack(packed=args.corpus, out=args.out)
+    print(f"unpacked {result.documents} document(s) of {args.corpus} into {result.out}: {result.files} file(s)", file=out)
     return 0
 
 
@@ -107,7 +110,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
                    "with a warning (refused without it)")
     p.add_argument("--allow-nul", action="store_true", help="store a text holding NUL characters as it is, with a "
                    "warning (refused without it)")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_add)
 
     p = sub.add_parser("remove", help="take a document and every file of it out of the corpus", description=(
@@ -116,7 +119,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "registry is left as it is (newsspans validate warns of an entry no document uses any more); the next "
         "release counts the removal (a major bump: the document's rows and ids leave the dataset)."))
     p.add_argument("doc_id", metavar="ID", help="the document's id (its text file's stem)")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_remove)
 
     p = sub.add_parser("annotator", help="list the annotators of the corpus's layers, or add one", description=(
@@ -127,7 +130,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("annotator_id", nargs="?", metavar="ID", help="with add: the new annotator's id")
     p.add_argument("--kind", choices=("human", "model"), help="with add: a person or a program")
     p.add_argument("--note", help="with add: who or what, how (no e-mail address)")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_annotator)
 
     p = sub.add_parser("pack", help="write the corpus as a packed corpus: sharded JSON Lines, one line per document",
@@ -136,15 +139,16 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "registry.json and annotators.json as they are, and shard-NNNNN.jsonl files holding one line per document "
         "with every file of it (text, metadata, gold, layers, decisions, suggestions), byte for byte. `newsspans "
         "unpack` gives the folder back exactly. A corpus folder holding anything else is refused, naming it."))
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.add_argument("--out", type=Path, required=True, help="the packed corpus's folder (new, or empty)")
     p.add_argument("--shard-bytes", type=int, metavar="N", help="cut a shard before it passes N bytes (default: 64 MiB)")
     p.set_defaults(func=cmd_pack)
 
     p = sub.add_parser("unpack", help="write a packed corpus back as a corpus folder, byte for byte", description=(
-        "Write the packed corpus PACKED (made by `newsspans pack`) as a corpus folder in the new folder OUT, every "
+        "Write the packed corpus (made by `newsspans pack`) as a corpus folder in the new folder OUT, every "
         "file byte for byte as packed; a shard that was changed is refused, naming it and its line."))
-    p.add_argument("packed", type=Path, metavar="PACKED", help="the packed corpus's folder")
+    add_corpus_argument(p, what="the packed corpus's folder (required)", default=None)
+    add_deprecated_spelling(p, new="--corpus", new_dest="corpus", type=Path, metavar="PACKED")
     p.add_argument("--out", type=Path, required=True, help="the corpus folder to write (new, or empty)")
     p.set_defaults(func=cmd_unpack)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..validation import CorpusInvalid
-from ._common import DEFAULT_CORPUS, DEFAULT_OUT, add_engine_options, corpus_location, positive, print_report
+from ._common import DEFAULT_OUT, add_corpus_argument, add_engine_options, add_quiet_option, positive, print_report
 
 
 def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -97,8 +97,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "Validate the corpus and write the release folder: Parquet per config and split, the dataset "
         "card (README.md) and manifest.json. A corpus with errors writes nothing and leaves the "
         "output folder unchanged."))
-    p.add_argument("--corpus", type=corpus_location, default=DEFAULT_CORPUS,
-                   help="corpus folder, or packed corpus (newsspans pack) at a path or an fsspec URL (default: corpus)")
+    add_corpus_argument(p, packed=True)
     p.add_argument("--out", type=Path, default=DEFAULT_OUT, help="release folder (default: data)")
     p.add_argument("--check", action="store_true", help="rebuild in a temporary folder and fail, listing the files, if --out is stale")
     p.add_argument("--configs", action="append", metavar="NAME", help="write only these configs (repeat or comma-separate; default: all)")
@@ -106,6 +105,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--standoff", type=Path, metavar="OUT", help="write only OUT: the release without the document "
                    "texts (offsets, labels and each text's SHA-256), for `newsspans hydrate`")
     add_engine_options(p, "read, check and convert the documents")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_build)
     p = sub.add_parser("hydrate", help="restore a release's texts from your own copies (after build --standoff)",
                        description=(

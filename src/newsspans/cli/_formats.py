@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ._common import DEFAULT_CORPUS, positive
+from ._common import add_corpus_argument, add_quiet_option, positive
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -30,7 +30,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             return 2
         options["docs_per_file"] = args.docs_per_file
     report = export(args.format, corpus=args.corpus, out=args.out, layers=args.layers, annotators=args.annotators or (),
-                    users=_user_map(args), suggestions=args.suggestions, gold=not args.no_gold, **options)
+                    users=_user_map(args), suggestions=args.suggestions, gold=not args.no_gold, force=args.force,
+                    **options)
     for note in report.notes:
         print(f"note: {note}", file=err)
     print(f"exported {args.format} to {args.out}/ ({len(report.files)} files): {report.summary()}", file=out)
@@ -106,12 +107,14 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
 
     formats = "; ".join(f"{name}: {DESCRIPTIONS[name]}" for name in EXPORTERS)
     p = sub.add_parser("export", help="write the corpus in a training or annotation-tool format", description=(
-        "Write the corpus (which must be valid) in FORMAT into the new or empty folder --out. "
+        "Write the corpus (which must be valid) in FORMAT into the new or empty folder --out (--force: replace it). "
         f"Formats: {formats}. Offsets are code points except where a format says otherwise "
         "(labelstudio: UTF-16 code units by default). A span the format cannot hold fails the export."))
     p.add_argument("format", choices=sorted(EXPORTERS), metavar="FORMAT", help=", ".join(EXPORTERS))
-    p.add_argument("--out", type=Path, required=True, help="output folder (new or empty)")
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    p.add_argument("--out", type=Path, required=True, help="output folder (new or empty; see --force)")
+    p.add_argument("--force", action="store_true", help="replace a non-empty --out whole (in one step, once the export is "
+                   "complete), unless it overlaps the corpus or holds the working directory")
+    add_corpus_argument(p)
     p.add_argument("--label-map", choices=LABEL_MAPS, default=None,
                    help="conll only: ontonotes (18 types, default) or conll (PER/ORG/LOC/MISC, the map in the card)")
     p.add_argument("--offsets", choices=OFFSET_UNITS, default=None,
@@ -132,6 +135,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--no-gold", action="store_true", help=(
         "with --suggestions: leave the gold out (labelstudio tasks hold predictions only; brat writes OUT/suggestions/ only)"))
     _user_map_options(p, "with --layers, each annotator's completed_by is its user id in the map (default: 1, 2, ...)")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("import", help="bring annotation-tool files back into the corpus", description=(
@@ -150,7 +154,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "brat: a folder of <id>.ann (and <id>.txt); labelstudio: a JSON export (or a folder holding tasks.json); conll: "
         "a CoNLL file or a folder of them; doccano: a .jsonl export or a folder of them; spacy: a .spacy DocBin or a "
         "folder of them, subfolders too (an export's split of many documents is a folder)"))
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.add_argument("--dry-run", action="store_true", help="print what the import would change and write nothing")
     p.add_argument("--max-deletions", type=share, default=DEFAULT_MAX_DELETIONS, metavar="SHARE",
                    help="refuse the import when a document layer would lose more than this share of its annotations, "
@@ -187,4 +191,5 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "give each mention of a type that names a referent and has no entity_id the registry entry of its type with "
         "its text as an alias, or a new entry (id from the text, name and alias the text), written to registry.json "
         "in the same write and listed for review"))
+    add_quiet_option(p)
     p.set_defaults(func=cmd_import)

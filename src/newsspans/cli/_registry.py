@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import TextIO
 
-from ._common import DEFAULT_CORPUS
+from ._common import add_corpus_argument
 
 #: How many uses of each kind ``show`` prints (all of them with --format json).
 SHOWN_USES = 5
@@ -119,7 +118,7 @@ def cmd_sort(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _corpus(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
 
 
 def add_parsers(sub: "argparse._SubParsersAction") -> None:

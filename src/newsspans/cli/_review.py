@@ -12,12 +12,13 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from ._common import DEFAULT_CORPUS
+from ..errors import BadInput
+from ._common import add_corpus_argument, add_deprecated_spelling, add_quiet_option
 
 def cmd_render(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..review import render
 
-    result = render(corpus=args.corpus, out=args.out)
+    result = render(corpus=args.corpus, out=args.out, force=args.force)
     status = "valid" if not result.problems else f"{result.errors} error(s), {result.problems - result.errors} warning(s) shown in place"
     compared = f", {result.comparisons} comparison page(s) of annotator layers" if result.comparisons else ""
     print(f"wrote {args.out}/index.html: {result.documents} document page(s), {result.entities} entity page(s){compared}; "
@@ -44,7 +45,7 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..versions import ReleaseRefused, release
 
     try:
-        result = release(root=args.root, bump=args.bump, since=args.since, date=args.date, dry_run=args.dry_run)
+        result = release(root=_project(args.corpus), bump=args.bump, since=args.since, date=args.date, dry_run=args.dry_run)
     except ReleaseRefused as exc:
         for p in exc.problems:
             print(str(p), file=err)
@@ -69,14 +70,26 @@ def cmd_release(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
+def _project(corpus: Path) -> Path:
+    """The project folder of a release: the one holding ``corpus`` (which must be named so, beside
+    ``data/`` and ``CHANGELOG.md``)."""
+    if corpus.name != "corpus":
+        raise BadInput(f"--corpus {corpus}: a release works on a project's corpus/ folder (beside its data/ and "
+                       "CHANGELOG.md); name that folder")
+    return corpus.parent
+
+
 def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add this module's subcommands to the ``newsspans`` parser."""
     p = sub.add_parser("render", help="write static HTML review pages of the corpus", description=(
         "Write one self-contained HTML page per document (entities, quotes and claims highlighted, "
         "layers switchable, validation problems shown in place), one page per registry entity and an "
         "index. No server, no network: open OUT/index.html in a browser."))
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.add_argument("--out", type=Path, required=True, help="folder for the pages (created; replaced if it holds an earlier render)")
+    p.add_argument("--force", action="store_true", help="replace --out whatever it holds (in one step, once the pages are "
+                   "written), unless it overlaps the corpus or holds the working directory")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_render)
 
     p = sub.add_parser("diff", help="annotation-level differences between two corpus states", description=(
@@ -104,7 +117,9 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "then committed and tagged v<version>; otherwise the git commands that do it are printed. A hand-written "
         "note of corpus/dataset.json that states a count the release contradicts is warned about, one line each."))
     p.add_argument("--bump", choices=("major", "minor", "patch"), required=True, help="which part of the version to bump")
-    p.add_argument("--root", type=Path, default=Path("."), help="project folder holding corpus/, data/ and CHANGELOG.md (default: .)")
+    add_corpus_argument(p, what="the project's corpus folder, named corpus, beside its data/ and CHANGELOG.md")
+    add_deprecated_spelling(p, "--root", new="--corpus", new_dest="corpus", type=Path, metavar="DIR",
+                            convert=lambda root: root / "corpus")
     p.add_argument("--since", default=None, help="the previous version's state: a folder or a git revision (default: found in git)")
     p.add_argument("--date", default=None, help="date of the entry, YYYY-MM-DD (default: today, UTC)")
     p.add_argument("--dry-run", action="store_true", help="print the new version and the entry, write nothing")

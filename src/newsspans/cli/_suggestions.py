@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import BadInput
-from ._common import DEFAULT_CORPUS, positive
+from ._common import add_corpus_argument, add_quiet_option, positive
 
 
 def _sources(text: str) -> list[str]:
@@ -75,7 +75,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "corpus/suggestions/<id>.json (the annotation format, each item with its source and score), all files in "
         "one step, or none. Gold and the annotators' layers are never written. --evaluate prints precision, "
         "recall and F1 against gold instead, per layer and label. See docs/suggestions.md."))
-    p.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpus folder (default: corpus)")
+    add_corpus_argument(p)
     p.add_argument("--docs", nargs="+", metavar="ID", help="only these documents (default: all)")
     p.add_argument("--sources", type=_sources, metavar="LIST",
                    help="comma-separated, among gazetteer, numeric, quotes, spacy (default: gazetteer,numeric,quotes, "
@@ -96,4 +96,5 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
                    help="processes that suggest (default: one per core; the files do not depend on it)")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
                    help="of --evaluate: text (default; an aligned table), json (stable keys) or markdown")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_suggest)

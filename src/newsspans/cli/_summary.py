@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from ._common import DEFAULT_CORPUS, corpus_location, positive
+from ._common import add_corpus_argument, positive
 
 
 def cmd_stats(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -50,8 +50,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "annotator layer. Without --by: the totals and the tables by label, split and annotator. A document with "
         "errors is not counted (the build would not release it): it is named on stderr and the exit status is 1. "
         "Nothing is written."))
-    p.add_argument("--corpus", type=corpus_location, default=DEFAULT_CORPUS,
-                   help="corpus folder or packed corpus (default: corpus)")
+    add_corpus_argument(p, packed=True)
     p.add_argument("--by", choices=("document", "label", "split", "annotator"),
                    help="one table: per document (streamed: tab-separated in text), label, split or annotator")
     p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
@@ -66,8 +65,7 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "the build reads it, not at all: its other values are '-' and the exit status is 1). Text is tab-separated "
         "under a header line; json and jsonl carry every metadata key (url, language, story_id too). Nothing is "
         "rendered or written."))
-    p.add_argument("--corpus", type=corpus_location, default=DEFAULT_CORPUS,
-                   help="corpus folder or packed corpus (default: corpus)")
+    add_corpus_argument(p, packed=True)
     p.add_argument("--format", choices=("text", "json", "jsonl"), default="text",
                    help="text (default; tab-separated), json ({\"documents\": [...]}) or jsonl (one document per line)")
     p.add_argument("--workers", type=positive, metavar="N",

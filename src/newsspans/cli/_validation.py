@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ..errors import NewsSpansError
-from ._common import DEFAULT_CORPUS, add_engine_options, corpus_location, positive
+from ._common import (add_corpus_argument, add_deprecated_spelling, add_engine_options, add_quiet_option, corpus_location,
+                      positive)
 
 
 def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -27,7 +28,7 @@ def cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.max_errors is not None and args.max_errors < 0:
         print("newsspans validate: --max-errors must be 0 or more", file=err)
         return 2
-    corpus = args.corpus_option if args.corpus_option is not None else args.corpus
+    corpus = args.corpus
     if isinstance(corpus, Path) and not corpus.is_dir():
         print(f"newsspans validate: {corpus}: no such corpus folder", file=err)
         return 2
@@ -56,10 +57,8 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
         "item offsets: what was found — the fix), then the counts per code and PASSED or FAILED. "
         "Exit 0 when there is no error (warnings allowed), 1 when there are errors, 2 for a usage error. "
         "Nothing is modified."))
-    p.add_argument("corpus", type=corpus_location, nargs="?", default=DEFAULT_CORPUS,
-                   help="corpus folder or packed corpus (default: corpus); the same as --corpus")
-    p.add_argument("--corpus", dest="corpus_option", type=corpus_location, metavar="CORPUS",
-                   help="corpus folder, or packed corpus (newsspans pack) at a path or an fsspec URL")
+    add_corpus_argument(p, packed=True)
+    add_deprecated_spelling(p, new="--corpus", new_dest="corpus", type=corpus_location, metavar="CORPUS")
     p.add_argument("--format", choices=("text", "json"), default="text", help="text lines (default) or one JSON report")
     p.add_argument("--select", action="append", metavar="CODE", help="report only these codes (repeat, or comma-separate; globs such as 'E-SPAN-*' work)")
     p.add_argument("--ignore", action="append", metavar="CODE", help="do not report these codes")
@@ -68,4 +67,5 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--list-checks", action="store_true", help="print the table of every check and exit")
     p.add_argument("--workers", type=positive, metavar="N", help="processes that check documents (default: one per core; the report does not depend on it)")
     add_engine_options(p, "check the documents")
+    add_quiet_option(p)
     p.set_defaults(func=cmd_validate)

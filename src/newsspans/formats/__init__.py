@@ -70,8 +70,10 @@ DESCRIPTIONS: dict[str, str] = {
 
 
 def export(fmt: str, *, corpus: Path, out: Path, layers: bool = False, annotators: Sequence[str] = (),
-           users: Optional[UserMap] = None, suggestions: bool = False, gold: bool = True, **options: Any) -> Report:
-    """Export the valid corpus at ``corpus`` in format ``fmt`` into the new folder ``out``; nothing
+           users: Optional[UserMap] = None, suggestions: bool = False, gold: bool = True, force: bool = False,
+           **options: Any) -> Report:
+    """Export the valid corpus at ``corpus`` in format ``fmt`` into the new folder ``out`` (with
+    ``force``, replacing the folder ``out`` whole, in one step, when the export is complete); nothing
     is left behind when it fails.
 
     With ``layers`` (every annotator of ``annotators.json``) and/or ``annotators`` (those named;
@@ -103,7 +105,7 @@ def export(fmt: str, *, corpus: Path, out: Path, layers: bool = False, annotator
         options["layers"] = LayerSource(view.root, choose_annotators(view.root, every=layers, named=annotators), view.registry)
         if fmt == "labelstudio":
             options["users"] = users
-    folder = OutputFolder(Path(out))
+    folder = OutputFolder(Path(out), force=force, keep=(view.root,))
     with folder as tmp:
         report = EXPORTERS[fmt](view.documents(), out=tmp, registry=view.registry, **options)
     report.files = folder.final(report.files)

@@ -14,7 +14,7 @@ from ..errors import NewsSpansError
 from ..labels import GOLD
 from ..model import LAYERS as MODEL_LAYERS
 from ..model import Annotations, Document, RegistryEntry
-from ..atomic import refuse_unless_new, staged_dir
+from ..atomic import refuse_unless_new, refuse_unless_replaceable, staged_dir
 from ..validation import ERROR, Corpus, CorpusInvalid, Problem
 from ..versions import describe_change
 
@@ -214,13 +214,17 @@ class OutputFolder:
     """A fresh output folder, written in a temporary sibling and swapped into place on success
     (``newsspans.atomic.staged_dir``); the temporary folder is gone afterwards whatever happens.
 
-    Refuses an existing folder that is not empty, so an export never mixes with or replaces
-    other files.
+    Refuses an existing folder that is not empty, so an export never mixes with other files; with
+    ``force`` it replaces it whole, in one step, unless it overlaps a folder of ``keep`` (the
+    corpus) or holds the working directory (``atomic.refuse_unless_replaceable``).
     """
 
-    def __init__(self, out: Path):
+    def __init__(self, out: Path, *, force: bool = False, keep: tuple[Path, ...] = ()):
         self.out = Path(out)
-        refuse_unless_new(self.out)
+        if force:
+            refuse_unless_replaceable(self.out, keep=keep)
+        else:
+            refuse_unless_new(self.out, advice="choose another --out, or replace it with --force")
         self.tmp: Optional[Path] = None
         self._stack = ExitStack()
 

@@ -66,6 +66,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable, Mapping, Optional
 
+from .. import progress
 from ..corpus import TEXTS
 from ..labels import AUTHOR_CLAIMANT, CLAIM_LABELS, ENTITY_LABELS, GOLD, ID_PREFIXES, QUOTE_TYPES
 from ..model import Annotations, Claim, Document, EntityMention, Quote, RegistryEntry, Span
@@ -667,6 +668,7 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], opti
         raise FormatError(f"{display_path(src)}: no .ann files" + (" in its annotators' folders" if options.layers else "") + why)
     refuse_undecided(src, [p for files in ann_files.values() for p in files])
     run = ImportRun(corpus, registry, options)
+    progress.stage(sum(len(files) for files in ann_files.values()))
     for folder in left_out:
         run.report.ignore("suggestions folders", display_path(folder))
         run.report.notes.append(f"{display_path(folder)}: suggestions (newsspans export brat --suggestions), not imported; "

@@ -39,6 +39,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
+from .. import progress
 from ..corpus import (ANNOTATIONS, DOCUMENTS, LAYERS_DIR, REGISTRY, TEXTS, DocumentFiles, LenientDocument, SymlinkRefused, dumps_canonical,
                       layer_file, lenient_document, new_document_meta, read_document_files, read_file)
 from ..errors import NewsSpansError
@@ -541,6 +542,7 @@ class ImportRun:
         self._states.pop((annotator, doc_id), None)  # read once per import: never needed again
         self.report.documents.append(key)
         self.report.notes += [str(p) for p in warnings]
+        progress.advance()
 
     def _repaired(self, parsed: Parsed, text: str) -> Parsed:
         """``parsed`` trimmed and with entity ids, as the options ask; each change noted at its source."""

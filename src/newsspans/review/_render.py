@@ -30,7 +30,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..atomic import SyncedFiles, staged_dir
+from .. import progress
+from ..atomic import SyncedFiles, refuse_unless_replaceable, staged_dir
 from ..errors import BadInput
 from ..paths import display_path
 from ..validation import Corpus
@@ -57,14 +58,19 @@ class RenderResult:
     comparisons: int = 0  # comparison pages (documents with annotator layers)
 
 
-def render(*, corpus: Path, out: Path) -> RenderResult:
-    """Write the review pages of the corpus at ``corpus`` into ``out`` (replaced when complete)."""
+def render(*, corpus: Path, out: Path, force: bool = False) -> RenderResult:
+    """Write the review pages of the corpus at ``corpus`` into ``out`` (replaced when complete):
+    a new or empty folder, or an earlier render; with ``force``, any folder outside the corpus
+    (``atomic.refuse_unless_replaceable``)."""
     corpus, out = Path(corpus), Path(out)
     reader = Corpus(corpus)
     layout = reader.layout_problems()
     if layout:
         raise BadInput(f"{display_path(corpus)} is not a corpus folder: {layout[0]}")
-    _check_out(out, corpus)
+    if force:
+        refuse_unless_replaceable(out, keep=(corpus,), error=BadInput)
+    else:
+        _check_out(out, corpus)
     with staged_dir(out, purpose="render") as root, SyncedFiles(root) as files, \
             MentionStore(root / REFERENCES) as mentions:
         return _write_site(reader, root, files, mentions, out)
@@ -82,7 +88,7 @@ def _check_out(out: Path, corpus: Path) -> None:
         marker = f'content="{GENERATOR}"'
         if not (index.is_file() and marker in index.read_text(encoding="utf-8", errors="replace")[:2000]):
             raise BadInput(f"--out {display_path(out)} is not empty and was not written by `newsspans render`: "
-                           "choose an empty or new folder")
+                           "choose an empty or new folder, or replace it with --force")
 
 
 def _write_site(reader: Corpus, root: Path, files: SyncedFiles, mentions: MentionStore, out: Path) -> RenderResult:
@@ -93,6 +99,7 @@ def _write_site(reader: Corpus, root: Path, files: SyncedFiles, mentions: Mentio
     site = Site(root, files, registry=start.shown, version=start.version)
     index = SiteIndex()
     doc_ids = reader.document_ids()
+    progress.stage(len(doc_ids))
     for doc_id in doc_ids:
         d = read_document_review(reader, doc_id, registry=start.registry)
         for entity_id, mention in collect_mentions(d.lenient, start.shown) if d.lenient else ():
@@ -100,6 +107,7 @@ def _write_site(reader: Corpus, root: Path, files: SyncedFiles, mentions: Mentio
         found = layers.of(doc_id, d.lenient)
         site.document(d, found)
         index.add(d, found)
+        progress.advance()
     by_doc, corpus_problems = cross_document_problems(reader, registry=start.registry, doc_ids=frozenset(doc_ids))
     for doc_id, later in by_doc.items():  # pages written already, without these problems
         d = read_document_review(reader, doc_id, registry=start.registry)

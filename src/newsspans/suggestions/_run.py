@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
+from .. import progress
 from ..atomic import finish_writes, write_files
 from ..corpus import (ANNOTATORS, SUGGESTIONS, TEXTS, annotators_with, chosen_documents, corpus_folder, read_annotators_lenient,
                       read_file, read_registry_lenient, suggestions_file)
@@ -84,6 +85,7 @@ def suggest_documents(root: Path, doc_ids: Sequence[str], suggester: Suggester,
         found = suggester.suggest(text)
         data = dumps_suggestions(root, suggestion_value(doc_id, text, found, annotator))
         out.append(Suggested(doc_id, data, Counter((s.layer, s.source) for s in found)))
+        progress.advance()  # in this process: a worker process has no display
     return out
 
 
@@ -110,6 +112,7 @@ def _suggested(job: Job, suggester: Suggester, doc_ids: list[str], workers: int)
         return
     for chunk in map_in_processes(_run_chunk, chunked(doc_ids, CHUNK_DOCUMENTS), workers=workers,
                                   initializer=_init_worker, initargs=(job,)):
+        progress.advance(len(chunk))
         yield from chunk
 
 
@@ -164,6 +167,7 @@ def suggest(*, corpus: Union[str, Path], documents: Optional[Sequence[str]] = No
         notes.append(f"the suggestions are attributed to the model annotator {SUGGESTER}, "
                      f"{'which would be added' if dry_run else 'added'} to {ANNOTATORS}")
     job = Job(root, None if sources is None else tuple(sources), model, label_map, attributed.annotator)
+    progress.stage(len(doc_ids))
     for done in _suggested(job, suggester, doc_ids, default_workers() if workers is None else workers):
         counts.update(done.counts)
         rel = suggestions_file(done.document_id)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import AbstractSet, Any, Callable, Iterator, Optional, Union
 
+from .. import progress
 from ..corpus import (ANNOTATORS, DATASET, REGISTRY, DocumentFiles, SymlinkRefused, decisions_file, layer_file, read_file,
                       suggestions_file)
 from ..model import LAYERS, Annotations, Annotator, Claim, Document, DocumentMeta, EntityMention, Quote, RegistryEntry
@@ -441,6 +442,7 @@ class Corpus:
         spec = WorkerSpec(self.files, registry is not None, self.warnings, self.suggestions, annotators.ids,
                           self.digests.get(REGISTRY))
         size = len(ids) if ids is not None else self.files.manifest().get("documents", 0)
+        progress.stage(size)
         if engine is not None:
             results = engine.map(run_chunk, [(spec, fn, c) for c in chunks])
         elif workers <= 1 or size < _parallel.PARALLEL_MIN_DOCUMENTS or len(chunks) < 2:
@@ -452,6 +454,7 @@ class Corpus:
         for state in results:
             self.merge_chunk(state)
             yield state.result
+            progress.advance(state.documents)  # once the caller is done with them
 
     def merge_chunk(self, state: "ChunkState") -> None:
         """Merge what a chunk's worker found into this corpus's digests (folded: ``_digests``),
@@ -556,6 +559,7 @@ class ChunkState:
     incomplete: bool
     index: SourceIndex
     problems: list[Problem]
+    documents: int = 0  # how many the chunk holds
 
 
 #: Per worker process: the corpus and registry of the last spec seen (read once, not per chunk).
@@ -595,7 +599,7 @@ def _run(corpus: "Corpus", registry, fn: Callable[..., Any], chunk: Chunk) -> Ch
         corpus._index = loaded.index
         result = fn(corpus, registry, loaded.doc_ids)
     return ChunkState(result, corpus.tally, corpus.digests, corpus._incomplete or loaded.incomplete, loaded.index,
-                      loaded.problems)
+                      loaded.problems, len(loaded.doc_ids))
 
 
 def _read_chunk(corpus: "Corpus", registry, doc_ids: list[str]):
