@@ -13,8 +13,9 @@ from helpers import git
 from newsspans._synth import write_synthetic_corpus
 from newsspans.errors import BadInput
 from newsspans.versions import diff, open_snapshot
-from newsspans.versions import _snapshot
+from newsspans.versions import _gitobjects, _snapshot
 from newsspans.versions._corpusfiles import FolderFiles, RevisionFiles
+from newsspans.versions._gitobjects import checkout_converts
 
 DOCS = 12
 
@@ -120,3 +121,36 @@ def test_a_path_outside_the_repository_is_refused_before_git_is_asked(repo, path
     with pytest.raises(BadInput, match=rf"has no {path.replace('.', '[.]')}/$"):
         walk(f"HEAD:{path}", repo)
     assert asked == []
+
+
+class Recording:
+    """A stream that records the size of every read."""
+
+    def __init__(self, stream):
+        self.stream, self.sizes = stream, []
+
+    def read(self, size=-1):
+        self.sizes.append(size)
+        return self.stream.read(size)
+
+    def close(self):
+        self.stream.close()
+
+
+def test_check_attr_answers_after_the_first_conversion_are_read_in_bounded_pieces(repo, monkeypatch):
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "attributes").write_text("* text\n", encoding="utf-8")
+    started, streams = _gitobjects.start_git, []
+
+    def recording(*args, **kwargs):
+        proc = started(*args, **kwargs)
+        proc.stdout = Recording(proc.stdout)
+        streams.append(proc.stdout)
+        return proc
+
+    monkeypatch.setattr(_gitobjects, "start_git", recording)
+    paths = [f"corpus/texts/{n:06d}.txt" for n in range(20_000)]  # far more answers than one read
+    assert checkout_converts(repo, paths)
+    (stream,) = streams
+    assert stream.sizes and all(0 < size <= 1 << 16 for size in stream.sizes)
+    assert len(stream.sizes) > 3
