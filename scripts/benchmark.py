@@ -101,7 +101,7 @@ def stage_tokens(corpus: Path, out: Path) -> None:
     for doc in docs:  # as the build tags them: each sentence with the mentions that overlap it
         entities = doc.annotations.entities
         sentences = segment(doc)
-        touching = overlapping([(m.start, m.end) for m in entities], sentences)
+        touching = overlapping([(m.start, m.end) for m in entities], sentences=sentences)
         for sentence, found in zip(sentences, touching):
             bio_tags(sentence, [entities[i] for i in found], document_id=doc.id)
             ours += len(sentence.tokens)

@@ -280,3 +280,13 @@ def test_not_a_corpus_is_exit_2(tmp_path, monkeypatch):
     assert code == 2 and "neither a corpus folder" in err and len(err.strip().splitlines()) == 1
     code, _, err = run("diff", "HEAD", str(CORPUS))
     assert code == 2 and "not in a git checkout" in err
+
+
+def test_document_pairs_takes_the_two_sides_by_name(tmp_path):
+    from newsspans.versions._diff import document_pairs
+
+    with open_snapshot(str(CORPUS)) as old, open_snapshot(str(CORPUS)) as new:
+        with pytest.raises(TypeError):
+            document_pairs(old, new)
+        pairs = list(document_pairs(old=old, new=new))
+    assert pairs and all(o == n for _, o, n in pairs)

@@ -183,6 +183,18 @@ def test_the_export_holds_at_most_one_file_of_documents_per_split_and_writes_as_
 
 def test_docs_per_file_is_a_spacy_option_of_at_least_one(tmp_path):
     code, out, err = run("export", "conll", "--corpus", CORPUS, "--out", tmp_path / "c", "--docs-per-file", 5)
-    assert (code, err) == (2, "newsspans export: --docs-per-file applies to the spacy format only\n")
+    assert (code, err) == (2, "newsspans export: --docs-per-file (docs_per_file) applies to the spacy format only\n")
     assert run("export", "spacy", "--corpus", CORPUS, "--out", tmp_path / "s", "--docs-per-file", 0)[0] == 2
     assert not (tmp_path / "c").exists() and not (tmp_path / "s").exists()
+
+
+@pytest.mark.parametrize("fmt, option, value", [("conll", "docs_per_file", 5), ("spacy", "label_map", "conll"),
+                                                ("jsonl", "offset_unit", "codepoint"), ("brat", "per_file", 5)])
+def test_an_export_option_of_another_format_is_refused_by_the_library(tmp_path, fmt, option, value):
+    from newsspans.errors import BadInput
+    from newsspans.formats import export
+
+    with pytest.raises(BadInput) as caught:
+        export(fmt, corpus=CORPUS, out=tmp_path / "out", **{option: value})
+    assert option in str(caught.value) and "\n" not in str(caught.value)
+    assert not (tmp_path / "out").exists()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
 from dataclasses import replace
 
@@ -19,7 +20,7 @@ from hypothesis import strategies as st
 
 from newsspans.corpus import dumps_canonical
 from newsspans.formats import labelstudio as ls
-from newsspans.formats.importer import FreshIds, check, next_id
+from newsspans.formats.importer import FreshIds, check
 from newsspans.model import Annotations, Claim, Document, DocumentMeta, EntityMention, Quote, Span
 
 
@@ -209,7 +210,11 @@ def test_fresh_ids_look_at_each_id_in_use_a_bounded_number_of_times():
 @given(st.lists(st.one_of(st.tuples(st.just("take"), st.from_regex(r"[mqcg](0|[1-9][0-9]{0,3}|x|²)", fullmatch=True)),
                           st.tuples(st.just("fresh"), st.sampled_from("mqcg"))), max_size=40),
        st.sets(st.from_regex(r"[mqcg][0-9]{1,3}", fullmatch=True), max_size=10))
-def test_fresh_ids_are_the_ids_next_id_gives(steps, used):
+def test_fresh_ids_are_one_past_the_highest_number_in_use(steps, used):
+    def next_id(prefix: str, used: set[str]) -> str:  # the rule, by a pass over every id in use
+        numbers = [int(i[1:]) for i in used if i[:1] == prefix and re.fullmatch("[0-9]+", i[1:])]
+        return f"{prefix}{max(numbers, default=0) + 1}"
+
     ids, reference = FreshIds(used), set(used)
     for op, arg in steps:
         if op == "take":

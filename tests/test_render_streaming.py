@@ -7,6 +7,7 @@ Speed is measured by scripts (docs/performance.md), never here: these tests coun
 from __future__ import annotations
 
 import gc
+import sqlite3
 import tracemalloc
 import weakref
 
@@ -111,3 +112,53 @@ def test_the_memory_held_hardly_grows_with_the_number_of_documents(corpora, tmp_
     # Holding each document, its pages and its references costs some 25 KB a document (what the
     # render did before it streamed); the index's row of a document is under 1 KB.
     assert per_document < 4_000, (small, large)
+
+
+class _Recording(sqlite3.Connection):
+    """A connection that logs its statements and, when closed, what SQLite would do for the
+    ordered read of an entity's references."""
+
+    log: list[str] = []
+    seen: dict = {}
+
+    def execute(self, sql, *args):
+        type(self).log.append(sql)
+        return super().execute(sql, *args)
+
+    def executemany(self, sql, *args):
+        type(self).log.append(sql)
+        return super().executemany(sql, *args)
+
+    def close(self):
+        read = next(sql for sql in self.log if sql.startswith("SELECT data FROM refs"))
+        type(self).seen = {
+            "temp_store": super().execute("PRAGMA temp_store").fetchone()[0],
+            "plan": [row[-1] for row in super().execute(f"EXPLAIN QUERY PLAN {read}", (b"E",))],
+            "objects": [row[0] for row in super().execute("SELECT type FROM sqlite_master ORDER BY rowid")],
+        }
+        super().close()
+
+
+def test_the_reference_store_never_sorts_in_a_temporary_file(corpora, tmp_path, monkeypatch):
+    """SQLite writes what it sorts (an index made after the rows, an ORDER BY without one) into
+    temporary files in TMPDIR or /var/tmp, outside the output: the index is made with the table,
+    before any row, the ordered read needs no sort, and temporary data stays in memory."""
+    connect = sqlite3.connect
+    monkeypatch.setattr(sqlite3, "connect", lambda *a, **k: connect(*a, factory=_Recording, **k))
+    monkeypatch.setattr(_Recording, "log", [])
+    private = tmp_path / "tmp"
+    private.mkdir()
+    monkeypatch.setenv("TMPDIR", str(private))
+    monkeypatch.setenv("SQLITE_TMPDIR", str(private))
+    result = render(corpus=corpora[40], out=tmp_path / "site")
+    log, seen = _Recording.log, _Recording.seen
+    assert result.entities and any(sql.startswith("INSERT") for sql in log)
+    first_insert = next(i for i, sql in enumerate(log) if sql.startswith("INSERT"))
+    assert any(sql.startswith("CREATE INDEX") for sql in log[:first_insert])
+    assert not any(sql.startswith("CREATE INDEX") for sql in log[first_insert:])
+    assert seen["temp_store"] == 2  # MEMORY
+    assert seen["objects"] == ["table", "index"]
+    assert any("USING INDEX" in step or "USING PRIMARY KEY" in step for step in seen["plan"])
+    assert not any("TEMP B-TREE" in step for step in seen["plan"]), seen["plan"]
+    assert list(private.iterdir()) == []
+    assert not any(p.name.endswith(".sqlite") for p in (tmp_path / "site").rglob("*"))

@@ -13,22 +13,8 @@ from ._common import add_corpus_argument, add_quiet_option, positive
 def cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from ..formats import export
 
-    options = {}
-    if args.label_map is not None:
-        if args.format != "conll":
-            print("newsspans export: --label-map applies to the conll format only", file=err)
-            return 2
-        options["label_map"] = args.label_map
-    if args.offsets is not None:
-        if args.format != "labelstudio":
-            print("newsspans export: --offsets applies to the labelstudio format only", file=err)
-            return 2
-        options["offset_unit"] = args.offsets
-    if args.docs_per_file is not None:
-        if args.format != "spacy":
-            print("newsspans export: --docs-per-file applies to the spacy format only", file=err)
-            return 2
-        options["docs_per_file"] = args.docs_per_file
+    given = {"label_map": args.label_map, "offset_unit": args.offsets, "docs_per_file": args.docs_per_file}
+    options = {name: value for name, value in given.items() if value is not None}  # the library checks their format
     report = export(args.format, corpus=args.corpus, out=args.out, layers=args.layers, annotators=args.annotators or (),
                     users=_user_map(args), suggestions=args.suggestions, gold=not args.no_gold, force=args.force,
                     **options)

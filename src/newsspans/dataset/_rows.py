@@ -91,7 +91,7 @@ def _overlaps(start: int, end: int, sentence: Sentence) -> bool:
     return start < sentence.end and end > sentence.start
 
 
-def sentence_claim_label(doc: Document, sentence: Sentence, claims: Optional[Sequence[Any]] = None) -> str:
+def sentence_claim_label(doc: Document, sentence: Sentence, *, claims: Optional[Sequence[Any]] = None) -> str:
     """The highest claim label of the claims that overlap the sentence (NFS when there is none);
     ``claims``, when given, are those that overlap it (``overlapping``)."""
     if claims is None:
@@ -99,7 +99,7 @@ def sentence_claim_label(doc: Document, sentence: Sentence, claims: Optional[Seq
     return max((c.label for c in claims), key=SENTENCE_CLAIM_LABELS.index, default=SENTENCE_CLAIM_LABELS[0])
 
 
-def sentence_row(doc: Document, sentence: Sentence, claims: Optional[Sequence[Any]] = None,
+def sentence_row(doc: Document, sentence: Sentence, *, claims: Optional[Sequence[Any]] = None,
                  quoted: Optional[bool] = None) -> dict[str, Any]:
     """The ``sentences`` row of a sentence; ``claims`` (those that overlap it) and ``quoted``
     (whether a quote's content overlaps it), when given, spare a scan of the document's items."""
@@ -111,12 +111,12 @@ def sentence_row(doc: Document, sentence: Sentence, claims: Optional[Sequence[An
         "start": sentence.start,
         "end": sentence.end,
         "text": doc.text[sentence.start : sentence.end],
-        "claim_label": _SENTENCE_CLAIM[sentence_claim_label(doc, sentence, claims)],
+        "claim_label": _SENTENCE_CLAIM[sentence_claim_label(doc, sentence, claims=claims)],
         "has_quote": quoted,
     }
 
 
-def overlapping(spans: Sequence[tuple[int, int]], sentences: Sequence[Sentence]) -> list[list[int]]:
+def overlapping(spans: Sequence[tuple[int, int]], *, sentences: Sequence[Sentence]) -> list[list[int]]:
     """For each sentence (in text order, not overlapping), the indices (in order) of the ``spans``
     that overlap it: one binary search per span instead of a scan of every span per sentence."""
     starts = [s.start for s in sentences]
@@ -163,11 +163,11 @@ def document_rows(doc: Document, configs: Optional[Sequence[str]] = None, *,
     wanted = set(out) | {"tokens", "sentences"} if configs is None else set(configs)
     if wanted & {"tokens", "sentences"}:
         sentences = segment(doc)
-        mentions = overlapping([(m.start, m.end) for m in ann.entities], sentences)
-        claimed = overlapping([(c.start, c.end) for c in ann.claims], sentences)
-        quoted = overlapping([(q.content.start, q.content.end) for q in ann.quotes], sentences)
+        mentions = overlapping([(m.start, m.end) for m in ann.entities], sentences=sentences)
+        claimed = overlapping([(c.start, c.end) for c in ann.claims], sentences=sentences)
+        quoted = overlapping([(q.content.start, q.content.end) for q in ann.quotes], sentences=sentences)
         out["tokens"] = [token_row(doc, s, [ann.entities[i] for i in mentions[k]]) for k, s in enumerate(sentences)]
-        out["sentences"] = [sentence_row(doc, s, [ann.claims[i] for i in claimed[k]], bool(quoted[k]))
+        out["sentences"] = [sentence_row(doc, s, claims=[ann.claims[i] for i in claimed[k]], quoted=bool(quoted[k]))
                             for k, s in enumerate(sentences)]
     return {config: rows for config, rows in out.items() if config in wanted}
 

@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 from typing import Optional, Sequence, Union
 
+from ..errors import BadInput
 from . import brat, conll, doccano, jsonl, labelstudio, spacy_docbin
 from ._layers import LayerSource, choose_annotators
 from ._mapping import MAPPING_SCHEMA, LabelMapper, Mapping, load_mapping
@@ -54,6 +55,13 @@ IMPORTERS: dict[str, Callable[..., Report]] = {
     "doccano": doccano.import_,
     "labelstudio": labelstudio.import_,
     "spacy": spacy_docbin.import_,
+}
+
+#: The options of one format only (``export(..., **options)``): its format and the command's flag.
+FORMAT_OPTIONS: dict[str, tuple[str, str]] = {
+    "label_map": ("conll", "--label-map"),
+    "offset_unit": ("labelstudio", "--offsets"),
+    "docs_per_file": ("spacy", "--docs-per-file"),
 }
 
 #: The formats that carry annotators' layers (``export(..., layers=True)``).
@@ -80,9 +88,12 @@ def export(fmt: str, *, corpus: Path, out: Path, layers: bool = False, annotator
     ``gold`` among them adds the gold as a layer of its own), brat and labelstudio carry those
     annotators' layers instead of the gold; ``users`` gives Label Studio user ids to annotators.
     With ``suggestions``, they carry ``corpus/suggestions/`` as suggestions too (Label Studio
-    ``predictions``, a brat folder ``suggestions/``); ``gold=False`` leaves the gold out."""
+    ``predictions``, a brat folder ``suggestions/``); ``gold=False`` leaves the gold out.
+    ``options`` are those of ``fmt`` (``FORMAT_OPTIONS``): one of another format is refused
+    (``BadInput``), never ignored."""
     if fmt not in EXPORTERS:
         raise FormatError(f"unknown format {fmt!r}; choose one of {', '.join(EXPORTERS)}")
+    _check_options(fmt, options)
     if (layers or annotators) and fmt not in LAYERED:
         raise FormatError(f"{fmt} carries the gold only; annotators' layers travel in {' and '.join(LAYERED)}")
     if suggestions and fmt not in LAYERED:
@@ -110,6 +121,16 @@ def export(fmt: str, *, corpus: Path, out: Path, layers: bool = False, annotator
         report = EXPORTERS[fmt](view.documents(), out=tmp, registry=view.registry, **options)
     report.files = folder.final(report.files)
     return report
+
+
+def _check_options(fmt: str, options: dict[str, Any]) -> None:
+    """Refuse an export option that is unknown or belongs to another format than ``fmt``."""
+    for name in options:
+        if name not in FORMAT_OPTIONS:
+            raise BadInput(f"export has no option {name!r}; the options of one format are {', '.join(FORMAT_OPTIONS)}")
+        owner, flag = FORMAT_OPTIONS[name]
+        if owner != fmt:
+            raise BadInput(f"{flag} ({name}) applies to the {owner} format only")
 
 
 def import_(fmt: str, *, src: Path, corpus: Path, dry_run: bool = False, allow_deletions: bool = False,

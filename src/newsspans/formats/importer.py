@@ -712,26 +712,21 @@ def write_corpus_files(corpus: Path, files: dict[str, bytes]) -> None:
         write_files(corpus, rest, folders=folders)
 
 
-def next_id(prefix: str, used: Iterable[str]) -> str:
-    """A fresh local id with ``prefix``: one past the highest number in use (ASCII digits only:
-    ``str.isdigit`` also accepts ``²``, which ``int`` refuses). It reads all of ``used``: to hand
-    out many ids, use ``FreshIds``, which reads it once."""
-    return f"{prefix}{_highest(prefix, used) + 1}"
-
-
 _NUMBER = re.compile(r"[0-9]{1,18}")
 
 
 def _highest(prefix: str, used: Iterable[str]) -> int:
-    """The highest number of an id ``<prefix><number>`` in ``used`` (0 for none)."""
+    """The highest number of an id ``<prefix><number>`` in ``used`` (0 for none; ASCII digits
+    only: ``str.isdigit`` also accepts ``²``, which ``int`` refuses)."""
     cut = len(prefix)
     return max((int(i[cut:]) for i in used if isinstance(i, str) and i.startswith(prefix) and _NUMBER.fullmatch(i[cut:])),
                default=0)
 
 
 class FreshIds:
-    """The ids in use in one annotation file, and fresh ones handed out: what ``next_id`` gives,
-    each in O(1) instead of a pass over every id in use (a document with thousands of regions
+    """The ids in use in one annotation file, and fresh ones handed out (the one place an import
+    makes local ids): a fresh id with a prefix is one past the highest number of that prefix in
+    use, each in O(1) instead of a pass over every id in use (a document with thousands of regions
     drawn in Label Studio would otherwise cost thousands x thousands). The highest number of a
     prefix is found once, at its first fresh id, and kept up as ids are taken."""
 
@@ -749,7 +744,7 @@ class FreshIds:
             self._top[prefix] = max(self._top[prefix], _highest(prefix, (local_id,)))
 
     def fresh(self, prefix: str) -> str:
-        """``next_id(prefix, ids in use)``, then in use."""
+        """One past the highest number of an id ``<prefix><number>`` in use, then in use."""
         if prefix not in self._top:
             self._top[prefix] = _highest(prefix, self.used)
         self._top[prefix] += 1

@@ -76,7 +76,7 @@ def _key(entity_id: str) -> bytes:
 class MentionStore:
     """Every reference to a registry entity, in the order added, kept on disk in a SQLite database
     at ``path`` (a new file in the staged output folder: on the output's file system, gone with
-    it if the process is killed; removed when closed): the entity pages come after every document,
+    it if the process is killed; removed when closed; SQLite writes no other file): the entity pages come after every document,
     and holding all the references of a large corpus in memory would grow with it (about 15 per
     document, each with 140 code points of context). What is shown of an entity besides its
     references is counted as they come (``counts``; the documents are added one after another).
@@ -91,15 +91,20 @@ class MentionStore:
         try:
             with _as_os_error():
                 # scratch data, rebuilt by the next run: no journal, no sync; this process's alone, so
-                # locked once (not per statement, which also drops the page cache each time: 5x slower)
-                for pragma in ("locking_mode = EXCLUSIVE", "journal_mode = OFF", "synchronous = OFF"):
+                # locked once (not per statement, which also drops the page cache each time: 5x slower);
+                # temporary data in memory, never in a file of TMPDIR or /var/tmp (outside the output)
+                for pragma in ("locking_mode = EXCLUSIVE", "journal_mode = OFF", "synchronous = OFF",
+                               "temp_store = MEMORY"):
                     self._db.execute(f"PRAGMA {pragma}")
+                # The index made before any row, and kept as they come: made after them, it would
+                # sort them all at once, in temporary files. It holds the rowid, so an entity's
+                # references come in the order added with no sort either.
                 self._db.execute("CREATE TABLE refs (entity BLOB NOT NULL, data BLOB NOT NULL)")
+                self._db.execute("CREATE INDEX refs_entity ON refs (entity)")
         except BaseException:
             self.__exit__()
             raise
         self._pending: list[tuple[bytes, bytes]] = []
-        self._indexed = False
         #: By entity: its mentions, its references, the documents referring to it, the last of them.
         self._counts: dict[str, list] = {}
 
@@ -141,10 +146,8 @@ class MentionStore:
     def of(self, entity_id: str) -> Iterator[Mention]:
         """The references to ``entity_id`` in the order added, read from disk as they are iterated."""
         with _as_os_error():
-            if not self._indexed:
+            if self._pending:
                 self._flush()
-                self._db.execute("CREATE INDEX refs_entity ON refs (entity)")
-                self._indexed = True
             rows = self._db.execute("SELECT data FROM refs WHERE entity = ? ORDER BY rowid", (_key(entity_id),))
             for (data,) in rows:
                 yield Mention(*marshal.loads(data))

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Optional
 
 from ..corpus import (ANNOTATIONS, CORPUS_PARTS, DOCUMENT_FOLDERS, DOCUMENTS, TEXTS, DocumentFiles, document_ids,
                       lenient_document, load_json, parse_json_leniently, read_document_files, read_file, symlinked_parts)
+from ..errors import BadInput
 from ..model import Document
 from ..paths import display_path
 from ._gitobjects import BlobReader, Entry, list_tree
@@ -105,7 +106,7 @@ class RevisionTree:
     a path). ``attributes``: whether a ``.gitattributes`` file of the revision may apply."""
 
     def __init__(self, repo: Path, commit: str, path: str):
-        self.repo, self.path = repo, path
+        self.repo, self.commit, self.path = repo, commit, path
         on_the_way = [join(*path.split("/")[:k]) for k in range(1, path.count("/") + 2)] if path else []
         self.on_the_way = on_the_way
         keep = {path, join(path, "corpus"), join(path, SCHEMA), SCHEMA}
@@ -173,12 +174,22 @@ class RevisionFiles(CorpusFiles):
     def shown(self, rel: str) -> str:
         return join(self.root, rel)
 
+    def _blob(self, rel: str, data: Optional[bytes]) -> bytes:
+        """The bytes of the listed file ``rel`` (relative to the repository root): ``BadInput`` when
+        git has not its object (a broken repository, a partial clone), which is never a missing file."""
+        if data is None:
+            raise BadInput(f"{rel} at {self.tree.commit[:12]}: git lists the file but has not its object "
+                           "(a broken repository or a partial clone)")
+        return data
+
     def links(self) -> list[str]:
         return [part for part in CORPUS_PARTS if (e := self.tree.entry(join(self.root, part))) is not None and e.is_link]
 
     def load_json(self, rel: str) -> Any:
         entry = self.tree.entry(join(self.root, rel))
-        return parse_json_leniently(self.blobs.read([entry.oid])[0]) if entry is not None and entry.is_file else None
+        if entry is None or not entry.is_file:
+            return None
+        return parse_json_leniently(self._blob(join(self.root, rel), self.blobs.read([entry.oid])[0]))
 
     def document_ids(self) -> list[str]:
         ids: set[str] = set()
@@ -203,7 +214,8 @@ class RevisionFiles(CorpusFiles):
     def _files(self, doc_id: str, names: tuple[str, str, str], entries: list[Optional[Entry]],
                read: list[Optional[bytes]]) -> DocumentFiles:
         data = iter(read)
-        contents = [next(data) if e is not None and e.is_file else None for e in entries]
+        contents = [self._blob(join(self.root, name), next(data)) if e is not None and e.is_file else None
+                    for name, e in zip(names, entries)]
         links = tuple(name for name, e in zip(names, entries) if e is not None and e.is_link)
         return DocumentFiles(doc_id, names, *contents, links=links)
 
@@ -245,5 +257,5 @@ class RevisionFiles(CorpusFiles):
         for rel in sorted(rel for rel in self.tree.entries if posixpath.dirname(rel) == schema_dir):
             entry, name = self.tree.entries[rel], posixpath.basename(rel)
             if name.endswith(SCHEMA_SUFFIX) and not entry.is_link:
-                found.append((name, self.blobs.read([entry.oid])[0] if entry.is_file else None))
+                found.append((name, self._blob(rel, self.blobs.read([entry.oid])[0]) if entry.is_file else None))
         return found

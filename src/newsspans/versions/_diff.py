@@ -314,7 +314,7 @@ def _sha(text: str) -> str:
 _ABSENT = object()
 
 
-def document_pairs(old: Snapshot, new: Snapshot) -> Iterator[tuple[str, Optional[Document], Optional[Document]]]:
+def document_pairs(*, old: Snapshot, new: Snapshot) -> Iterator[tuple[str, Optional[Document], Optional[Document]]]:
     """``(id, old document, new document)`` for every id of either side, in id order, None for the
     side that does not have it; an id that cannot be read on either side is left out. A merge of
     the two walks (``Snapshot.iter_documents``): one document of each side is held at a time."""
@@ -336,7 +336,7 @@ def diff(*, old: Snapshot, new: Snapshot) -> DiffResult:
     """Compare two snapshots (see the module docstring for the matching rules), a document pair
     at a time (``document_pairs``): what is kept is the changes, not the documents."""
     result = DiffResult(old, new)
-    for doc_id, o, n in document_pairs(old, new):
+    for doc_id, o, n in document_pairs(old=old, new=new):
         if o is None:
             result.documents_added.append(doc_id)
         elif n is None:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Iterable, Iterator, Optional, Sequence
 
 from ..errors import BadInput
-from ._git import run_git
+from ._git import discard, run_git, start_git
 
 LINK_MODE = "120000"
 #: The attributes under which ``git archive`` may give other bytes than the blob's.
@@ -49,14 +49,6 @@ class Entry:
         return self.kind == "tree"
 
 
-def _git(repo: Path, *args: str, stdin: Optional[int] = None) -> subprocess.Popen:
-    try:
-        return subprocess.Popen(["git", "-C", str(repo), *args], stdin=stdin, stdout=subprocess.PIPE,
-                                stderr=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise BadInput("git is not installed, so revisions cannot be read") from None
-
-
 def _records(stream: IO[bytes]) -> Iterator[bytes]:
     """The NUL-terminated records of ``stream``, read a block at a time."""
     rest = b""
@@ -70,7 +62,7 @@ def list_tree(repo: Path, commit: str, paths: Sequence[str]) -> Iterator[tuple[s
     folders on the way to them), streamed from ``git ls-tree`` as it lists them. Paths are relative
     to the repository root, decoded as the file system decodes names."""
     kinds: dict[bytes, str] = {}
-    with _git(repo, "ls-tree", "-r", "-t", "-z", "--full-tree", commit, "--", *paths) as proc:
+    with start_git(repo, "ls-tree", "-r", "-t", "-z", "--full-tree", commit, "--", *paths) as proc:
         for record in _records(proc.stdout):
             meta, _, name = record.partition(b"\t")
             mode, kind, oid = meta.split(b" ")
@@ -92,7 +84,7 @@ class BlobReader:
     MAX_AHEAD = 512
 
     def __init__(self, repo: Path):
-        self._proc = _git(repo, "cat-file", "--batch", stdin=subprocess.PIPE)
+        self._proc = start_git(repo, "cat-file", "--batch", stdin=subprocess.PIPE)
         self._pending = 0
 
     def __enter__(self) -> "BlobReader":
@@ -116,7 +108,8 @@ class BlobReader:
         self._pending += len(oids)
 
     def receive(self, n: int) -> list[Optional[bytes]]:
-        """The bytes of the next ``n`` blobs asked for (None for an object the repository does not have)."""
+        """The bytes of the next ``n`` blobs asked for (None for an object the repository does not
+        have: the caller knows which file it is, and refuses it)."""
         if n > self._pending:
             raise ValueError("more answers taken than blobs asked for")
         self._pending -= n
@@ -157,7 +150,7 @@ def checkout_converts(repo: Path, paths: Iterable[str]) -> bool:
     writes), so neither is held whole."""
     if _autocrlf(repo):
         return True
-    proc = _git(repo, "check-attr", "-z", "--stdin", *CONVERTING_ATTRIBUTES, stdin=subprocess.PIPE)
+    proc = start_git(repo, "check-attr", "-z", "--stdin", *CONVERTING_ATTRIBUTES, stdin=subprocess.PIPE)
 
     def write() -> None:
         with contextlib.suppress(OSError), proc.stdin:  # git gone: its exit status says so
@@ -169,6 +162,6 @@ def checkout_converts(repo: Path, paths: Iterable[str]) -> bool:
     with proc:
         # Records: path, attribute, value, path, ...
         converts = any(i % 3 == 2 and v not in (b"unspecified", b"unset") for i, v in enumerate(_records(proc.stdout)))
-        proc.stdout.read()  # to the end, so that git finishes
+        discard(proc.stdout)  # to the end, so that git finishes
     writer.join()
     return converts or proc.returncode != 0

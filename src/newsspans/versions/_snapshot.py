@@ -35,7 +35,7 @@ from ..corpus import DATASET, is_corpus, parse_json_leniently, registry_lenient
 from ..errors import BadInput
 from ..model import Document, RegistryEntry
 from ..paths import display_path
-from ._corpusfiles import CorpusFiles, FolderFiles, RevisionFiles, RevisionTree
+from ._corpusfiles import SCHEMA, CorpusFiles, FolderFiles, RevisionFiles, RevisionTree
 from ._git import extract_revision, git_toplevel, resolve_revision
 from ._gitobjects import BlobReader, checkout_converts
 from ._releasefiles import ReleaseDocuments, config_files, features, read_manifest, read_registry
@@ -218,9 +218,12 @@ def _open_revision(top: Path, commit: str, path: str, *, spec: str, rev: str) ->
     """The state of ``path`` at ``commit``: a corpus read from git as it is walked, or (a release,
     bytes git converts, not a corpus) written into a temporary folder and read from there."""
     where = posixpath.normpath(path)
+    missing = BadInput(f"{spec}: revision {rev} ({commit[:12]}) has no {path}/")
+    if where.startswith("../") or where == "..":  # outside the repository: git is not asked
+        raise missing
     tree = RevisionTree(top, commit, "" if where == "." else where)
-    if where.startswith("../") or where == ".." or (where != "." and tree.entry(where) is None):
-        raise BadInput(f"{spec}: revision {rev} ({commit[:12]}) has no {path}/")
+    if where != "." and tree.entry(where) is None:
+        raise missing
     link = tree.first_link()
     if link is not None:
         raise BadInput(f"{spec}: {link} is a symbolic link in revision {rev} ({commit[:12]}), which is never followed")
@@ -230,5 +233,6 @@ def _open_revision(top: Path, commit: str, path: str, *, spec: str, rev: str) ->
             yield corpus_snapshot(RevisionFiles(tree, root, blobs), spec=spec)
         return
     with tempfile.TemporaryDirectory(prefix="newsspans-rev-") as tmp:
-        extract_revision(top, commit, [path, "schema"], Path(tmp))
+        # Only what the revision has is asked for: git archive fails for a path it does not have.
+        extract_revision(top, commit, [path] + ([SCHEMA] if tree.entry(SCHEMA) is not None else []), Path(tmp))
         yield read_folder(Path(tmp) / path, spec=spec)
