@@ -18,10 +18,13 @@ from ..errors import BadInput
 def start_git(repo: Path, *args: str, stdin: Optional[int] = None, stderr: Optional[int] = subprocess.DEVNULL,
               text: bool = False) -> subprocess.Popen:
     """``git -C repo ARGS`` started, its output a pipe to read as it comes (the one place git is
-    launched); ``BadInput`` when git is missing."""
+    launched); ``BadInput`` when git is missing. Git never reaches the network for us: in a partial
+    clone, a missing object is reported missing rather than fetched (``GIT_NO_LAZY_FETCH``, git 2.44
+    and later), and git never asks for credentials."""
+    env = {**os.environ, "GIT_NO_LAZY_FETCH": "1", "GIT_TERMINAL_PROMPT": "0"}
     try:
         return subprocess.Popen(["git", "-C", str(repo), *args], stdin=stdin, stdout=subprocess.PIPE, stderr=stderr,
-                                text=text)
+                                text=text, env=env)
     except FileNotFoundError:
         raise BadInput("git is not installed, so revisions cannot be read") from None
 
