@@ -74,7 +74,7 @@ def documents_sentence(stats: Stats) -> str:
     return (f"This release holds {count(stats.total('documents'), 'document')} (language: {languages}) reporting "
             f"{count(len(tally.stories), 'story', 'stories')} (documents about the same event share a `story_id`). "
             f"Of these, {tally.titled} state{'s' if tally.titled == 1 else ''} a headline (`title`) and {tally.dated} "
-            "a publication date (`published`), parsed from the text; in the others these fields are null.")
+            "a publication date (`published`), given when the text was added or stated by it; in the others these fields are null.")
 
 
 def annotation_sentence(stats: Stats) -> str:
