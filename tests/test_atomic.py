@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from helpers import CORPUS, ROOT, git, read_json, released_project, run, tree_bytes, write_json
+from helpers import CORPUS, ROOT, document_ids, git, read_json, released_project, run, tree_bytes, write_json
 
 from newsspans import atomic
 
@@ -406,6 +406,49 @@ def test_a_build_refuses_to_publish_when_a_file_it_read_changed(project, monkeyp
                                 "(is another program writing it?); nothing was published: build again once it is done"]
     assert tree_bytes(root / "data") == old and leftovers(root) == []
     assert target.exists()
+
+
+def test_a_file_changed_during_the_build_is_caught_even_with_its_mtime_set_back(project, monkeypatch):
+    """The end check skips only files whose status changed before the build began: a write sets
+    st_ctime to now, and setting the modification time back (``touch -d``) does not hide it."""
+    from newsspans.validation import Corpus
+
+    root, old, _ = project
+    original = Corpus.read_document
+    target = root / "corpus" / "annotations" / f"{DOC}.json"
+
+    def read_then_rewrite_in_the_past(self, doc_id, registry, **kwargs):
+        result = original(self, doc_id, registry, **kwargs)
+        if doc_id == DOC:
+            before = target.stat()
+            correct_a_claim(root / "corpus")
+            os.utime(target, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return result
+
+    monkeypatch.setattr(Corpus, "read_document", read_then_rewrite_in_the_past)
+    code, _, err = run("build", "--corpus", "corpus", "--out", "data")
+    assert code == 1 and f"corpus/annotations/{DOC}.json changed while the build read the corpus" in err
+    assert tree_bytes(root / "data") == old and leftovers(root) == []
+
+
+def test_the_end_check_reads_again_only_files_changed_since_the_build_began(project, monkeypatch):
+    """Files last changed before the build began (less the clock margin) hold what it read: they
+    are not read again; the others are."""
+    from newsspans.dataset import _build
+
+    root, _, _ = project
+    again: list[str] = []
+    reread = _build._read
+    monkeypatch.setattr(_build, "_read", lambda path: again.append(path) or reread(path))
+    texts = {f"{d}.txt" for d in document_ids(root / "corpus")}
+    monkeypatch.setattr(_build, "CLOCK_MARGIN_S", 3600.0)  # every file changed "during" the build
+    assert run("build", "--corpus", "corpus", "--out", "data")[0] == 0
+    assert {os.path.basename(p) for p in again if "/texts/" in p} == texts
+    monkeypatch.setattr(_build, "CLOCK_MARGIN_S", 0.05)
+    time.sleep(0.2)
+    again.clear()
+    assert run("build", "--corpus", "corpus", "--out", "data")[0] == 0
+    assert [p for p in again if any(f"/{kind}/" in p for kind in ("texts", "documents", "annotations"))] == []
 
 
 def test_a_build_refuses_to_publish_when_a_document_was_added_meanwhile(project, monkeypatch):
