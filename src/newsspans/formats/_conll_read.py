@@ -266,16 +266,16 @@ def scan(lines: Iterable[str], *, name: str, tag_column: Optional[int] = None) -
         for event in events:
             if isinstance(event, Row):
                 detector.row(event)
-                before_first = before_first or not documents
-                continue
-            detector.end_sentence()
-            documents += event is not None
+                before_first = before_first or documents == 0
+            else:
+                detector.end_sentence()
+                documents += 1 if event is not None else 0
     except FormatError:
         for _ in source:  # a byte further on that is not UTF-8 is named first
             pass
         raise
     detector.end_sentence()
-    return Scanned(name, documents + before_first, events.columns, detector.scheme(), detector.entities)
+    return Scanned(name, documents + (1 if before_first else 0), events.columns, detector.scheme(), detector.entities)
 
 
 def _docstart_id(columns: Sequence[str], *, name: str, line: int) -> Optional[str]:

@@ -14,9 +14,10 @@ files, read by ``_conll_read``: UTF-8 with or without a byte-order mark, LF or C
 separated by spaces or tabs, the tag in the last column, ``-DOCSTART-`` documents, blank-line
 sentences, IOB1, IOB2, BIOES or BILOU tags (detected per file). A file is read twice from disk and
 never held: once whole for its scheme and document count, then one document at a time, each
-imported before the next is read, so memory does not grow with the file. Each document's id is the id its
-``-DOCSTART-`` line carries, else the file's name without ``.conll``/``.txt`` for a file of one
-document, else ``<name>-<n>`` (n from 1, zero-padded to the width of the file's document count).
+imported before the next is read, so memory does not grow with the file. Each document's id is
+the id its ``-DOCSTART-`` line carries, else the file's name without ``.conll``/``.txt`` for a file
+of one document, else ``<name>-<n>`` (n from 1, zero-padded to the width of the file's document
+count).
 
 - A document of the corpus: its tokens are aligned to its text in order, each at the text's next
   non-space character, exactly (``-LRB-`` for ``(``, or a token the text does not have, is an
