@@ -12,9 +12,12 @@ skip lines starting with ``-DOCSTART-`` are unaffected), so an export imports ba
 **Import** (``import_``; ``docs/import-conll.md``). A file, or a folder's ``*.conll`` and ``*.txt``
 files, read by ``_conll_read``: UTF-8 with or without a byte-order mark, LF or CRLF, columns
 separated by spaces or tabs, the tag in the last column, ``-DOCSTART-`` documents, blank-line
-sentences, IOB1, IOB2, BIOES or BILOU tags (detected per file). Each document's id is the id its
-``-DOCSTART-`` line carries, else the file's name without ``.conll``/``.txt`` for a file of one
-document, else ``<name>-<n>`` (n from 1, zero-padded to the width of the file's document count).
+sentences, IOB1, IOB2, BIOES or BILOU tags (detected per file). A file is read twice from disk and
+never held: once whole for its scheme and document count, then one document at a time, each
+imported before the next is read, so memory does not grow with the file. Each document's id is
+the id its ``-DOCSTART-`` line carries, else the file's name without ``.conll``/``.txt`` for a file
+of one document, else ``<name>-<n>`` (n from 1, zero-padded to the width of the file's document
+count).
 
 - A document of the corpus: its tokens are aligned to its text in order, each at the text's next
   non-space character, exactly (``-LRB-`` for ``(``, or a token the text does not have, is an
@@ -39,7 +42,7 @@ from ..labels import ONTONOTES_TO_CONLL, OUTSIDE
 from ..model import Annotations, Document, EntityMention, RegistryEntry
 from ..paths import display_path
 from ..tokenize import bio_tags, segment
-from ._conll_read import DOCSTART_TOKEN, Block, Chunk, ConllFile, Row, chunks, decode, detect, read
+from ._conll_read import DOCSTART_TOKEN, Block, Chunk, Row, Scanned, chunks, file_blocks, read, scan_file
 from .base import FormatError, Report, SplitFiles
 from .importer import ImportOptions, ImportRun, KnownItems, Parsed, Source, SourceMap
 
@@ -164,37 +167,46 @@ def align(sentences: Sequence[Sequence[Row]], text: str, *, name: str, doc_id: s
     return offsets
 
 
-def document_ids(found: ConllFile, stem: str) -> list[str]:
-    """The id of each document of a file: its ``-DOCSTART-`` line's, else ``stem`` for a file of one
-    document, else ``<stem>-<n>`` (n from 1, zero-padded to the width of the document count)."""
-    count = len(found.blocks)
-    width = len(str(count))
-    return [block.id or (stem if count == 1 else f"{stem}-{n:0{width}d}") for n, block in enumerate(found.blocks, start=1)]
+def document_id(block: Block, n: int, *, count: int, stem: str) -> str:
+    """The id of the ``n``-th document (from 1) of a file of ``count``: its ``-DOCSTART-`` line's, else
+    ``stem`` for a file of one document, else ``<stem>-<n>`` (zero-padded to the width of ``count``)."""
+    return block.id or (stem if count == 1 else f"{stem}-{n:0{len(str(count))}d}")
 
 
 def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], options: Optional[ImportOptions] = None) -> Report:
     """Import the CoNLL file ``src``, or every ``*.conll`` and ``*.txt`` file of the folder ``src``
     (see the module docstring): the entity mentions of each document into the gold (or
     ``options.annotator``'s layer), documents the corpus lacks created with ``new_documents``; all
-    or nothing (``ImportRun``). Raises ``FormatError`` naming the file and line of every problem."""
+    or nothing (``ImportRun``). Raises ``FormatError`` naming the file and line of every problem.
+
+    Each file is read twice and never held (``_conll_read``): once whole for its scheme and document
+    count, then one document at a time, each imported before the next is read."""
     src, corpus = Path(src), Path(corpus)
     run = ImportRun(corpus, registry, options or ImportOptions())
+    tag_column = run.options.tag_column
     for path in _source_files(src):
-        found: Optional[ConllFile] = None
+        scanned: Optional[Scanned] = None
         with run.document():
-            found, scheme = _read_file(path, run.options.tag_column)
-        if found is None:
+            scanned = scan_file(path, name=display_path(path), tag_column=tag_column)
+        if scanned is None:
             continue
-        _note_file(run.report, found, scheme, run.options.tag_column)
-        stem = path.stem if path.suffix.lower() in SUFFIXES else path.name
-        for block, doc_id in zip(found.blocks, document_ids(found, stem)):
-            if not block.sentences:
-                run.report.ignore("empty documents", f"{found.name}:{block.line}")
-                run.report.notes.append(f"{found.name}:{block.line}: document {doc_id} has no tokens; nothing imported")
-                continue
-            with run.document():
-                _import_document(run, path, found, block, doc_id, chunks(block.sentences, scheme))
+        _note_file(run.report, scanned, tag_column)
+        with run.document():  # the second reading fails only when the file changed since the first
+            _import_file(run, path, scanned)
     return run.finish()
+
+
+def _import_file(run: ImportRun, path: Path, scanned: Scanned) -> None:
+    """Every document of the file ``scanned`` read, one at a time; each one's errors kept by the run."""
+    stem = path.stem if path.suffix.lower() in SUFFIXES else path.name
+    for n, block in enumerate(file_blocks(path, scanned, tag_column=run.options.tag_column), start=1):
+        doc_id = document_id(block, n, count=scanned.documents, stem=stem)
+        if not block.sentences:
+            run.report.ignore("empty documents", f"{scanned.name}:{block.line}")
+            run.report.notes.append(f"{scanned.name}:{block.line}: document {doc_id} has no tokens; nothing imported")
+            continue
+        with run.document():
+            _import_document(run, path, scanned, block, doc_id, chunks(block.sentences, scanned.scheme))
 
 
 def _source_files(src: Path) -> list[Path]:
@@ -208,21 +220,9 @@ def _source_files(src: Path) -> list[Path]:
     return files
 
 
-def _read_file(path: Path, tag_column: Optional[int] = None) -> tuple[ConllFile, str]:
-    """A CoNLL file read, and its tag scheme."""
-    name = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FormatError(f"{name}: cannot be read: {exc.strerror or exc}") from None
-    found = read(decode(data, name=name), name=name, tag_column=tag_column)
-    return found, detect(found)
-
-
-def _note_file(report: Report, found: ConllFile, scheme: str, tag_column: Optional[int] = None) -> None:
-    n = len(found.blocks)
-    entities = any(row.tag != OUTSIDE for block in found.blocks for row in block.rows)
-    what = f"tags read as {scheme}" if entities else "no entity tags"
+def _note_file(report: Report, found: Scanned, tag_column: Optional[int] = None) -> None:
+    n = found.documents
+    what = f"tags read as {found.scheme}" if found.entities else "no entity tags"
     tag = tag_column or found.columns
     unread = [str(c) for c in range(2, found.columns + 1) if c != tag]
     other = "" if not unread else (f"; columns 2 to {found.columns - 1} (part of speech, chunks) are not imported"
@@ -231,11 +231,11 @@ def _note_file(report: Report, found: ConllFile, scheme: str, tag_column: Option
     report.notes.append(f"{found.name}: {n} document{'s' if n != 1 else ''}, {what}{other}")
 
 
-def _import_document(run: ImportRun, path: Path, found: ConllFile, block: Block, doc_id: str, tagged: list[Chunk]) -> None:
+def _import_document(run: ImportRun, path: Path, found: Scanned, block: Block, doc_id: str, tagged: list[Chunk]) -> None:
     """One document of a CoNLL file: its text aligned (a corpus document) or rebuilt and created
     (a new one), then its mentions checked and kept for writing."""
     annotator = run.options.annotator
-    part = found.name if len(found.blocks) == 1 else f"{found.name}:{block.line}"
+    part = found.name if found.documents == 1 else f"{found.name}:{block.line}"
     source = Source(found.name, block.line, f"document {doc_id}")
     if doc_id in run.text_ids():
         doc_id = run.document_id(doc_id, source, part, annotator=annotator)
@@ -249,13 +249,13 @@ def _import_document(run: ImportRun, path: Path, found: ConllFile, block: Block,
     run.accept(_parsed(run, found, block, doc_id, text, offsets, tagged), text, annotator=annotator)
 
 
-def _parsed(run: ImportRun, found: ConllFile, block: Block, doc_id: str, text: str,
+def _parsed(run: ImportRun, found: Scanned, block: Block, doc_id: str, text: str,
             offsets: list[list[tuple[int, int]]], tagged: list[Chunk]) -> Parsed:
     """The mentions of one document, each mapped by the run's labels (None: not imported) and
     located at the line of its first token; a mention the target file holds at the same offsets
     with the same type keeps its id and ``entity_id``, any other takes a fresh id."""
     known = KnownItems.of_document(run, doc_id, run.options.annotator)
-    context = f"document {doc_id}" if len(found.blocks) > 1 else ""
+    context = f"document {doc_id}" if found.documents > 1 else ""
     sources = SourceMap(Source(found.name, block.line, context=context))
     mentions: list[EntityMention] = []
     for chunk in tagged:
