@@ -81,6 +81,24 @@ def load_docs(path: Path, vocab: Any) -> list[Any]:
                           "DocBin.to_disk, or a folder of them") from None
 
 
+def read_file(run: ImportRun, path: Path, annotator: Optional[str] = None) -> None:
+    """Import every ``Doc`` of the DocBin at ``path`` into ``run``, each error kept by the run.
+
+    The file's Docs are made with a vocabulary of its own, and each Doc is dropped once read, the
+    vocabulary with the last: a vocabulary keeps every string it has seen, so one shared by every
+    file would grow with the source (about 10 KB a document) and the import's memory with it."""
+    from spacy.vocab import Vocab
+
+    docs: list[Any] = []
+    with run.document():
+        docs = load_docs(path, Vocab())
+    shown = display_path(path)
+    for n in range(len(docs)):
+        doc, docs[n] = docs[n], None
+        with run.document():
+            read_doc(run, doc, DocPlace(shown, n, path.stem), annotator)
+
+
 def document_id(doc: Any, place: DocPlace) -> object:
     """The document id of ``doc``: the export's record (``user_data["newsspans"]["id"]``), else
     ``user_data["doc_id"]``, else ``<file stem>-<position>``."""

@@ -15,8 +15,8 @@ the corpus; only such an id ever names a file), merged with the corpus (``accept
 source holds nothing of keeps the corpus's annotations unless ``allow_deletions``; ``issued``
 never goes down), checked by the validator, and compared with the corpus as
 ``newsspans.versions.diff`` compares them (``diff_layer``: the report's ``changes``); of a document
-accepted only its changes and, when its file changes, the new file are kept, so memory does not
-hold every document read. ``finish`` then refuses an import that would
+accepted only its changes and, when its file changes, the new file are kept (nothing of one it
+leaves as it is), so memory does not hold every document read. ``finish`` then refuses an import that would
 empty a document layer or delete more than ``max_deletions`` of it (``ImportRefused``), and
 writes the annotation files that change through ``newsspans.atomic.write_files``, all or nothing,
 unless it is a dry run. An interrupted earlier write is finished first (``finish_writes``).
@@ -537,8 +537,9 @@ class ImportRun:
             DocumentMeta(doc_id, None, None, f"{doc_id}.txt", "", "", ""), text, state.annotations)
         old, data = replace(old, annotations=state.annotations), dumps_canonical(new.to_dict()).encode("utf-8")
         changes = [c for layer in LAYERS for c in diff_layer(key, layer, old, replace(old, annotations=new))]
-        self.pending[key] = _Pending(changes, {layer: len(getattr(state.annotations, layer)) for layer in LAYERS},
-                                     data if data != state.files.annotations else None, rel)
+        if changes or data != state.files.annotations:  # a document the import leaves as it is needs nothing more
+            self.pending[key] = _Pending(changes, {layer: len(getattr(state.annotations, layer)) for layer in LAYERS},
+                                         data if data != state.files.annotations else None, rel)
         self._states.pop((annotator, doc_id), None)  # read once per import: never needed again
         self.report.documents.append(key)
         self.report.notes += [str(p) for p in warnings]

@@ -53,7 +53,6 @@ from typing import Any, Iterable, Optional
 
 from ..dataset import global_id
 from ..model import Document, RegistryEntry
-from ..paths import display_path
 from ..tokenize import AlignmentError, segment
 from ._spacy_config import CONFIG_FILE, DEV_SPLIT, TRAIN_SPLIT, training_config
 from ._spacy_shards import DOCS_PER_FILE, ShardWriter
@@ -199,19 +198,11 @@ def import_(src: Path, *, corpus: Path, registry: dict[str, RegistryEntry], opti
     ``FormatError`` naming the file, ``Doc`` and span of every problem (first of all when spaCy is
     not installed), ``ImportRefused`` for an import that would delete too much."""
     require_spacy()
-    from spacy.vocab import Vocab
-
     from . import _spacy_read as reader  # imported here: it reads this module's names
 
     src, options = Path(src), options or ImportOptions()
     files = reader.docbin_files(src)
     run = ImportRun(Path(corpus), registry, options)
-    vocab = Vocab()
     for path in files:
-        docs: list[Any] = []
-        with run.document():
-            docs = reader.load_docs(path, vocab)
-        for n, doc in enumerate(docs):
-            with run.document():
-                reader.read_doc(run, doc, reader.DocPlace(display_path(path), n, path.stem), options.annotator)
+        reader.read_file(run, path, options.annotator)
     return run.finish()
