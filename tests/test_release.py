@@ -111,7 +111,9 @@ def test_an_invalid_corpus_is_refused_before_anything_is_written(proj):
     assert tree_bytes(proj) == before
 
 
-def test_without_git_the_previous_version_is_named_with_since(tmp_path, monkeypatch):
+def plain_project(tmp_path, monkeypatch):
+    """A project with no git (its corpus and schema), the corpus as released beside it in
+    ``previous``, a mention added, and the working directory in it."""
     root = tmp_path / "plain"
     root.mkdir()
     for name in ("corpus", "schema"):
@@ -119,6 +121,11 @@ def test_without_git_the_previous_version_is_named_with_since(tmp_path, monkeypa
     shutil.copytree(CORPUS, tmp_path / "previous")
     monkeypatch.chdir(root)
     add_mention(root)
+    return root
+
+
+def test_without_git_the_previous_version_is_named_with_since(tmp_path, monkeypatch):
+    root = plain_project(tmp_path, monkeypatch)
     code, _, err = run("release", "--bump", "minor")
     assert code == 2 and "--since" in err and len(err.strip().splitlines()) == 1
     code, out, err = run("release", "--bump", "minor", "--since", str(tmp_path / "previous"), "--date", "2030-01-02")
@@ -321,13 +328,7 @@ def test_a_release_whose_tag_exists_is_not_committed_and_says_so(proj):
 
 
 def test_a_release_without_git_says_how_to_tag_it(tmp_path, monkeypatch):
-    root = tmp_path / "plain"
-    root.mkdir()
-    for name in ("corpus", "schema"):
-        shutil.copytree(ROOT / name, root / name)
-    shutil.copytree(CORPUS, tmp_path / "previous")
-    monkeypatch.chdir(root)
-    add_mention(root)
+    root = plain_project(tmp_path, monkeypatch)
     code, _, err = run("release", "--bump", "minor", "--since", str(tmp_path / "previous"))
     assert code == 0, err
     [line] = [x for x in err.splitlines() if x.startswith("git: ")]

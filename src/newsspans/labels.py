@@ -172,6 +172,8 @@ def slugify(text: str) -> str:
 DOCUMENT_ID = rf"^[A-Za-z0-9][A-Za-z0-9_.-]*{END}"
 #: A document's URL (``add --url``): an absolute URL with a scheme and no whitespace.
 URL = rf"^[A-Za-z][A-Za-z0-9+.-]*://[^\s]+{END}"
+#: A quote's parts, each a span or (speaker, cue) null.
+QUOTE_PARTS = ("content", "speaker", "cue")
 #: The prefix of each layer's local ids (``m1``, ``q1``, ``c1``) and of quote groups (``g1``).
 ID_PREFIXES = {"entities": "m", "quotes": "q", "claims": "c"}
 GROUP_PREFIX = "g"

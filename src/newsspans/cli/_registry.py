@@ -117,10 +117,6 @@ def cmd_sort(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return 0
 
 
-def _corpus(p: argparse.ArgumentParser) -> None:
-    add_corpus_argument(p)
-
-
 def add_parsers(sub: "argparse._SubParsersAction") -> None:
     """Add ``newsspans registry`` and its subcommands to the ``newsspans`` parser."""
     top = sub.add_parser("registry", help="list, show, add, rename, merge and sort the entities of corpus/registry.json",
@@ -135,13 +131,13 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p = actions.add_parser("list", help="every entry: id, type, name, number of aliases")
     p.add_argument("--type", help="only the entries of this type (PERSON, ORG, ...)")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    _corpus(p)
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_list)
 
     p = actions.add_parser("show", help="an entry and where it is used (mentions, quote speakers, claimants, clusters)")
     p.add_argument("entity_id", metavar="ID")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    _corpus(p)
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_show)
 
     p = actions.add_parser("add", help="add an entry, in its place in the sorted file")
@@ -150,14 +146,14 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("--name", required=True, help="the canonical name")
     p.add_argument("--alias", action="append", metavar="A", help="a surface form (repeat for several)")
     p.add_argument("--wikidata", metavar="QID", help="its Wikidata id (Q…)")
-    _corpus(p)
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_add)
 
     p = actions.add_parser("rename", help="give an entry a new id; every reference to it follows")
     p.add_argument("old", metavar="OLD")
     p.add_argument("new", metavar="NEW")
     p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
-    _corpus(p)
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_rename)
 
     p = actions.add_parser("merge", help="merge entry A into B (`merge A INTO B`): aliases united, references repointed, A removed")
@@ -165,10 +161,10 @@ def add_parsers(sub: "argparse._SubParsersAction") -> None:
     p.add_argument("into", metavar="INTO")
     p.add_argument("target", metavar="B")
     p.add_argument("--dry-run", action="store_true", help="print what would change, write nothing")
-    _corpus(p)
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_merge)
 
     p = actions.add_parser("sort", help="write the registry in its canonical order (entries by id, aliases sorted)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 when the file is not sorted")
-    _corpus(p)
+    add_corpus_argument(p)
     p.set_defaults(func=cmd_sort)

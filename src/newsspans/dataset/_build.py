@@ -124,13 +124,13 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         out.labels["quotes"].update(q.type for q in ann.quotes)
         out.labels["claims"].update(c.label for c in ann.claims)
     if clean:
-        out.tables = _tables(rows, counts, configs, schemas)
+        out.tables = _chunk_tables(rows, counts, configs, schemas)
         if spill is not None and doc_ids:
             _spill(out, spill, doc_ids[0])
     return out
 
 
-def _tables(rows: dict[tuple[str, str], list[dict[str, Any]]], counts: dict[tuple[str, str], list[int]],
+def _chunk_tables(rows: dict[tuple[str, str], list[dict[str, Any]]], counts: dict[tuple[str, str], list[int]],
             configs: tuple[str, ...], schemas: dict[str, Any]) -> dict[tuple[str, str], Any]:
     """The Arrow tables of a chunk's rows per (config, split) (``_tables``): the flat configs
     first, of which the ``documents`` table nests the mentions, quotes and claims."""

@@ -111,8 +111,8 @@ def _source(config: str, column: str, path: Optional[str] = None) -> dict[str, A
     return source
 
 
-#: A quote's parts are spans ``{start, end, text}``, whose fields mean what an entity mention's do.
-QUOTE_PARTS = ("content", "speaker", "cue")
+#: A quote's parts (``labels.QUOTE_PARTS``) are spans ``{start, end, text}``, whose fields mean what
+#: an entity mention's do.
 SPAN_DESCRIBED = "entities"
 
 
@@ -127,12 +127,12 @@ def _field(config: str, field_id: str, description: str, feature: Any, column: s
         field["repeated"] = True
         feature = feature.feature
     if isinstance(feature, dict):
-        described = described or (column if column in FEATURES else SPAN_DESCRIBED if column in QUOTE_PARTS else config)
+        described = described or (column if column in FEATURES else SPAN_DESCRIBED if column in labels.QUOTE_PARTS else config)
         field["dataType"] = "sc:StructuredValue"
         field["subField"] = [
             _field(config, f"{field_id}/{name}", column_doc(described, name), sub, column,
                    path=name if path is None else f"{path}.{name}",
-                   described=SPAN_DESCRIBED if name in QUOTE_PARTS else described)
+                   described=SPAN_DESCRIBED if name in labels.QUOTE_PARTS else described)
             for name, sub in feature.items()
         ]
         return field

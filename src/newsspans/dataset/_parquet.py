@@ -15,6 +15,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
+from ._tables import rows_table
+
 #: Fixed writer options: part of what makes two builds byte-identical.
 WRITE_OPTIONS: dict[str, Any] = {
     "compression": "zstd",
@@ -50,7 +52,7 @@ class ShardedWriter:
     def add(self, rows: list[dict[str, Any]]) -> None:
         """Add rows given as dicts (the columns of the features)."""
         if rows:
-            self.add_table(pa.Table.from_pylist(rows, schema=self.schema))
+            self.add_table(rows_table(rows, self.schema))
 
     def add_table(self, table: pa.Table) -> None:
         """Add rows given as an Arrow table of this writer's schema. Row groups hold exactly

@@ -82,7 +82,7 @@ def write_shard(task: ShardTask) -> ShardWritten:
     for path, offset, length in task.runs:
         with pa.memory_map(path) as source:
             tables.append(pa.ipc.open_file(source).read_all().slice(offset, length))
-    rows = pa.concat_tables(tables) if tables else pa.Table.from_pylist([], schema=task.schema)
+    rows = pa.concat_tables(tables) if tables else task.schema.empty_table()
     os.makedirs(task.folder, exist_ok=True)
     final = os.path.join(task.folder, f"{task.split}-{task.index:05d}-of-{task.count:05d}.parquet")
     partial = f"{os.path.join(task.folder, f'.{task.split}-{task.index:05d}')}.{os.getpid()}.partial"

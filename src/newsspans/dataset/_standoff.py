@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from ..errors import BuildError
+from ..labels import QUOTE_PARTS
 from ..paths import display_path, sha256_hex
 
 STANDOFF = "standoff.json"
@@ -29,8 +30,6 @@ RELEASE = "release"
 #: The full release's files kept in ``release/`` (they hold no document text).
 METADATA_FILES = ("README.md", "croissant.json", "manifest.json")
 NOTE = "README.md"
-#: The spans (``{start, end, text}``) of a quote.
-QUOTE_SPANS = ("content", "speaker", "cue")
 
 
 def _spans(row: dict[str, Any], config: str) -> Iterator[dict[str, Any]]:
@@ -38,7 +37,7 @@ def _spans(row: dict[str, Any], config: str) -> Iterator[dict[str, Any]]:
     if config in ("entities", "claims", "sentences"):
         yield row
     elif config == "quotes":
-        yield from (row[column] for column in QUOTE_SPANS if row[column] is not None)
+        yield from (row[column] for column in QUOTE_PARTS if row[column] is not None)
     elif config == "documents":
         yield from row["entities"]
         yield from row["claims"]

@@ -28,14 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from ..labels import ENTITY_LABELS, QUOTE_TYPES
+from ..labels import ENTITY_LABELS, QUOTE_PARTS, QUOTE_TYPES
 from ..paths import display_path
 from ..validation import QUOTATION_MARKS, quotation_marks_in
 from .base import FormatError, Report
 
 DROP = "drop"
 UNKNOWN_POLICIES = ("refuse", "skip")
-QUOTE_PARTS = ("content", "speaker", "cue")
 #: OntoNotes place types that CoNLL-2003 does not have: a source with LOC and none of them is ambiguous.
 PLACE_TYPES = frozenset({"GPE", "FAC"})
 LAYER_NAMES = ("entities", "quotes", "claims")
