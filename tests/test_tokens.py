@@ -120,22 +120,6 @@ def test_sentence_rows_carry_the_highest_claim_label_and_quotes():
     assert not first["has_quote"]
 
 
-def test_the_row_helpers_take_their_optional_and_swappable_arguments_by_keyword():
-    from newsspans.dataset._rows import overlapping, sentence_claim_label, sentence_row
-
-    doc = doc_of("Ana spoke. Then she left.", (0, 3, "PERSON"))
-    first, second = segment(doc)
-    with pytest.raises(TypeError):
-        sentence_row(doc, first, [], True)
-    with pytest.raises(TypeError):
-        sentence_claim_label(doc, first, [])
-    with pytest.raises(TypeError):
-        overlapping([(0, 3)], [first, second])
-    assert sentence_row(doc, first, claims=[], quoted=True)["has_quote"]
-    assert sentence_claim_label(doc, first, claims=[]) == "NFS"
-    assert overlapping([(0, 3), (5, 15)], sentences=[first, second]) == [[0, 1], [1]]
-
-
 def test_spacy_biluo_tags_agree_with_ours():
     import spacy  # in the test extra, so CI runs this for real
     from spacy.tokens import Doc

@@ -13,7 +13,8 @@ import bisect
 import itertools
 import operator
 import re
-from typing import Iterable, NamedTuple, Sequence
+from dataclasses import dataclass
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from .errors import NewsSpansError
 from .labels import OUTSIDE
@@ -303,47 +304,84 @@ def _break_candidates(text: str, tokens: Sequence[Token]) -> list[int]:
     return sorted(found)
 
 
-def segment(doc: Document) -> list[Sentence]:
-    """The sentences of a document with their tokens, split at every gold span boundary."""
+@dataclass(frozen=True)
+class Segmentation:
+    """A document's tokens, in one flat list, and its sentences: ``bounds[i]`` is the i-th
+    sentence's ``(start, end)`` and its tokens are ``tokens[firsts[i]:firsts[i + 1]]``."""
+
+    tokens: list[Token]
+    bounds: list[tuple[int, int]]
+    firsts: list[int]  # one more than the sentences: the last is len(tokens)
+
+    def sentences(self) -> list[Sentence]:
+        """The sentences, each with its own tuple of tokens."""
+        tokens, firsts = self.tokens, self.firsts
+        return [Sentence(i, start, end, tuple(tokens[firsts[i - 1]:firsts[i]]))
+                for i, (start, end) in enumerate(self.bounds, start=1)]
+
+
+def segmentation(doc: Document) -> Segmentation:
+    """The tokens and sentences of a document, split at every gold span boundary."""
     ann = doc.annotations
     tokens = tokenize(doc.text, boundaries=span_boundaries(ann))
     bounds = split_sentences(doc.text, tokens, protected=[(m.start, m.end) for m in ann.entities])
-    out = []
+    firsts = [0]
     k = 0
-    for i, (start, end) in enumerate(bounds, start=1):
-        first, k = k, bisect.bisect_right(tokens, end, lo=k, key=_END)  # the tokens up to the sentence's end
-        out.append(Sentence(i, start, end, tuple(tokens[first:k])))
-    return out
+    for _, end in bounds:
+        k = bisect.bisect_right(tokens, end, lo=k, key=_END)  # the tokens up to the sentence's end
+        firsts.append(k)
+    return Segmentation(tokens, bounds, firsts)
+
+
+def segment(doc: Document) -> list[Sentence]:
+    """The sentences of a document with their tokens, split at every gold span boundary."""
+    return segmentation(doc).sentences()
 
 
 def bio_tags(sentence: Sentence, entities: Sequence, *, document_id: str) -> list[str]:
-    """IOB2 tags of the sentence's tokens for the entity mentions that lie inside it.
+    """IOB2 tags of the sentence's tokens for the entity mentions that lie inside it
+    (``document_tags`` of a document of this one sentence)."""
+    tokens = list(sentence.tokens)
+    return document_tags(Segmentation(tokens, [(sentence.start, sentence.end)], [0, len(tokens)]), entities,
+                         document_id=document_id)
 
-    Raises ``AlignmentError`` (naming the document, mention and offsets) for a mention whose start
-    or end is not a token boundary, or that overlaps another: IOB2 cannot hold it, and it is never
-    dropped silently.
+
+def document_tags(segmented: Segmentation, entities: Sequence, *, document_id: str) -> list[str]:
+    """IOB2 tags of every token of ``segmented`` (in one flat list) for the entity mentions that lie
+    inside its sentences; a mention outside every sentence tags nothing.
+
+    Raises ``AlignmentError`` (naming the document, mention and offsets) for a mention that crosses
+    a sentence boundary, whose start or end is not a token boundary, or that overlaps another:
+    IOB2 cannot hold it, and it is never dropped silently.
     """
-    tokens = sentence.tokens
+    tokens, bounds, firsts = segmented.tokens, segmented.bounds, segmented.firsts
     tags = [OUTSIDE] * len(tokens)
     if not entities:
         return tags
-    owner: dict[int, str] = {}
+    ends = [end for _, end in bounds]
+    tagged: list[tuple[int, int, Any]] = []  # (first, last, mention) of the mentions tagged so far
     for m in entities:
-        if m.end <= sentence.start or m.start >= sentence.end:
-            continue
-        if m.start < sentence.start or m.end > sentence.end:
-            raise AlignmentError(f"{_where(document_id, m)} crosses a sentence boundary ({sentence.start}-{sentence.end})")
-        first = bisect.bisect_left(tokens, m.start, key=_START)  # the token that starts there, if one does
-        last = bisect.bisect_left(tokens, m.end, key=_END)  # the token that ends there, if one does
-        if first == len(tokens) or tokens[first][0] != m.start or last == len(tokens) or tokens[last][1] != m.end:
+        k = bisect.bisect_right(ends, m.start)  # the first sentence that ends after the mention starts
+        if k == len(bounds) or bounds[k][0] >= m.end:
+            continue  # in no sentence
+        start, end = bounds[k]
+        if m.start < start or m.end > end:
+            raise AlignmentError(f"{_where(document_id, m)} crosses a sentence boundary ({start}-{end})")
+        lo, hi = firsts[k], firsts[k + 1]
+        first = bisect.bisect_left(tokens, m.start, lo, hi, key=_START)  # the token that starts there, if one does
+        last = bisect.bisect_left(tokens, m.end, lo, hi, key=_END)  # the token that ends there, if one does
+        if first == hi or tokens[first][0] != m.start or last == hi or tokens[last][1] != m.end:
             raise AlignmentError(f"{_where(document_id, m)} does not start and end on token boundaries "
                                  "(does it start or end with whitespace?)")
-        for i in range(first, last + 1):
-            if i in owner:
-                raise AlignmentError(f"{_where(document_id, m)} overlaps mention {owner[i]}; IOB2 tags cannot hold "
-                                     "overlapping mentions")
-            owner[i] = m.id
-            tags[i] = ("B-" if i == first else "I-") + m.label
+        taken = next((i for i in range(first, last + 1) if tags[i] != OUTSIDE), None)
+        if taken is not None:
+            owner = next(o for a, b, o in tagged if a <= taken <= b)
+            raise AlignmentError(f"{_where(document_id, m)} overlaps mention {owner.id}; IOB2 tags cannot hold "
+                                 "overlapping mentions")
+        tagged.append((first, last, m))
+        tags[first] = "B-" + m.label
+        if last > first:
+            tags[first + 1:last + 1] = ["I-" + m.label] * (last - first)
     return tags
 
 

@@ -93,11 +93,15 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
     of the configs (passed in, so that a worker need not import ``datasets``). With ``spill`` (a
     folder), the tables are written there (Arrow IPC) and only their row counts are returned."""
     from ._rows import document_rows
+    from ._views import VIEWS, ViewColumns
 
     out = _ChunkOutput()
     rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
     counts: dict[tuple[str, str], list[int]] = {}  # items per document, per (nested layer, split)
-    made = (*configs, *(c for c in NESTED if c not in configs)) if "documents" in configs else configs
+    core = tuple(c for c in configs if c not in VIEWS)
+    made = (*core, *(c for c in NESTED if c not in core)) if "documents" in core else core
+    views: dict[str, ViewColumns] = {}  # per split
+    want = {"tokens": "tokens" in configs, "sentences": "sentences" in configs}
     clean = True
     for doc_id in doc_ids:
         doc, problems = corpus.read_document(doc_id, registry)
@@ -112,10 +116,10 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         if "documents" in configs:
             for layer in NESTED:
                 counts.setdefault((layer, split), []).append(len(by_config[layer]))
-        if "sentences" in by_config:
-            out.labels["sentences"].update(SENTENCE_CLAIM_LABELS[r["claim_label"]] for r in by_config["sentences"])
-        if "tokens" in by_config:
-            out.tokens += sum(len(r["tokens"]) for r in by_config["tokens"])
+        if any(want.values()):
+            if split not in views:
+                views[split] = ViewColumns(**want)
+            views[split].add(doc)
         out.languages.add(doc.meta.language)
         ann = doc.annotations
         out.tally.add(doc.meta, ann, sorted(corpus.beside.layers), corpus.beside.decisions)
@@ -125,6 +129,12 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         out.labels["claims"].update(c.label for c in ann.claims)
     if clean:
         out.tables = _chunk_tables(rows, counts, configs, schemas)
+        for split, columns in sorted(views.items()):
+            out.tokens += columns.token_count()
+            if columns.want_sentences:
+                out.labels["sentences"].update(columns.claim_label_counts())
+            for config, table in columns.tables(schemas).items():
+                out.tables[config, split] = table
         if spill is not None and doc_ids:
             _spill(out, spill, doc_ids[0])
     return out

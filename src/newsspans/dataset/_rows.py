@@ -6,19 +6,15 @@ encoding); ids become global: ``<document id>:<local id>``.
 
 from __future__ import annotations
 
-import bisect
-
 from typing import Any, Optional, Sequence
 
-from ..labels import CLAIM_LABELS, ENTITY_LABELS, IOB2_TAGS, QUOTE_TYPES, SENTENCE_CLAIM_LABELS
+from ..labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
 from ..model import Claim, Document, EntityMention, Quote, RegistryEntry, Span
-from ..tokenize import Sentence, bio_tags, segment
+from ._views import VIEWS, ViewColumns
 
 _ENTITY = {name: i for i, name in enumerate(ENTITY_LABELS)}
 _QUOTE = {name: i for i, name in enumerate(QUOTE_TYPES)}
 _CLAIM = {name: i for i, name in enumerate(CLAIM_LABELS)}
-_TAG = {name: i for i, name in enumerate(IOB2_TAGS)}
-_SENTENCE_CLAIM = {name: i for i, name in enumerate(SENTENCE_CLAIM_LABELS)}
 
 
 def global_id(document_id: str, local_id: Optional[str]) -> Optional[str]:
@@ -68,66 +64,6 @@ def claim_row(doc_id: str, c: Claim) -> dict[str, Any]:
     }
 
 
-def sentence_id(document_id: str, sentence: Sentence) -> str:
-    return f"{document_id}:s{sentence.index}"
-
-
-def token_row(doc: Document, sentence: Sentence, entities: Optional[Sequence[EntityMention]] = None) -> dict[str, Any]:
-    """The ``tokens`` row of a sentence; ``entities``, when given, are the document's mentions
-    that may touch the sentence (all of them by default)."""
-    tags = bio_tags(sentence, doc.annotations.entities if entities is None else entities, document_id=doc.id)
-    starts, ends, texts = zip(*sentence.tokens) if sentence.tokens else ((), (), ())
-    return {
-        "id": sentence_id(doc.id, sentence),
-        "document_id": doc.id,
-        "tokens": list(texts),
-        "token_starts": list(starts),
-        "token_ends": list(ends),
-        "ner_tags": list(map(_TAG.__getitem__, tags)),
-    }
-
-
-def _overlaps(start: int, end: int, sentence: Sentence) -> bool:
-    return start < sentence.end and end > sentence.start
-
-
-def sentence_claim_label(doc: Document, sentence: Sentence, *, claims: Optional[Sequence[Any]] = None) -> str:
-    """The highest claim label of the claims that overlap the sentence (NFS when there is none);
-    ``claims``, when given, are those that overlap it (``overlapping``)."""
-    if claims is None:
-        claims = [c for c in doc.annotations.claims if _overlaps(c.start, c.end, sentence)]
-    return max((c.label for c in claims), key=SENTENCE_CLAIM_LABELS.index, default=SENTENCE_CLAIM_LABELS[0])
-
-
-def sentence_row(doc: Document, sentence: Sentence, *, claims: Optional[Sequence[Any]] = None,
-                 quoted: Optional[bool] = None) -> dict[str, Any]:
-    """The ``sentences`` row of a sentence; ``claims`` (those that overlap it) and ``quoted``
-    (whether a quote's content overlaps it), when given, spare a scan of the document's items."""
-    if quoted is None:
-        quoted = any(_overlaps(q.content.start, q.content.end, sentence) for q in doc.annotations.quotes)
-    return {
-        "id": sentence_id(doc.id, sentence),
-        "document_id": doc.id,
-        "start": sentence.start,
-        "end": sentence.end,
-        "text": doc.text[sentence.start : sentence.end],
-        "claim_label": _SENTENCE_CLAIM[sentence_claim_label(doc, sentence, claims=claims)],
-        "has_quote": quoted,
-    }
-
-
-def overlapping(spans: Sequence[tuple[int, int]], *, sentences: Sequence[Sentence]) -> list[list[int]]:
-    """For each sentence (in text order, not overlapping), the indices (in order) of the ``spans``
-    that overlap it: one binary search per span instead of a scan of every span per sentence."""
-    starts = [s.start for s in sentences]
-    ends = [s.end for s in sentences]
-    found: list[list[int]] = [[] for _ in sentences]
-    for i, (start, end) in enumerate(spans):
-        for k in range(bisect.bisect_right(ends, start), bisect.bisect_left(starts, end)):
-            found[k].append(i)
-    return found
-
-
 def _without_document(row: dict[str, Any]) -> dict[str, Any]:
     del row["document_id"]
     return row
@@ -160,15 +96,11 @@ def document_rows(doc: Document, configs: Optional[Sequence[str]] = None, *,
                         quotes=[_without_document(dict(r)) for r in quotes],
                         claims=[_without_document(dict(r)) for r in claims])
     out = {"documents": [document], "entities": entities, "quotes": quotes, "claims": claims}
-    wanted = set(out) | {"tokens", "sentences"} if configs is None else set(configs)
-    if wanted & {"tokens", "sentences"}:
-        sentences = segment(doc)
-        mentions = overlapping([(m.start, m.end) for m in ann.entities], sentences=sentences)
-        claimed = overlapping([(c.start, c.end) for c in ann.claims], sentences=sentences)
-        quoted = overlapping([(q.content.start, q.content.end) for q in ann.quotes], sentences=sentences)
-        out["tokens"] = [token_row(doc, s, [ann.entities[i] for i in mentions[k]]) for k, s in enumerate(sentences)]
-        out["sentences"] = [sentence_row(doc, s, claims=[ann.claims[i] for i in claimed[k]], quoted=bool(quoted[k]))
-                            for k, s in enumerate(sentences)]
+    wanted = set(out) | set(VIEWS) if configs is None else set(configs)
+    if wanted & set(VIEWS):
+        views = ViewColumns(tokens="tokens" in wanted, sentences="sentences" in wanted)
+        views.add(doc)
+        out.update(views.rows())
     return {config: rows for config, rows in out.items() if config in wanted}
 
 
