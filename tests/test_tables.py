@@ -1,5 +1,6 @@
-"""The build's column-by-column Arrow tables (``dataset._tables``) equal ``Table.from_pylist`` of
-the row dicts (``document_rows``), nested lists included, so the released Parquet stays the same."""
+"""The build's column-by-column Arrow tables (``dataset._tables`` of ``_rows.layer_columns``)
+equal ``Table.from_pylist`` of the row dicts (``document_rows``), nested lists included, so the
+released Parquet stays the same."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import pytest
 from helpers import CORPUS
 
 from newsspans.dataset import FEATURES, document_rows
-from newsspans.dataset._tables import NESTED, documents_table, rows_table
+from newsspans.dataset._rows import layer_columns
+from newsspans.dataset._tables import NESTED, columns_table, documents_table, rows_table
 from newsspans.model import Annotations, Document
 from newsspans.validation import Corpus
 
@@ -31,11 +33,9 @@ def both_ways(docs: list[Document]) -> tuple[pa.Table, pa.Table]:
     schema = FEATURES["documents"].arrow_schema
     nested = [document_rows(d, configs=("documents",))["documents"][0] for d in docs]
     expected = pa.Table.from_pylist(nested, schema=schema)
-    flat_rows = [document_rows(d, configs=("documents", *NESTED), nested=False) for d in docs]
-    flat = {layer: [r for rows in flat_rows for r in rows[layer]] for layer in NESTED}
-    tables = {layer: rows_table(rows, FEATURES[layer].arrow_schema) if rows else None for layer, rows in flat.items()}
-    counts = {layer: [len(rows[layer]) for rows in flat_rows] for layer in NESTED}
-    got = documents_table([rows["documents"][0] for rows in flat_rows], counts, tables, schema)
+    tables = {layer: columns_table(layer_columns(docs, layer), FEATURES[layer].arrow_schema) for layer in NESTED}
+    counts = {layer: [len(getattr(d.annotations, layer)) for d in docs] for layer in NESTED}
+    got = documents_table(layer_columns(docs, "documents"), counts, tables, schema)
     return expected, got
 
 
@@ -46,6 +46,7 @@ def test_flat_tables_equal_from_pylist():
         schema = FEATURES[config].arrow_schema
         assert rows, config
         assert rows_table(rows, schema).equals(pa.Table.from_pylist(rows, schema=schema)), config
+        assert columns_table(layer_columns(docs, config), schema).equals(rows_table(rows, schema)), config
 
 
 @pytest.mark.parametrize("keep", [frozenset(NESTED), frozenset(), frozenset({"entities"}), frozenset({"quotes", "claims"})])

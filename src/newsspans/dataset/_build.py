@@ -29,7 +29,6 @@ import jsonschema
 from .._version import __version__
 from ..errors import BuildError, NewsSpansError
 from ..labels import GOLD
-from ..labels import SENTENCE_CLAIM_LABELS
 from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, MANIFEST as PACKED_MANIFEST, SUGGESTIONS, TEXTS, PackedReader
 from ..paths import display_path, sha256_hex
 from ..atomic import replace_dir, staging
@@ -37,7 +36,7 @@ from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default
 from ._configs import OPTIONAL_CONFIGS, chosen_configs
 from ._splits import split_of
 from ._stats import DocumentTally, Stats
-from ._tables import NESTED, documents_table, rows_table
+from ._tables import NESTED, columns_table, documents_table
 
 MANIFEST = "manifest.json"
 CARD = "README.md"
@@ -92,14 +91,11 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
     while the chunk has no error: a corpus with errors is refused. ``schemas`` are the Arrow schemas
     of the configs (passed in, so that a worker need not import ``datasets``). With ``spill`` (a
     folder), the tables are written there (Arrow IPC) and only their row counts are returned."""
-    from ._rows import document_rows
-    from ._views import VIEWS, ViewColumns
+    from ._rows import LAYER_CONFIGS
+    from ._views import ViewColumns
 
     out = _ChunkOutput()
-    rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    counts: dict[tuple[str, str], list[int]] = {}  # items per document, per (nested layer, split)
-    core = tuple(c for c in configs if c not in VIEWS)
-    made = (*core, *(c for c in NESTED if c not in core)) if "documents" in core else core
+    docs: dict[str, list[Any]] = {}  # the valid documents, per split
     views: dict[str, ViewColumns] = {}  # per split
     want = {"tokens": "tokens" in configs, "sentences": "sentences" in configs}
     clean = True
@@ -110,12 +106,7 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         if not clean:
             continue
         split = split_of(doc.meta.story_id)
-        by_config = document_rows(doc, configs=made, nested=False)
-        for config, config_rows in by_config.items():
-            rows.setdefault((config, split), []).extend(config_rows)
-        if "documents" in configs:
-            for layer in NESTED:
-                counts.setdefault((layer, split), []).append(len(by_config[layer]))
+        docs.setdefault(split, []).append(doc)
         if any(want.values()):
             if split not in views:
                 views[split] = ViewColumns(**want)
@@ -128,7 +119,9 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
         out.labels["quotes"].update(q.type for q in ann.quotes)
         out.labels["claims"].update(c.label for c in ann.claims)
     if clean:
-        out.tables = _chunk_tables(rows, counts, configs, schemas)
+        layers = tuple(c for c in LAYER_CONFIGS if c in configs)
+        for split, split_docs in sorted(docs.items()):
+            out.tables.update({(config, split): table for config, table in _chunk_tables(split_docs, layers, schemas).items()})
         for split, columns in sorted(views.items()):
             out.tokens += columns.token_count()
             if columns.want_sentences:
@@ -140,17 +133,19 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
     return out
 
 
-def _chunk_tables(rows: dict[tuple[str, str], list[dict[str, Any]]], counts: dict[tuple[str, str], list[int]],
-            configs: tuple[str, ...], schemas: dict[str, Any]) -> dict[tuple[str, str], Any]:
-    """The Arrow tables of a chunk's rows per (config, split) (``_tables``): the flat configs
-    first, of which the ``documents`` table nests the mentions, quotes and claims."""
-    flat = {key: rows_table(r, schemas[key[0]]) for key, r in rows.items() if r and key[0] != "documents"}
-    tables = {key: table for key, table in flat.items() if key[0] in configs}
-    for (config, split), r in rows.items():
-        if config == "documents" and r:
-            tables[config, split] = documents_table(
-                r, {layer: counts[layer, split] for layer in NESTED},
-                {layer: flat.get((layer, split)) for layer in NESTED}, schemas["documents"])
+def _chunk_tables(docs: list[Any], configs: tuple[str, ...], schemas: dict[str, Any]) -> dict[str, Any]:
+    """The Arrow tables of the ``configs`` (of ``_rows.LAYER_CONFIGS``) of a chunk's valid
+    documents of one split (``_tables``): the flat configs first, of which the ``documents`` table
+    nests the mentions, quotes and claims."""
+    from ._rows import layer_columns
+
+    made = (*configs, *(c for c in NESTED if c not in configs)) if "documents" in configs else configs
+    flat = {config: columns_table(layer_columns(docs, config), schemas[config]) for config in made if config != "documents"}
+    flat = {config: table for config, table in flat.items() if table.num_rows}  # no empty shard for a split
+    tables = {config: table for config, table in flat.items() if config in configs}
+    if "documents" in configs:
+        counts = {layer: [len(getattr(d.annotations, layer)) for d in docs] for layer in NESTED}
+        tables["documents"] = documents_table(layer_columns(docs, "documents"), counts, flat, schemas["documents"])
     return tables
 
 

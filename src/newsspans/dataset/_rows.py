@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Optional, Sequence
 
 from ..labels import CLAIM_LABELS, ENTITY_LABELS, QUOTE_TYPES
-from ..model import Claim, Document, EntityMention, Quote, RegistryEntry, Span
+from ..model import Document, RegistryEntry, Span
 from ._views import VIEWS, ViewColumns
 
 _ENTITY = {name: i for i, name in enumerate(ENTITY_LABELS)}
@@ -25,83 +25,60 @@ def _span(span: Optional[Span]) -> Optional[dict[str, Any]]:
     return None if span is None else {"start": span.start, "end": span.end, "text": span.text}
 
 
-def entity_row(doc_id: str, m: EntityMention) -> dict[str, Any]:
-    return {
-        "id": global_id(doc_id, m.id),
-        "document_id": doc_id,
-        "start": m.start,
-        "end": m.end,
-        "text": m.text,
-        "label": _ENTITY[m.label],
-        "entity_id": m.entity_id,
-    }
+#: The per-document configs made here (the views are ``_views``'s).
+LAYER_CONFIGS = ("documents", "entities", "quotes", "claims")
 
 
-def quote_row(doc_id: str, q: Quote) -> dict[str, Any]:
-    return {
-        "id": global_id(doc_id, q.id),
-        "document_id": doc_id,
-        "type": _QUOTE[q.type],
-        "content": _span(q.content),
-        "speaker": _span(q.speaker),
-        "cue": _span(q.cue),
-        "speaker_entity_id": q.speaker_entity_id,
-        "group_id": global_id(doc_id, q.group_id),
-        "cluster_id": q.cluster_id,
-    }
+def layer_columns(docs: Sequence[Document], config: str) -> dict[str, list[Any]]:
+    """The columns (name -> values, one per row) of ``config``'s rows of ``docs``, in document
+    order (the ``documents`` rows without their nested lists: ``_tables.documents_table`` makes
+    them of the other three). One list per column for all the documents: no dict per row."""
+    if config == "documents":
+        metas = [d.meta for d in docs]
+        return {"id": [m.id for m in metas], "text": [d.text for d in docs], "title": [m.title for m in metas],
+                "published": [m.published for m in metas], "source": [m.source for m in metas],
+                "url": [m.url for m in metas], "language": [m.language for m in metas],
+                "story_id": [m.story_id for m in metas], "sha256": [m.sha256 for m in metas]}
+    items = [(d.meta.id, x) for d in docs for x in getattr(d.annotations, config)]
+    columns: dict[str, list[Any]] = {"id": [f"{d}:{x.id}" for d, x in items], "document_id": [d for d, _ in items]}
+    if config == "entities":
+        columns.update(start=[m.start for _, m in items], end=[m.end for _, m in items], text=[m.text for _, m in items],
+                       label=[_ENTITY[m.label] for _, m in items], entity_id=[m.entity_id for _, m in items])
+    elif config == "quotes":
+        columns.update(type=[_QUOTE[q.type] for _, q in items], content=[_span(q.content) for _, q in items],
+                       speaker=[_span(q.speaker) for _, q in items], cue=[_span(q.cue) for _, q in items],
+                       speaker_entity_id=[q.speaker_entity_id for _, q in items],
+                       group_id=[global_id(d, q.group_id) for d, q in items], cluster_id=[q.cluster_id for _, q in items])
+    elif config == "claims":
+        columns.update(start=[c.start for _, c in items], end=[c.end for _, c in items], text=[c.text for _, c in items],
+                       label=[_CLAIM[c.label] for _, c in items], claimant=[c.claimant for _, c in items],
+                       cluster_id=[c.cluster_id for _, c in items])
+    else:
+        raise ValueError(f"not a per-document layer config: {config}")
+    return columns
 
 
-def claim_row(doc_id: str, c: Claim) -> dict[str, Any]:
-    return {
-        "id": global_id(doc_id, c.id),
-        "document_id": doc_id,
-        "start": c.start,
-        "end": c.end,
-        "text": c.text,
-        "label": _CLAIM[c.label],
-        "claimant": c.claimant,
-        "cluster_id": c.cluster_id,
-    }
-
-
-def _without_document(row: dict[str, Any]) -> dict[str, Any]:
-    del row["document_id"]
-    return row
+def _rows_of(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
 
 
 def document_rows(doc: Document, configs: Optional[Sequence[str]] = None, *,
                   nested: bool = True) -> dict[str, list[dict[str, Any]]]:
-    """The rows this document contributes to each per-document config (or to ``configs`` only).
-    Without ``nested``, the ``documents`` row leaves out its lists of mentions, quotes and claims
-    (the build assembles them from the flat configs' columns: ``_tables``)."""
-    doc_id = doc.id
-    ann = doc.annotations
-    entities = [entity_row(doc_id, m) for m in ann.entities]
-    quotes = [quote_row(doc_id, q) for q in ann.quotes]
-    claims = [claim_row(doc_id, c) for c in ann.claims]
-    meta = doc.meta
-    document = {
-        "id": doc_id,
-        "text": doc.text,
-        "title": meta.title,
-        "published": meta.published,
-        "source": meta.source,
-        "url": meta.url,
-        "language": meta.language,
-        "story_id": meta.story_id,
-        "sha256": meta.sha256,
-    }
-    if nested:
-        document.update(entities=[_without_document(dict(r)) for r in entities],
-                        quotes=[_without_document(dict(r)) for r in quotes],
-                        claims=[_without_document(dict(r)) for r in claims])
-    out = {"documents": [document], "entities": entities, "quotes": quotes, "claims": claims}
-    wanted = set(out) | set(VIEWS) if configs is None else set(configs)
+    """The rows this document contributes to each per-document config (or to ``configs`` only),
+    as dicts (the build makes its tables from the columns: ``layer_columns``, ``_views``). Without
+    ``nested``, the ``documents`` row leaves out its lists of mentions, quotes and claims."""
+    wanted = set(LAYER_CONFIGS) | set(VIEWS) if configs is None else set(configs)
+    out = {config: _rows_of(layer_columns([doc], config)) for config in LAYER_CONFIGS if config in wanted}
+    if nested and "documents" in out:
+        out["documents"][0].update(
+            {layer: [{k: v for k, v in row.items() if k != "document_id"}
+                     for row in _rows_of(layer_columns([doc], layer))] for layer in LAYER_CONFIGS[1:]})
     if wanted & set(VIEWS):
         views = ViewColumns(tokens="tokens" in wanted, sentences="sentences" in wanted)
         views.add(doc)
         out.update(views.rows())
-    return {config: rows for config, rows in out.items() if config in wanted}
+    return out
 
 
 def registry_row(e: RegistryEntry) -> dict[str, Any]:

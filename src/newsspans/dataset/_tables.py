@@ -19,10 +19,14 @@ NESTED = ("entities", "quotes", "claims")
 
 def rows_table(rows: Sequence[dict[str, Any]], schema: Any) -> Any:
     """The table of ``rows`` (dicts with every field of ``schema``), converted column by column."""
+    return columns_table({f.name: [row[f.name] for row in rows] for f in schema}, schema)
+
+
+def columns_table(columns: dict[str, Sequence[Any]], schema: Any) -> Any:
+    """The table of ``columns`` (name -> values, one per row, for every field of ``schema``)."""
     import pyarrow as pa
 
-    arrays = [_column([row[f.name] for row in rows], f.type) for f in schema]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return pa.Table.from_arrays([_column(columns[f.name], f.type) for f in schema], schema=schema)
 
 
 def _column(values: list[Any], type_: Any) -> Any:
@@ -40,11 +44,11 @@ def _column(values: list[Any], type_: Any) -> Any:
                                     type=type_)
 
 
-def documents_table(rows: Sequence[dict[str, Any]], counts: dict[str, Sequence[int]], flat: dict[str, Any],
+def documents_table(columns: dict[str, Sequence[Any]], counts: dict[str, Sequence[int]], flat: dict[str, Any],
                     schema: Any) -> Any:
-    """The ``documents`` table of ``rows`` (each without its nested lists) whose items are the
-    rows of the ``flat`` tables of ``NESTED`` (in document order), ``counts[layer][i]`` of them
-    for the i-th document."""
+    """The ``documents`` table of ``columns`` (those of every field but the nested lists) whose
+    items are the rows of the ``flat`` tables of ``NESTED`` (in document order),
+    ``counts[layer][i]`` of them for the i-th document."""
     import pyarrow as pa
 
     arrays = []
@@ -52,7 +56,7 @@ def documents_table(rows: Sequence[dict[str, Any]], counts: dict[str, Sequence[i
         if f.name in NESTED:
             arrays.append(_nested(flat.get(f.name), counts[f.name], f.type))
         else:
-            arrays.append(_column([row[f.name] for row in rows], f.type))
+            arrays.append(_column(columns[f.name], f.type))
     return pa.Table.from_arrays(arrays, schema=schema)
 
 
