@@ -58,3 +58,25 @@ def test_documents_table_equals_from_pylist(keep):
     assert got.equals(expected)
     assert got.schema.equals(expected.schema, check_metadata=True)
     assert [len(x) for x in got.column("entities").to_pylist()] == [len(d.annotations.entities) for d in mixed]
+
+
+def test_a_worker_converts_lists_without_importing_pandas_and_can_still_import_it():
+    """``_tables.arrow`` spares a build worker pyarrow's import of pandas (``pa.array`` of a list
+    asks for it once per process), and leaves pandas importable."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pyarrow\n"
+        "from newsspans.dataset._tables import arrow\n"
+        "pa = arrow()\n"
+        "assert pa.array(['a', None]).to_pylist() == ['a', None]\n"
+        "print('pandas' in sys.modules, 'pyarrow.compute' in sys.modules)\n"
+        "import pandas\n"
+        "print(pa.table({'x': [1]}).to_pandas()['x'].tolist())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split("\n")[:2] == ["False False", "[1]"]
+    without = subprocess.run([sys.executable, "-c", "import sys, pyarrow as pa\npa.array([0])\nprint('pandas' in sys.modules)"],
+                             capture_output=True, text=True, check=True).stdout
+    assert without.strip() == "True"  # what arrow() spares: plain pyarrow imports pandas here

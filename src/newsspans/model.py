@@ -49,6 +49,13 @@ def highest_id_numbers(layers: Mapping[str, Iterable[Any]]) -> dict[str, int]:
     return out
 
 
+#: Makes an instance of a frozen dataclass without its ``__init__``: the ``from_dict`` of the
+#: records read once per item of every file fill its ``__dict__`` with every field, which is what
+#: the generated ``__init__`` does one ``object.__setattr__`` at a time, at twice the cost (the
+#: classes have no ``__post_init__``; ``tests/test_model.py`` checks that both make equal objects).
+_new = object.__new__
+
+
 @dataclass(frozen=True)
 class Span:
     start: int
@@ -57,7 +64,11 @@ class Span:
 
     @classmethod
     def from_dict(cls, d: Optional[dict[str, Any]]) -> Optional["Span"]:
-        return None if d is None else cls(d["start"], d["end"], d["text"])
+        if d is None:
+            return None
+        span = _new(cls)  # as cls(...) makes it, at half the cost (see _new)
+        span.__dict__.update(start=d["start"], end=d["end"], text=d["text"])
+        return span
 
     def to_dict(self) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": self.text}
@@ -74,7 +85,10 @@ class EntityMention:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "EntityMention":
-        return cls(d["id"], d["start"], d["end"], d["text"], d["label"], d["entity_id"])
+        m = _new(cls)
+        m.__dict__.update(id=d["id"], start=d["start"], end=d["end"], text=d["text"], label=d["label"],
+                          entity_id=d["entity_id"])
+        return m
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -104,16 +118,11 @@ class Quote:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Quote":
-        return cls(
-            d["id"],
-            d["type"],
-            Span.from_dict(d["content"]),
-            Span.from_dict(d["speaker"]),
-            Span.from_dict(d["cue"]),
-            d["speaker_entity_id"],
-            d["group_id"],
-            d["cluster_id"],
-        )
+        q = _new(cls)
+        q.__dict__.update(id=d["id"], type=d["type"], content=Span.from_dict(d["content"]),
+                          speaker=Span.from_dict(d["speaker"]), cue=Span.from_dict(d["cue"]),
+                          speaker_entity_id=d["speaker_entity_id"], group_id=d["group_id"], cluster_id=d["cluster_id"])
+        return q
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -145,7 +154,10 @@ class Claim:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "Claim":
-        return cls(d["id"], d["start"], d["end"], d["text"], d["label"], d["claimant"], d["cluster_id"])
+        c = _new(cls)
+        c.__dict__.update(id=d["id"], start=d["start"], end=d["end"], text=d["text"], label=d["label"],
+                          claimant=d["claimant"], cluster_id=d["cluster_id"])
+        return c
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -20,6 +20,7 @@ from typing import Any, Sequence
 from ..labels import IOB2_TAGS, SENTENCE_CLAIM_LABELS
 from ..model import Document
 from ..tokenize import document_tags, segmentation
+from ._tables import arrow
 
 #: The configs made here.
 VIEWS = ("tokens", "sentences")
@@ -89,7 +90,7 @@ class ViewColumns:
 
     def tables(self, schemas: dict[str, Any]) -> dict[str, Any]:
         """The Arrow table of each view wanted, with the schemas' types."""
-        import pyarrow as pa
+        pa = arrow()
 
         out = {}
         if self.want_tokens:
@@ -145,7 +146,7 @@ def _touched(starts: Sequence[int], ends: Sequence[int], start: int, end: int) -
 def _array(values: Sequence[Any], type_: Any, offsets: Any) -> Any:
     """The array of a column: a list column of ``values`` (every list's items in one flat sequence
     or array) cut at ``offsets``, or a plain column."""
-    import pyarrow as pa
+    pa = arrow()
 
     if pa.types.is_list(type_):
         items = values if isinstance(values, pa.Array) else pa.array(values, type=type_.value_type)
