@@ -37,3 +37,4 @@ def test_from_dict_makes_what_the_constructor_makes(cls, record, made):
 
 def test_a_span_of_none_is_none():
     assert Span.from_dict(None) is None
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
@@ -30,5 +31,24 @@ def display_path(path: Union[str, Path]) -> str:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class FileDigest:
+    sha256: str  # hex
+    size: int  # bytes
+
+
+def file_digest(path: Union[str, "os.PathLike[str]"], block: int = 1 << 20) -> FileDigest:
+    """The SHA-256 and size of the file at ``path``, read a block at a time: a release's largest
+    Parquet file is a hundred megabytes at 100,000 documents, and reading it whole to hash it
+    made the build's peak memory grow with the corpus."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as f:
+        while chunk := f.read(block):
+            digest.update(chunk)
+            size += len(chunk)
+    return FileDigest(digest.hexdigest(), size)
 
 

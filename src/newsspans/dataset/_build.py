@@ -30,7 +30,7 @@ from .._version import __version__
 from ..errors import BuildError, NewsSpansError
 from ..labels import GOLD
 from ..corpus import ANNOTATIONS, DATASET, DOCUMENTS, MANIFEST as PACKED_MANIFEST, SUGGESTIONS, TEXTS, PackedReader
-from ..paths import display_path, sha256_hex
+from ..paths import display_path, file_digest, sha256_hex
 from ..atomic import replace_dir, staging
 from ..validation import ERROR, SCHEMAS, Corpus, CorpusInvalid, Problem, default_workers
 from ._configs import OPTIONAL_CONFIGS, chosen_configs
@@ -495,8 +495,8 @@ def _write_card_and_manifest(dest: Path, stats: Stats) -> None:
 
 
 def _file_entry(root: Path, rel: str) -> dict[str, Any]:
-    data = (root / rel).read_bytes()
-    return {"path": rel, "sha256": sha256_hex(data), "bytes": len(data)}
+    digest = file_digest(root / rel)
+    return {"path": rel, "sha256": digest.sha256, "bytes": digest.size}
 
 
 def _write_manifest(dest: Path, stats: Stats, files: list[dict[str, Any]]) -> None:

@@ -19,7 +19,7 @@ from typing import Any, Optional
 
 from ..atomic import replace_dir, staging
 from ..errors import BadInput, BuildError
-from ..paths import display_path, sha256_hex
+from ..paths import display_path, file_digest, sha256_hex
 from ._standoff import FORMAT, METADATA_FILES, RELEASE, STANDOFF, document_of, fill_row, rewrite_release
 
 
@@ -101,7 +101,7 @@ def _verify(folder: Path) -> None:
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
     present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()} - {"manifest.json"}
     for rel in sorted(present | set(listed)):
-        got = sha256_hex((folder / rel).read_bytes()) if rel in present else "nothing"
+        got = file_digest(folder / rel).sha256 if rel in present else "nothing"
         if got != listed.get(rel):
             raise BuildError(f"the restored {rel} (SHA-256 {got}) is not the release's ({listed.get(rel, 'not listed')}); "
                              "the standoff release is damaged; nothing was written")

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from ..errors import BuildError
 from ..labels import QUOTE_PARTS
-from ..paths import display_path, sha256_hex
+from ..paths import display_path, file_digest
 
 STANDOFF = "standoff.json"
 FORMAT = "newsspans-standoff/1"
@@ -137,8 +137,8 @@ def file_entries(root: Path, *, exclude: tuple[str, ...] = ()) -> list[dict[str,
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         if rel not in exclude:
-            data = path.read_bytes()
-            out.append({"path": rel, "sha256": sha256_hex(data), "bytes": len(data)})
+            digest = file_digest(path)
+            out.append({"path": rel, "sha256": digest.sha256, "bytes": digest.size})
     return out
 
 

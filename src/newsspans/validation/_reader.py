@@ -330,7 +330,7 @@ class Corpus:
         doc_input = _document_input(doc_id, text, ann_file, ann_path, text_sha256=text_sha256, meta=meta,
                                     meta_path=meta_path, meta_raw=meta_file.raw)
         annotations = doc_input.annotations
-        problems += checks.check_document(doc_input, registry=registry, aliases=self._aliases, tally=self.tally)
+        problems += checks.check_document(doc_input, registry=registry, aliases=self._aliases, tally=self._tally())
         problems += self._source_problems(doc_id, text, registry)
         if meta is None or annotations is None or any(p.severity == "error" for p in problems):
             return None, problems
@@ -384,7 +384,13 @@ class Corpus:
         if doc_input.annotations is not None:
             self.beside.layers[annotator] = doc_input.annotations
         return layer.problems + checks.check_document(doc_input, registry=registry, aliases=self._aliases,
-                                                      tally=self.tally, source=annotator)
+                                                      tally=self._tally(), source=annotator)
+
+    def _tally(self) -> Optional[checks.Tally]:
+        """Where the checks gather what the cross-document checks need: only these warn, so a
+        corpus read without warnings (the build's gate) gathers nothing. Its tally held every
+        cluster id's uses, which grew the build's memory with the corpus."""
+        return self.tally if self.warnings else None
 
     def _check_suggestions(self, doc_id: str, text: Optional[str], registry: Optional[dict[str, RegistryEntry]]) -> list[Problem]:
         """The document's suggestions file: the ``suggestion`` schema, then every check of an
