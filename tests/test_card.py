@@ -90,6 +90,23 @@ def test_the_card_follows_a_document_added_to_a_copy_of_the_corpus(corpus_copy, 
     assert after_meta["annotations_creators"] == before_meta["annotations_creators"]
 
 
+@pytest.mark.parametrize("configs", ["entities,registry", "registry", "claims,sentences"])
+def test_a_build_of_some_configs_states_the_whole_release(tmp_path, configs):
+    """Without the ``documents`` config, the card and the build's line still count every document,
+    split and item of the release (they once read the documents config's rows, and a build of
+    ``entities,registry`` ended in a traceback)."""
+    from helpers import layer_counts, registry_entries
+
+    code, out, err = run("build", "--corpus", CORPUS, "--out", tmp_path / "some", "--configs", configs)
+    assert code == 0, err
+    _, body = check_card(tmp_path / "some", CORPUS)
+    counts = layer_counts(CORPUS)
+    items = (f"{counts['entities']} entity mentions, {counts['quotes']} quotes, {counts['claims']} claims and "
+             f"{len(registry_entries(CORPUS))} registry entities")
+    assert items in body
+    assert f"{len(metadata_of(CORPUS))} documents, {items.replace(' and ', ', ')}" in out
+
+
 @pytest.mark.parametrize("text, found", [
     ("Two English news articles about one event", [("Two English news articles", 2, "documents"), ("one event", 1, "stories")]),
     ("Both documents are annotated; both articles agree.", [("Both documents", 2, "documents"), ("both articles", 2, "documents")]),
@@ -133,6 +150,7 @@ def test_build_warns_about_a_note_the_release_contradicts(corpus_copy, tmp_path)
 def stats(*, annotators, layers, unattributed=0, unannotated=0, documents=2):
     s = Stats(configs=("documents",))
     s.split_rows = {"documents": {"train": documents}}
+    s.document_tally.documents["train"] = documents
     s.annotators = annotators
     s.document_tally.layers.update(layers)
     s.document_tally.unattributed = unattributed

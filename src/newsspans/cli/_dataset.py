@@ -46,9 +46,9 @@ def cmd_build(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         print(str(p), file=err)
     s = result.stats
     print(
-        f"built {args.out}/ (version {s.version}): {s.total('documents')} documents, "
-        f"{s.total('entities')} entity mentions, {s.total('quotes')} quotes, {s.total('claims')} claims, "
-        f"{s.total('registry')} registry entities",
+        f"built {args.out}/ (version {s.version}): {s.documents_released()} documents, "
+        f"{s.items('entities')} entity mentions, {s.items('quotes')} quotes, {s.items('claims')} claims, "
+        f"{s.items('registry')} registry entities",
         file=out,
     )
     return 0
@@ -70,8 +70,8 @@ def _build_standoff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     for p in result.problems:
         print(str(p), file=err)
     s = result.stats
-    print(f"built {args.standoff}/ (version {s.version}) without the texts: {s.total('documents')} documents, "
-          f"{s.total('entities')} entity mentions, {s.total('quotes')} quotes, {s.total('claims')} claims; "
+    print(f"built {args.standoff}/ (version {s.version}) without the texts: {s.documents_released()} documents, "
+          f"{s.items('entities')} entity mentions, {s.items('quotes')} quotes, {s.items('claims')} claims; "
           f"`newsspans hydrate {args.standoff} --texts DIR` restores the full release", file=out)
     return 0
 

@@ -59,7 +59,7 @@ def metadata(stats: Stats, content_digest: str) -> dict[str, Any]:
         "annotations_creators": annotations_creators(stats),
         "language_creators": ["found"],
         "multilinguality": ["monolingual"] if len(stats.languages) == 1 else ["multilingual"],
-        "size_categories": [_size_category(stats.total("documents"))],
+        "size_categories": [_size_category(stats.documents_released())],
         "source_datasets": ["original"],
         "task_categories": ["token-classification", "text-classification"],
         "task_ids": ["named-entity-recognition", "fact-checking"],
@@ -217,9 +217,9 @@ def _summary(stats: Stats, content_digest: str) -> list[str]:
         "**quotes** (content, speaker and cue) and **claims** (check-worthy or unimportant factual "
         "statements, ClaimBuster's scheme). Every span stores its text beside its offsets, and the "
         "build refuses a corpus in which `text[start:end]` differs from the stored text.",
-        f"This release holds {count(stats.total('documents'), 'document')} of "
-        f"{count(len(stats.document_tally.stories), 'story', 'stories')}, {stats.total('entities')} entity mentions, "
-        f"{stats.total('quotes')} quotes, {stats.total('claims')} claims and {stats.total('registry')} registry entities"
+        f"This release holds {count(stats.documents_released(), 'document')} of "
+        f"{count(len(stats.document_tally.stories), 'story', 'stories')}, {stats.items('entities')} entity mentions, "
+        f"{stats.items('quotes')} quotes, {stats.items('claims')} claims and {stats.items('registry')} registry entities"
         + (f", and {stats.total('sentences')} sentences of {stats.tokens} tokens in the `tokens` and `sentences` views."
            if _has_views(stats) else "."),
     ]

@@ -25,9 +25,10 @@ def count(n: int, singular: str, plural: str = "") -> str:
 
 
 def splits_with_documents(stats: Stats) -> list[str]:
-    """The splits that hold documents, in ``SPLITS`` order."""
-    rows = stats.split_rows.get("documents", {})
-    return [s for s in SPLITS if rows.get(s)]
+    """The splits that hold documents, in ``SPLITS`` order (whether or not the ``documents``
+    config is built)."""
+    held = stats.document_tally.documents
+    return [s for s in SPLITS if held.get(s)]
 
 
 def stories_per_split(stats: Stats) -> dict[str, int]:
@@ -46,7 +47,7 @@ def layer_annotators(stats: Stats) -> list[str]:
 def figures(stats: Stats) -> dict[str, int]:
     """The counts a note could state, by what they count (``_notes.NOUNS`` maps words to these)."""
     return {
-        "documents": stats.total("documents"),
+        "documents": stats.documents_released(),
         "stories": len(stats.document_tally.stories),
         "annotators": len(layer_annotators(stats)),
         "languages": len(stats.languages),
@@ -62,7 +63,7 @@ def annotations_creators(stats: Stats) -> list[str]:
     creators = {CREATORS[stats.annotators[a]] for a in layer_annotators(stats) if a in stats.annotators}
     if tally.unattributed:
         creators.add(UNRECORDED)
-    if not creators and tally.unannotated == stats.total("documents"):
+    if not creators and tally.unannotated == stats.documents_released():
         creators.add(NO_ANNOTATION)
     return sorted(creators) or [UNRECORDED]
 
@@ -71,7 +72,7 @@ def documents_sentence(stats: Stats) -> str:
     """The Source Data section's figures: documents, languages, stories, stated metadata."""
     tally = stats.document_tally
     languages = ", ".join(f"`{code}`" for code in sorted(stats.languages))
-    return (f"This release holds {count(stats.total('documents'), 'document')} (language: {languages}) reporting "
+    return (f"This release holds {count(stats.documents_released(), 'document')} (language: {languages}) reporting "
             f"{count(len(tally.stories), 'story', 'stories')} (documents about the same event share a `story_id`). "
             f"Of these, {tally.titled} state{'s' if tally.titled == 1 else ''} a headline (`title`) and {tally.dated} "
             "a publication date (`published`), given when the text was added or stated by it; in the others these fields are null.")
@@ -80,7 +81,7 @@ def documents_sentence(stats: Stats) -> str:
 def annotation_sentence(stats: Stats) -> str:
     """The Annotation process section's figures: which documents are annotated, and how."""
     tally = stats.document_tally
-    n = stats.total("documents")
+    n = stats.documents_released()
     text = f"Documents with gold annotations: {n - tally.unannotated} of {n}."
     if tally.unannotated:
         text += (f" Without any yet (added, not annotated; released with empty `entities`, `quotes` and `claims`): "
@@ -122,13 +123,13 @@ def limitations_sentence(stats: Stats) -> str:
     where = f"all in {names[0]}" if len(names) == 1 else f"in {', '.join(names[:-1])} and {names[-1]}"
     missing = (f" (no {' or '.join(f'`{s}`' for s in empty)} documents: evaluate on held-out data of your own)"
                if empty else "")
-    return (f"This release holds {count(stats.total('documents'), 'document')} of "
+    return (f"This release holds {count(stats.documents_released(), 'document')} of "
             f"{count(len(stats.document_tally.stories), 'story', 'stories')}, {where}{missing}.")
 
 
 def splits_sentence(stats: Stats) -> str:
     """Documents and stories per split."""
-    rows = stats.split_rows.get("documents", {})
+    rows = stats.document_tally.documents
     stories = stories_per_split(stats)
     per = "; ".join(f"`{s}` {count(rows.get(s, 0), 'document')} of {count(stories[s], 'story', 'stories')}" for s in SPLITS)
     return f"Documents per split: {per}."

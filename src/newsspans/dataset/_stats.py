@@ -14,6 +14,8 @@ class DocumentTally:
 
     #: The documents' story ids (a story's split follows from its id: ``_splits.split_of``).
     stories: set[str] = field(default_factory=set)
+    #: Documents per split, whichever configs are built.
+    documents: Counter = field(default_factory=Counter)
     #: Documents that state a headline (``title``), a publication date (``published``).
     titled: int = 0
     dated: int = 0
@@ -32,7 +34,10 @@ class DocumentTally:
     def add(self, meta: Any, annotations: Any, layers: Any, decisions: bool) -> None:
         """Count one valid document: its metadata, gold ``annotations``, the annotators whose
         ``layers`` it has and whether it has a decisions file."""
+        from ._splits import split_of
+
         self.stories.add(meta.story_id)
+        self.documents[split_of(meta.story_id)] += 1
         self.titled += meta.title is not None
         self.dated += meta.published is not None
         annotated = bool(annotations.entities or annotations.quotes or annotations.claims)
@@ -47,6 +52,7 @@ class DocumentTally:
         self.stories |= other.stories
         for name in ("titled", "dated", "unannotated", "layered", "unattributed", "adjudicated"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.documents.update(other.documents)
         self.layers.update(other.layers)
         self.layer_counts.update(other.layer_counts)
 
@@ -77,6 +83,15 @@ class Stats:
     #: in report order) on the documents that have both, and the sources that made them, sorted.
     suggestions: list[Any] = field(default_factory=list)
     suggestion_sources: list[str] = field(default_factory=list)
+
+    def items(self, layer: str) -> int:
+        """The items of ``layer`` (entities, quotes, claims, registry) in the release, counted by
+        label whether or not its config is built."""
+        return sum(self.labels[layer].values())
+
+    def documents_released(self) -> int:
+        """The documents of the release, whether or not the ``documents`` config is built."""
+        return sum(self.document_tally.documents.values())
 
     def total(self, config: str) -> int:
         return sum(self.split_rows.get(config, {}).values())
