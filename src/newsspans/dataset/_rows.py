@@ -1,4 +1,6 @@
-"""Rows of the released configs, from model objects.
+"""Rows of the released configs, from model objects: each per-document config as columns (one
+list per column for a chunk's documents: ``layer_columns``, and ``_views`` for the tokens and
+sentences), and as row dicts for one document (``document_rows``, the same columns transposed).
 
 Class labels are written as their integer index into the label tuple (the ``ClassLabel``
 encoding); ids become global: ``<document id>:<local id>``.
