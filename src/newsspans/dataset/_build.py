@@ -113,7 +113,7 @@ def _build_chunk(corpus: Corpus, registry, doc_ids: list[str], *, configs: tuple
             views[split].add(doc)
         out.languages.add(doc.meta.language)
         ann = doc.annotations
-        out.tally.add(doc.meta, ann, sorted(corpus.beside.layers), corpus.beside.decisions)
+        out.tally.add(doc.meta, ann, sorted(corpus.beside.layers), corpus.beside.decisions, split=split)
         _measure(out, corpus.beside, doc, agreement)
         out.labels["entities"].update(m.label for m in ann.entities)
         out.labels["quotes"].update(q.type for q in ann.quotes)
@@ -485,16 +485,17 @@ def _write_card_and_manifest(dest: Path, stats: Stats) -> None:
     from ._croissant import CROISSANT, croissant_bytes
 
     # Each data file is read once: its hash serves the card's content digest, croissant.json and the manifest.
-    hashed = {rel: _file_entry(dest, rel) for rel in sorted(f for files in stats.files.values() for f in files)}
+    hashed = {rel: file_entry(dest, rel) for rel in sorted(f for files in stats.files.values() for f in files)}
     content_digest = sha256_hex("".join(f"{rel}\t{e['sha256']}\n" for rel, e in hashed.items()).encode("utf-8"))
     (dest / CARD).write_text(render_card(stats, content_digest), encoding="utf-8")
     (dest / CROISSANT).write_bytes(croissant_bytes(stats, hashed, citation=citation(stats)))
     for rel in (CARD, CROISSANT):
-        hashed[rel] = _file_entry(dest, rel)
+        hashed[rel] = file_entry(dest, rel)
     _write_manifest(dest, stats, [hashed[rel] for rel in sorted(hashed)])
 
 
-def _file_entry(root: Path, rel: str) -> dict[str, Any]:
+def file_entry(root: Path, rel: str) -> dict[str, Any]:
+    """The manifest's entry of the file ``rel`` of the release at ``root``: path, SHA-256, bytes."""
     digest = file_digest(root / rel)
     return {"path": rel, "sha256": digest.sha256, "bytes": digest.size}
 

@@ -71,11 +71,12 @@ def document_rows(doc: Document, configs: Optional[Sequence[str]] = None, *,
     as dicts (the build makes its tables from the columns: ``layer_columns``, ``_views``). Without
     ``nested``, the ``documents`` row leaves out its lists of mentions, quotes and claims."""
     wanted = set(LAYER_CONFIGS) | set(VIEWS) if configs is None else set(configs)
-    out = {config: _rows_of(layer_columns([doc], config)) for config in LAYER_CONFIGS if config in wanted}
-    if nested and "documents" in out:
-        out["documents"][0].update(
-            {layer: [{k: v for k, v in row.items() if k != "document_id"}
-                     for row in _rows_of(layer_columns([doc], layer))] for layer in LAYER_CONFIGS[1:]})
+    nest = nested and "documents" in wanted
+    rows = {config: _rows_of(layer_columns([doc], config)) for config in LAYER_CONFIGS if nest or config in wanted}
+    if nest:
+        rows["documents"][0].update({layer: [{k: v for k, v in row.items() if k != "document_id"} for row in rows[layer]]
+                                     for layer in LAYER_CONFIGS[1:]})
+    out = {config: layer_rows for config, layer_rows in rows.items() if config in wanted}
     if wanted & set(VIEWS):
         views = ViewColumns(tokens="tokens" in wanted, sentences="sentences" in wanted)
         views.add(doc)

@@ -21,7 +21,7 @@ from typing import Any, Callable, Iterator, Optional
 
 from ..errors import BuildError
 from ..labels import QUOTE_PARTS
-from ..paths import display_path, file_digest
+from ..paths import display_path
 
 STANDOFF = "standoff.json"
 FORMAT = "newsspans-standoff/1"
@@ -133,12 +133,13 @@ def rewrite_release(source: Path, dest: Path, change: Callable[[str, list[dict[s
 
 def file_entries(root: Path, *, exclude: tuple[str, ...] = ()) -> list[dict[str, Any]]:
     """``{path, sha256, bytes}`` of every file under ``root``, sorted by path."""
+    from ._build import file_entry
+
     out = []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         rel = path.relative_to(root).as_posix()
         if rel not in exclude:
-            digest = file_digest(path)
-            out.append({"path": rel, "sha256": digest.sha256, "bytes": digest.size})
+            out.append(file_entry(root, rel))
     return out
 
 

@@ -31,13 +31,11 @@ class DocumentTally:
     #: Documents with an adjudication decisions file.
     adjudicated: int = 0
 
-    def add(self, meta: Any, annotations: Any, layers: Any, decisions: bool) -> None:
-        """Count one valid document: its metadata, gold ``annotations``, the annotators whose
-        ``layers`` it has and whether it has a decisions file."""
-        from ._splits import split_of
-
+    def add(self, meta: Any, annotations: Any, layers: Any, decisions: bool, *, split: str) -> None:
+        """Count one valid document of ``split``: its metadata, gold ``annotations``, the
+        annotators whose ``layers`` it has and whether it has a decisions file."""
         self.stories.add(meta.story_id)
-        self.documents[split_of(meta.story_id)] += 1
+        self.documents[split] += 1
         self.titled += meta.title is not None
         self.dated += meta.published is not None
         annotated = bool(annotations.entities or annotations.quotes or annotations.claims)

@@ -11,6 +11,7 @@ bytes (``tests/test_build.py`` compares them).
 
 from __future__ import annotations
 
+import itertools
 import sys
 from typing import Any, Sequence
 
@@ -67,15 +68,26 @@ def _column(values: list[Any], type_: Any) -> Any:
     """The array of ``values``. A column of lists of plain values (the tokens, their offsets and
     tags) is made of one flat array and the lists' offsets: ten times faster than ``pa.array`` of
     the lists, whose every list is converted as its own sequence."""
-    import itertools
-
     pa = arrow()
 
     if not pa.types.is_list(type_) or pa.types.is_nested(type_.value_type) or None in values:
         return pa.array(values, type=type_)
-    offsets = pa.array([0, *itertools.accumulate(map(len, values))], type=pa.int32())
-    return pa.ListArray.from_arrays(offsets, pa.array(list(itertools.chain.from_iterable(values)), type=type_.value_type),
-                                    type=type_)
+    return list_array(offsets(map(len, values)), list(itertools.chain.from_iterable(values)), type_)
+
+
+def offsets(counts: Any) -> Any:
+    """The int32 offsets of lists of ``counts`` items each: 0, then their running sum."""
+    pa = arrow()
+    return pa.array([0, *itertools.accumulate(counts)], type=pa.int32())
+
+
+def list_array(list_offsets: Any, items: Any, type_: Any) -> Any:
+    """The list array of ``type_`` whose i-th list holds ``items[list_offsets[i]:list_offsets[i + 1]]``
+    (``items``: every list's items in one flat list, or an Arrow array of them)."""
+    pa = arrow()
+    if not isinstance(items, pa.Array):
+        items = pa.array(items, type=type_.value_type)
+    return pa.ListArray.from_arrays(list_offsets, items, type=type_)
 
 
 def documents_table(columns: dict[str, Sequence[Any]], counts: dict[str, Sequence[int]], flat: dict[str, Any],
@@ -97,14 +109,11 @@ def documents_table(columns: dict[str, Sequence[Any]], counts: dict[str, Sequenc
 def _nested(table: Any, counts: Sequence[int], list_type: Any) -> Any:
     """A list array whose i-th list holds the next ``counts[i]`` rows of ``table`` as structs of
     ``list_type``'s item fields (the table's other columns, ``document_id``, are left out)."""
-    import itertools
-
     pa = arrow()
 
     item = list_type.value_type
-    offsets = pa.array([0, *itertools.accumulate(counts)], type=pa.int32())
     if table is None:  # no document of the chunk has an item of this layer
         values = pa.array([], type=item)
     else:
         values = pa.StructArray.from_arrays([table.column(f.name).combine_chunks() for f in item], fields=list(item))
-    return pa.ListArray.from_arrays(offsets, values, type=list_type)
+    return list_array(offsets(counts), values, list_type)
